@@ -1,0 +1,31 @@
+package dev.mistralgateway.config;
+
+import java.util.Optional;
+
+/**
+ * How a target authenticates upstream: a header, a parameter (query or body), both or neither.
+ * With {@code allowOverride} a value the client sent under the same name wins over ours.
+ */
+public record Auth(Optional<Header> header, Optional<Param> param, boolean allowOverride) {
+
+    public static final Auth NONE = new Auth(Optional.empty(), Optional.empty(), false);
+
+    public record Header(String name, String value) {
+        @Override
+        public String toString() {
+            return "Header[name=" + name + ", value=<redacted>]";
+        }
+    }
+
+    public record Param(String name, String value, ParamLocation location) {
+        @Override
+        public String toString() {
+            return "Param[name=" + name + ", location=" + location + ", value=<redacted>]";
+        }
+    }
+
+    public enum ParamLocation {
+        QUERY,
+        BODY
+    }
+}

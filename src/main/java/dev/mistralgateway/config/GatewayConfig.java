@@ -1,0 +1,131 @@
+package dev.mistralgateway.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The raw configuration tree, exactly as the environment gives it.
+ *
+ * <p>Property names keep Kong's AI Proxy Advanced names in kebab-case under the prefix
+ * {@code ai-proxy}, so SmallRye's standard environment-variable names are the public contract:
+ * {@code ai-proxy.routes[0].targets[0].model.options.mistral-format} is
+ * {@code AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT}. Values stay loosely typed
+ * (strings, optionals) on purpose: {@link RouteTable} validates them once at start-up and turns
+ * them into immutable {@link Route}s with messages that name the variable to fix.
+ */
+@ConfigMapping(prefix = GatewayConfig.PREFIX)
+public interface GatewayConfig {
+
+    String PREFIX = "ai-proxy";
+
+    /** Every route the function serves; each one is a Kong route with its plugin configuration. */
+    List<RouteConfig> routes();
+
+    interface RouteConfig {
+        Optional<String> name();
+
+        /** Exact request paths, e.g. {@code /mistral-chat}; comma-separated in the environment. */
+        Optional<List<String>> paths();
+
+        @WithDefault("allow")
+        String responseStreaming();
+
+        /** Kong's default; 0 means no limit of ours (the platform's own limit still applies). */
+        @WithDefault("8192")
+        long maxRequestBodySize();
+
+        @WithDefault("true")
+        boolean modelNameHeader();
+
+        /**
+         * A Kong plugin {@code config:} block (YAML or JSON) pasted whole. {@link KongConfigSource}
+         * spreads it into the properties of this route; it is declared here so it is documented
+         * and visible to the validator.
+         */
+        Optional<String> config();
+
+        BalancerConfig balancer();
+
+        List<TargetConfig> targets();
+    }
+
+    interface BalancerConfig {
+        @WithDefault("60000")
+        int connectTimeout();
+
+        @WithDefault("60000")
+        int readTimeout();
+
+        @WithDefault("60000")
+        int writeTimeout();
+    }
+
+    interface TargetConfig {
+        Optional<String> routeType();
+
+        AuthConfig auth();
+
+        ModelConfig model();
+
+        LoggingConfig logging();
+
+        @WithDefault("100")
+        int weight();
+
+        Optional<String> description();
+    }
+
+    interface AuthConfig {
+        Optional<String> headerName();
+
+        Optional<String> headerValue();
+
+        Optional<String> paramName();
+
+        Optional<String> paramValue();
+
+        Optional<String> paramLocation();
+
+        @WithDefault("false")
+        boolean allowOverride();
+    }
+
+    interface ModelConfig {
+        Optional<String> provider();
+
+        Optional<String> name();
+
+        OptionsConfig options();
+    }
+
+    interface OptionsConfig {
+        Optional<String> mistralFormat();
+
+        Optional<String> upstreamUrl();
+
+        OptionalInt maxTokens();
+
+        OptionalDouble temperature();
+
+        OptionalDouble topP();
+
+        OptionalInt topK();
+
+        OptionalDouble inputCost();
+
+        OptionalDouble outputCost();
+    }
+
+    interface LoggingConfig {
+        @WithDefault("false")
+        boolean logStatistics();
+
+        @WithDefault("false")
+        boolean logPayloads();
+    }
+}

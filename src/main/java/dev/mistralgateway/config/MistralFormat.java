@@ -1,0 +1,13 @@
+package dev.mistralgateway.config;
+
+/** Kong's {@code model.options.mistral_format}: the wire format of the Mistral hosting. */
+public enum MistralFormat {
+    /** Mistral's cloud API and OpenAI-compatible self-hosted servers (llama.cpp, vLLM). */
+    OPENAI,
+    /** Ollama's native {@code /api/chat} and {@code /api/generate}. */
+    OLLAMA;
+
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,312 @@
+package dev.mistralgateway.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.mistralgateway.config.GatewayConfig.AuthConfig;
+import dev.mistralgateway.config.GatewayConfig.OptionsConfig;
+import dev.mistralgateway.config.GatewayConfig.RouteConfig;
+import dev.mistralgateway.config.GatewayConfig.TargetConfig;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * The configured routes, validated once at start-up with Kong's rules, looked up by path.
+ *
+ * <p>A misconfigured function must fail to start rather than answer wrongly, so every problem is
+ * collected and reported at once, each naming the environment variable to fix.
+ */
+@Startup
+@ApplicationScoped
+public class RouteTable {
+
+    /** Mistral's cloud chat endpoint, Kong's default for the mistral provider. */
+    public static final URI MISTRAL_CHAT_URL = URI.create("https://api.mistral.ai/v1/chat/completions");
+
+    private static final Logger LOG = Logger.getLogger(RouteTable.class);
+
+    private final List<Route> routes;
+    private final Map<String, Route> byPath;
+
+    public RouteTable(GatewayConfig config) {
+        this.routes = validate(config);
+        Map<String, Route> paths = new HashMap<>();
+        for (Route route : routes) {
+            for (String path : route.paths()) {
+                paths.put(path, route);
+            }
+        }
+        this.byPath = Map.copyOf(paths);
+        for (Route route : routes) {
+            Target target = route.target();
+            LOG.infof("route '%s' %s -> %s %s (%s format, model %s)", route.name(), route.paths(),
+                    target.routeType(), target.upstreamUrl(), target.format().id(),
+                    target.modelName().orElse("from the request"));
+        }
+    }
+
+    public Optional<Route> forPath(String path) {
+        return Optional.ofNullable(byPath.get(path));
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** Turns the raw tree into routes, or throws one exception listing every problem found. */
+    public static List<Route> validate(GatewayConfig config) {
+        Problems problems = new Problems();
+        List<Route> routes = new ArrayList<>();
+        if (config.routes().isEmpty()) {
+            problems.add("no route is configured: set at least AI_PROXY_ROUTES_0__PATHS (e.g. /mistral-chat), "
+                    + "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE, AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER and "
+                    + "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT, "
+                    + "or paste a Kong plugin config into AI_PROXY_ROUTES_0__CONFIG (see the README)");
+        }
+        Map<String, String> pathOwners = new HashMap<>();
+        for (int i = 0; i < config.routes().size(); i++) {
+            Route route = route(i, config.routes().get(i), problems);
+            if (route == null) {
+                continue;
+            }
+            for (String path : route.paths()) {
+                String owner = pathOwners.putIfAbsent(path, route.name());
+                if (owner != null) {
+                    problems.add(prefix(i) + "paths", "path " + path + " is already served by route '" + owner + "'");
+                }
+            }
+            routes.add(route);
+        }
+        problems.throwIfAny();
+        return List.copyOf(routes);
+    }
+
+    private static String prefix(int route) {
+        return GatewayConfig.PREFIX + ".routes[" + route + "].";
+    }
+
+    private static Route route(int index, RouteConfig config, Problems problems) {
+        String at = prefix(index);
+        List<String> paths = config.paths().orElse(List.of()).stream().map(String::trim).filter(p -> !p.isEmpty())
+                .toList();
+        if (paths.isEmpty()) {
+            problems.add(at + "paths", "set the path(s) this route serves, comma-separated, e.g. /mistral-chat");
+        }
+        for (String path : paths) {
+            if (!path.startsWith("/")) {
+                problems.add(at + "paths", "'" + path + "' must start with /");
+            }
+        }
+        StreamingMode streaming = oneOf(StreamingMode.class, config.responseStreaming(), at + "response-streaming",
+                problems);
+        if (config.maxRequestBodySize() < 0) {
+            problems.add(at + "max-request-body-size", "must be 0 (no limit) or a number of bytes");
+        }
+        Route.Timeouts timeouts = new Route.Timeouts(
+                timeout(config.balancer().connectTimeout(), at + "balancer.connect-timeout", problems),
+                timeout(config.balancer().readTimeout(), at + "balancer.read-timeout", problems),
+                timeout(config.balancer().writeTimeout(), at + "balancer.write-timeout", problems));
+
+        List<Target> targets = new ArrayList<>();
+        if (config.targets().isEmpty()) {
+            problems.add(at + "targets[0].route-type", "the route has no target: configure its first target "
+                    + "(route type, model provider, mistral format, ...)");
+        } else if (config.targets().size() > 1) {
+            problems.add(at + "targets[1].route-type", "only one target per route is supported for now "
+                    + "(balancing between targets is not built yet); remove targets 1 and later");
+        }
+        for (int t = 0; t < config.targets().size(); t++) {
+            Target target = target(t, config.targets().get(t), at + "targets[" + t + "].", problems);
+            if (target != null) {
+                targets.add(target);
+            }
+        }
+        if (targets.size() != config.targets().size() || streaming == null || targets.isEmpty()) {
+            return null;
+        }
+        config.config().ifPresent(block -> KongPluginConfig.parse(block).ignored().forEach(field -> LOG.warnf(
+                "%s: field '%s' is not used by this gateway and is ignored", EnvNames.of(at + "config"), field)));
+        String name = config.name().filter(n -> !n.isBlank())
+                .orElseGet(() -> paths.isEmpty() ? "route-" + index : paths.get(0).substring(1));
+        return new Route(index, name, paths, streaming, config.maxRequestBodySize(), config.modelNameHeader(),
+                timeouts, targets);
+    }
+
+    private static Target target(int index, TargetConfig config, String at, Problems problems) {
+        int errorsBefore = problems.count();
+        RouteType routeType = config.routeType().flatMap(RouteType::fromId).orElse(null);
+        if (routeType == null) {
+            problems.add(at + "route-type", config.routeType()
+                    .map(v -> "'" + v + "' is not supported; use llm/v1/chat or llm/v1/completions")
+                    .orElse("set llm/v1/chat or llm/v1/completions"));
+        }
+        String provider = config.model().provider().orElse(null);
+        if (provider == null) {
+            problems.add(at + "model.provider", "set mistral");
+        } else if (!provider.equals("mistral")) {
+            problems.add(at + "model.provider", "'" + provider + "' is not supported; this gateway serves mistral");
+        }
+        OptionsConfig options = config.model().options();
+        MistralFormat format = null;
+        if (options.mistralFormat().isEmpty()) {
+            problems.add(at + "model.options.mistral-format",
+                    "must set 'model.options.mistral_format' for mistral provider (openai or ollama)");
+        } else {
+            format = oneOf(MistralFormat.class, options.mistralFormat().get(), at + "model.options.mistral-format",
+                    problems);
+            if (format == MistralFormat.OLLAMA) {
+                problems.add(at + "model.options.mistral-format",
+                        "the ollama format is not supported yet; use openai (Mistral.ai, llama.cpp, vLLM)");
+            }
+        }
+        URI upstream = upstreamUrl(options, routeType, at + "model.options.upstream-url", problems);
+        ModelOptions modelOptions = new ModelOptions(
+                atLeast(options.maxTokens(), 1, at + "model.options.max-tokens", problems),
+                between(options.temperature(), 0, 5, at + "model.options.temperature", problems),
+                between(options.topP(), 0, 1, at + "model.options.top-p", problems),
+                between(options.topK(), 0, 500, at + "model.options.top-k", problems),
+                between(options.inputCost(), 0, Double.MAX_VALUE, at + "model.options.input-cost", problems),
+                between(options.outputCost(), 0, Double.MAX_VALUE, at + "model.options.output-cost", problems));
+        Auth auth = auth(config.auth(), at + "auth.", problems);
+        if (config.weight() < 1 || config.weight() > 65535) {
+            problems.add(at + "weight", "must be between 1 and 65535, not " + config.weight());
+        }
+        Optional<String> modelName = config.model().name().map(String::trim).filter(n -> !n.isEmpty());
+        if (problems.count() > errorsBefore) {
+            return null;
+        }
+        return new Target(index, routeType, auth, modelName, format, upstream, modelOptions,
+                config.logging().logStatistics(), config.logging().logPayloads(), config.weight());
+    }
+
+    private static URI upstreamUrl(OptionsConfig options, RouteType routeType, String property, Problems problems) {
+        if (options.upstreamUrl().isEmpty()) {
+            if (routeType == RouteType.COMPLETIONS) {
+                problems.add(property, "llm/v1/completions needs the full URL of the completions endpoint, "
+                        + "e.g. http://127.0.0.1:8080/v1/completions");
+            }
+            return MISTRAL_CHAT_URL;
+        }
+        String value = options.upstreamUrl().get().trim();
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below, with the rule the value breaks
+        }
+        problems.add(property, "'" + value + "' is not an absolute http:// or https:// URL");
+        return null;
+    }
+
+    private static Auth auth(AuthConfig config, String at, Problems problems) {
+        Optional<Auth.Header> header = Optional.empty();
+        if (config.headerName().isPresent() != config.headerValue().isPresent()) {
+            String missing = config.headerName().isPresent() ? "header-value" : "header-name";
+            problems.add(at + missing, "auth.header_name and auth.header_value go together: set both or neither");
+        } else if (config.headerName().isPresent()) {
+            header = Optional.of(new Auth.Header(config.headerName().get().trim(), config.headerValue().get()));
+        }
+        Optional<Auth.Param> param = Optional.empty();
+        boolean anyParam = config.paramName().isPresent() || config.paramValue().isPresent()
+                || config.paramLocation().isPresent();
+        if (anyParam) {
+            if (config.paramName().isEmpty() || config.paramValue().isEmpty() || config.paramLocation().isEmpty()) {
+                String missing = config.paramName().isEmpty() ? "param-name"
+                        : config.paramValue().isEmpty() ? "param-value" : "param-location";
+                problems.add(at + missing, "auth.param_name, auth.param_value and auth.param_location go together");
+            } else {
+                Auth.ParamLocation location = oneOf(Auth.ParamLocation.class, config.paramLocation().get(),
+                        at + "param-location", problems);
+                if (location != null) {
+                    param = Optional.of(new Auth.Param(config.paramName().get().trim(), config.paramValue().get(),
+                            location));
+                }
+            }
+        }
+        return new Auth(header, param, config.allowOverride());
+    }
+
+    private static <E extends Enum<E>> E oneOf(Class<E> type, String value, String property, Problems problems) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value.trim())) {
+                return constant;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            allowed.add(constant.name().toLowerCase(Locale.ROOT));
+        }
+        problems.add(property, "'" + value + "' is not one of " + String.join(", ", allowed));
+        return null;
+    }
+
+    private static Duration timeout(int millis, String property, Problems problems) {
+        if (millis < 1) {
+            problems.add(property, "must be at least 1 (milliseconds), not " + millis);
+        }
+        return Duration.ofMillis(Math.max(1, millis));
+    }
+
+    private static OptionalInt atLeast(OptionalInt value, int min, String property, Problems problems) {
+        if (value.isPresent() && value.getAsInt() < min) {
+            problems.add(property, "must be at least " + min + ", not " + value.getAsInt());
+        }
+        return value;
+    }
+
+    private static OptionalInt between(OptionalInt value, int min, int max, String property, Problems problems) {
+        if (value.isPresent() && (value.getAsInt() < min || value.getAsInt() > max)) {
+            problems.add(property, "must be between " + min + " and " + max + ", not " + value.getAsInt());
+        }
+        return value;
+    }
+
+    private static OptionalDouble between(OptionalDouble value, double min, double max, String property,
+            Problems problems) {
+        if (value.isPresent() && !(value.getAsDouble() >= min && value.getAsDouble() <= max)) {
+            String range = max == Double.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
+            problems.add(property, "must be " + range + ", not " + value.getAsDouble());
+        }
+        return value;
+    }
+
+    /** Collects configuration problems so that one start-up failure reports all of them. */
+    private static final class Problems {
+        private final List<String> messages = new ArrayList<>();
+
+        void add(String property, String message) {
+            messages.add(EnvNames.of(property) + ": " + message);
+        }
+
+        void add(String message) {
+            messages.add(message);
+        }
+
+        int count() {
+            return messages.size();
+        }
+
+        void throwIfAny() {
+            if (!messages.isEmpty()) {
+                throw new ConfigurationException("The gateway's configuration is invalid:\n  - "
+                        + String.join("\n  - ", messages));
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.mistralgateway.config;
+
+import java.util.Optional;
+
+/** Kong's {@code route_type}: which OpenAI operation a route speaks. */
+public enum RouteType {
+    CHAT("llm/v1/chat"),
+    COMPLETIONS("llm/v1/completions");
+
+    private final String id;
+
+    RouteType(String id) {
+        this.id = id;
+    }
+
+    /** Kong's spelling, e.g. {@code llm/v1/chat}, as used in configuration and error messages. */
+    public String id() {
+        return id;
+    }
+
+    public static Optional<RouteType> fromId(String id) {
+        for (RouteType type : values()) {
+            if (type.id.equals(id)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.mistralgateway.format;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.mistralgateway.config.Target;
+import dev.mistralgateway.pipeline.ClientRequest;
+
+/**
+ * One Mistral hosting's wire format, as a pure translator: no I/O, no state, so each format is
+ * tested with fixtures alone. Adding a format means adding a package that implements this and a
+ * line in {@link Formats}.
+ */
+public interface Format {
+
+    /** The upstream body for a checked client request; the caller still adds auth parameters. */
+    ObjectNode toUpstream(ClientRequest request, Target target);
+
+    /**
+     * The client's answer, in the OpenAI shape, from the upstream's 200 answer.
+     *
+     * @throws TransformationException when the upstream answer is not one this format understands
+     */
+    byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target);
+}

@@ -1,0 +1,12 @@
+package dev.mistralgateway.format;
+
+import dev.mistralgateway.config.RouteType;
+import dev.mistralgateway.error.GatewayException;
+
+/** An upstream 200 answer that cannot become an OpenAI answer: Kong's 500 "transformation failed". */
+public class TransformationException extends GatewayException {
+
+    public TransformationException(RouteType routeType, String formatSuffix, String reason) {
+        super(500, "transformation failed from type mistral://" + routeType.id() + formatSuffix + ": " + reason);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.mistralgateway.format.openai;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.mistralgateway.config.Target;
+import dev.mistralgateway.format.Format;
+import dev.mistralgateway.format.TransformationException;
+import dev.mistralgateway.pipeline.ClientRequest;
+
+/**
+ * The {@code openai} format: Mistral's cloud API and OpenAI-compatible servers (llama.cpp's
+ * {@code llama-server}, vLLM). The body goes up as the client sent it, with the model set,
+ * {@code stream} explicit and {@code top_k} removed (Mistral answers 422 to fields it does not
+ * know); an answer comes back byte for byte once it is JSON with {@code choices}.
+ */
+public final class OpenAiFormat implements Format {
+
+    private final ObjectMapper mapper;
+
+    public OpenAiFormat(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public ObjectNode toUpstream(ClientRequest request, Target target) {
+        ObjectNode body = request.body().deepCopy();
+        body.put("model", request.model());
+        body.put("stream", request.stream());
+        body.remove("top_k");
+        return body;
+    }
+
+    @Override
+    public byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target) {
+        JsonNode answer;
+        try {
+            answer = mapper.readTree(upstreamBody);
+        } catch (IOException e) {
+            throw new TransformationException(request.routeType(), "", "upstream answer is not JSON");
+        }
+        if (answer == null || !answer.isObject()) {
+            throw new TransformationException(request.routeType(), "", "upstream answer is not a JSON object");
+        }
+        if (!answer.path("choices").isArray()) {
+            throw new TransformationException(request.routeType(), "",
+                    "'choices' not in " + request.routeType().id() + " response");
+        }
+        return upstreamBody;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.mistralgateway.http;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import dev.mistralgateway.config.Route;
+import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.proxy.Answer;
+import dev.mistralgateway.proxy.Proxy;
+
+/**
+ * The HTTP entry for every configured path, behind the Lambda HTTP handler (API Gateway events)
+ * or a plain HTTP server alike. It only adapts HTTP to {@link Proxy}; errors go out through
+ * {@link ErrorMappers}.
+ */
+@Path("/")
+public class GatewayResource {
+
+    private final RouteTable routes;
+    private final Proxy proxy;
+
+    public GatewayResource(RouteTable routes, Proxy proxy) {
+        this.routes = routes;
+        this.proxy = proxy;
+    }
+
+    @POST
+    @Path("{path:.*}")
+    @Consumes(MediaType.WILDCARD)
+    public CompletionStage<Response> post(byte[] body, HttpHeaders headers, UriInfo uri) {
+        Route route = route(uri);
+        return proxy.handle(route, body == null ? new byte[0] : body, headers::getHeaderString, query(uri))
+                .thenApply(GatewayResource::toResponse);
+    }
+
+    // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere
+
+    @GET
+    @Path("{path:.*}")
+    public Response get(UriInfo uri) {
+        throw notAllowed(uri);
+    }
+
+    @PUT
+    @Path("{path:.*}")
+    public Response put(UriInfo uri) {
+        throw notAllowed(uri);
+    }
+
+    @DELETE
+    @Path("{path:.*}")
+    public Response delete(UriInfo uri) {
+        throw notAllowed(uri);
+    }
+
+    @PATCH
+    @Path("{path:.*}")
+    public Response patch(UriInfo uri) {
+        throw notAllowed(uri);
+    }
+
+    @OPTIONS
+    @Path("{path:.*}")
+    public Response options(UriInfo uri) {
+        throw notAllowed(uri);
+    }
+
+    private GatewayException notAllowed(UriInfo uri) {
+        route(uri);
+        return new GatewayException(405, "this route only takes POST, with an OpenAI-style JSON body");
+    }
+
+    private Route route(UriInfo uri) {
+        String path = "/" + uri.getPath().replaceFirst("^/+", "");
+        return routes.forPath(path).orElseThrow(() -> new GatewayException(404, "no route matches the path " + path));
+    }
+
+    private static Map<String, String> query(UriInfo uri) {
+        Map<String, String> query = new HashMap<>();
+        uri.getQueryParameters().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
+        return query;
+    }
+
+    private static Response toResponse(Answer answer) {
+        Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body());
+        if (answer.contentType() != null) {
+            response.type(answer.contentType());
+        }
+        answer.headers().forEach((name, values) -> {
+            for (String value : values) {
+                response.header(name, value);
+            }
+        });
+        return response.build();
+    }
+}

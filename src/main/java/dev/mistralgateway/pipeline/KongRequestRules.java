@@ -1,0 +1,130 @@
+package dev.mistralgateway.pipeline;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.mistralgateway.config.ModelOptions;
+import dev.mistralgateway.config.Route;
+import dev.mistralgateway.config.RouteType;
+import dev.mistralgateway.config.StreamingMode;
+import dev.mistralgateway.config.Target;
+import dev.mistralgateway.error.GatewayException;
+
+/**
+ * Kong's request rules, in Kong's order and with Kong's messages, as pure functions: body checks,
+ * model resolution with the own-model rule, route-type shape check, streaming flag, and the
+ * target's options overriding the client's.
+ */
+public final class KongRequestRules {
+
+    static final String INVALID_PROMPTS = "request body doesn't contain valid prompts";
+    static final String NO_MODEL = "model parameter not found in request, nor in gateway configuration";
+    static final String MULTIPLE_FORMATS = "request matches multiple LLM request formats";
+    static final String STREAMING_DENIED = "response streaming is not enabled for this LLM";
+    static final String STREAMING_NOT_YET = "response streaming is not supported by this gateway yet; "
+            + "send \"stream\": false (or leave it out)";
+
+    private final ObjectReader reader;
+
+    public KongRequestRules(ObjectMapper mapper) {
+        // a body with anything after its JSON object is not valid JSON
+        this.reader = mapper.reader()
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    public ClientRequest apply(Route route, Target target, byte[] rawBody) {
+        if (route.maxRequestBodySize() > 0 && rawBody.length > route.maxRequestBodySize()) {
+            throw new GatewayException(413, "request body is " + rawBody.length + " bytes, larger than this route's "
+                    + "max_request_body_size of " + route.maxRequestBodySize() + " bytes");
+        }
+        ObjectNode body = parse(rawBody);
+        String model = resolveModel(target, body);
+        RouteType shape = shapeOf(body);
+        if (shape != target.routeType()) {
+            throw GatewayException.badRequest("[" + shape.id() + "] message format is not compatible with ["
+                    + target.routeType().id() + "] route type");
+        }
+        boolean stream = streaming(route, body);
+        applyOptions(target.options(), body);
+        return new ClientRequest(body, target.routeType(), model, stream);
+    }
+
+    private ObjectNode parse(byte[] rawBody) {
+        JsonNode node;
+        try {
+            node = rawBody.length == 0 ? null : reader.readTree(rawBody);
+        } catch (IOException e) {
+            node = null;
+        }
+        if (node instanceof ObjectNode body && (hasMessages(body) || hasPrompt(body))) {
+            return body;
+        }
+        throw GatewayException.badRequest(INVALID_PROMPTS);
+    }
+
+    private static boolean hasMessages(ObjectNode body) {
+        JsonNode messages = body.get("messages");
+        return messages != null && messages.isArray() && !messages.isEmpty();
+    }
+
+    private static boolean hasPrompt(ObjectNode body) {
+        JsonNode prompt = body.get("prompt");
+        return prompt != null && prompt.isTextual();
+    }
+
+    /** A configured model wins; a client asking for another one is refused, not silently redirected. */
+    private static String resolveModel(Target target, ObjectNode body) {
+        JsonNode requested = body.get("model");
+        boolean clientSent = requested != null && !requested.isNull();
+        if (target.modelName().isPresent()) {
+            String configured = target.modelName().get();
+            if (clientSent && !(requested.isTextual() && requested.textValue().equals(configured))) {
+                throw GatewayException.badRequest("cannot use own model - must be: " + configured);
+            }
+            return configured;
+        }
+        if (clientSent && requested.isTextual() && !requested.textValue().isBlank()) {
+            return requested.textValue();
+        }
+        throw GatewayException.badRequest(NO_MODEL);
+    }
+
+    private static RouteType shapeOf(ObjectNode body) {
+        boolean messages = body.has("messages");
+        boolean prompt = body.has("prompt");
+        if (messages && prompt) {
+            throw GatewayException.badRequest(MULTIPLE_FORMATS);
+        }
+        return messages ? RouteType.CHAT : RouteType.COMPLETIONS;
+    }
+
+    private static boolean streaming(Route route, ObjectNode body) {
+        JsonNode flag = body.get("stream");
+        if (flag != null && !flag.isNull() && !flag.isBoolean()) {
+            throw GatewayException.badRequest("'stream' must be true or false");
+        }
+        boolean asked = flag != null && flag.asBoolean(false);
+        if (asked && route.streaming() == StreamingMode.DENY) {
+            throw GatewayException.badRequest(STREAMING_DENIED);
+        }
+        boolean stream = asked || route.streaming() == StreamingMode.ALWAYS;
+        if (stream) {
+            throw GatewayException.badRequest(STREAMING_NOT_YET);
+        }
+        return false;
+    }
+
+    private static void applyOptions(ModelOptions options, ObjectNode body) {
+        options.maxTokens().ifPresent(v -> body.put("max_tokens", v));
+        options.temperature().ifPresent(v -> body.put("temperature", v));
+        options.topP().ifPresent(v -> body.put("top_p", v));
+        options.topK().ifPresent(v -> body.put("top_k", v));
+    }
+}

@@ -1,0 +1,14 @@
+package dev.mistralgateway.upstream;
+
+import java.net.URI;
+import java.util.Map;
+
+/** What goes to the upstream: where, with which extra headers (auth), and the JSON body. */
+public record UpstreamRequest(URI url, Map<String, String> headers, byte[] body) {
+
+    @Override
+    public String toString() {
+        // headers carry the upstream key: never print them
+        return "UpstreamRequest[url=" + url + ", headers=" + headers.keySet() + ", " + body.length + " bytes]";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.mistralgateway.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP upstream on 127.0.0.1 for tests: it records every request it receives and answers
+ * each path with the reply a test scripted for it (404 with a JSON error when none is).
+ */
+public final class FakeUpstream implements AutoCloseable {
+
+    /** A request as the upstream received it; header names are in lower case. */
+    public record Received(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /** A scripted answer; {@code delay} holds it back, to play a slow upstream. */
+    public record Reply(int status, Map<String, String> headers, byte[] body, Duration delay) {
+
+        public static Reply json(int status, String body) {
+            return new Reply(status, Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8),
+                    Duration.ZERO);
+        }
+
+        public Reply withHeader(String name, String value) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+            all.put(name, value);
+            return new Reply(status, all, body, delay);
+        }
+
+        public Reply delayedBy(Duration by) {
+            return new Reply(status, headers, body, by);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
+
+    public FakeUpstream() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    public void reply(String path, Reply reply) {
+        replies.put(path, request -> reply);
+    }
+
+    /** Answers as the request deserves, e.g. 401 unless it carries the right key, like a real upstream. */
+    public void reply(String path, Function<Received, Reply> responder) {
+        replies.put(path, responder);
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** The one request received since the last reset; fails when there were none or several. */
+    public Received only() {
+        if (received.size() != 1) {
+            throw new AssertionError("expected exactly one upstream request, got " + received.size());
+        }
+        return received.get(0);
+    }
+
+    public void reset() {
+        received.clear();
+        replies.clear();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readAllBytes();
+            Map<String, List<String>> headers = exchange.getRequestHeaders().entrySet().stream()
+                    .collect(Collectors.toMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue));
+            String path = exchange.getRequestURI().getPath();
+            Received request = new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
+                    headers, body);
+            received.add(request);
+            Reply reply = replies.getOrDefault(path, r -> Reply.json(404,
+                    "{\"error\":{\"message\":\"fake upstream: no reply scripted for " + path + "\"}}"))
+                    .apply(request);
+            if (!reply.delay().isZero()) {
+                Thread.sleep(reply.delay().toMillis());
+            }
+            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
