@@ -30,7 +30,7 @@ import io.restassured.response.Response;
  * upstream that records what it was sent.
  */
 @QuarkusTest
-@QuarkusTestResource(UpstreamResource.class)
+@QuarkusTestResource(value = UpstreamResource.class, restrictToAnnotatedClass = true)
 class OpenAiRouteTest {
 
     private static final String CHAT = "/v1/chat/completions";

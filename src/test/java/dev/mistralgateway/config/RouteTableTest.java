@@ -1,0 +1,253 @@
+package dev.mistralgateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * The configuration contract: the documented environment variables, read by SmallRye's own
+ * environment source, become validated routes; every mistake fails with the variable to fix.
+ */
+class RouteTableTest {
+
+    /** The seed's example from Kong's Mistral guide, as a user sets it. */
+    static Map<String, String> seedEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("AI_PROXY_ROUTES_0__NAME", "mistral-chat");
+        env.put("AI_PROXY_ROUTES_0__PATHS", "/mistral-chat");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME", "Authorization");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer <MISTRAL_AI_KEY>");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL",
+                "https://api.mistral.ai/v1/chat/completions");
+        return env;
+    }
+
+    static List<Route> routesFrom(Map<String, String> env) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(GatewayConfig.class)
+                .withSources(new EnvConfigSource(env, 300))
+                .withSources(new KongConfigSource())
+                .build();
+        return RouteTable.validate(config.getConfigMapping(GatewayConfig.class));
+    }
+
+    static String failureFor(Map<String, String> env) {
+        return assertThrows(ConfigurationException.class, () -> routesFrom(env)).getMessage();
+    }
+
+    @Test
+    void seedExampleBecomesOneRoute() {
+        Route route = routesFrom(seedEnvironment()).get(0);
+
+        assertEquals("mistral-chat", route.name());
+        assertEquals(List.of("/mistral-chat"), route.paths());
+        assertEquals(StreamingMode.ALLOW, route.streaming());
+        assertEquals(8192, route.maxRequestBodySize());
+        assertTrue(route.modelNameHeader());
+        assertEquals(Duration.ofMillis(60000), route.timeouts().read());
+        Target target = route.target();
+        assertEquals(RouteType.CHAT, target.routeType());
+        assertEquals(MistralFormat.OPENAI, target.format());
+        assertEquals("mistral-tiny", target.modelName().orElseThrow());
+        assertEquals(URI.create("https://api.mistral.ai/v1/chat/completions"), target.upstreamUrl());
+        assertEquals("Authorization", target.auth().header().orElseThrow().name());
+        assertEquals("Bearer <MISTRAL_AI_KEY>", target.auth().header().orElseThrow().value());
+        assertFalse(target.auth().allowOverride());
+        assertEquals(100, target.weight());
+    }
+
+    @Test
+    void everyDocumentedVariableIsRead() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__PATHS", "/a,/b");
+        env.put("AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "deny");
+        env.put("AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "65536");
+        env.put("AI_PROXY_ROUTES_0__MODEL_NAME_HEADER", "false");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_CONNECT_TIMEOUT", "1000");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_READ_TIMEOUT", "2000");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_WRITE_TIMEOUT", "3000");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_PARAM_NAME", "key");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_PARAM_VALUE", "secret");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_PARAM_LOCATION", "query");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_ALLOW_OVERRIDE", "true");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MAX_TOKENS", "512");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TEMPERATURE", "0.5");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TOP_P", "0.9");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TOP_K", "40");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_INPUT_COST", "0.25");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OUTPUT_COST", "0.75");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__LOGGING_LOG_STATISTICS", "true");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__LOGGING_LOG_PAYLOADS", "true");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__WEIGHT", "70");
+
+        Route route = routesFrom(env).get(0);
+
+        assertEquals(List.of("/a", "/b"), route.paths());
+        assertEquals(StreamingMode.DENY, route.streaming());
+        assertEquals(65536, route.maxRequestBodySize());
+        assertFalse(route.modelNameHeader());
+        assertEquals(new Route.Timeouts(Duration.ofMillis(1000), Duration.ofMillis(2000), Duration.ofMillis(3000)),
+                route.timeouts());
+        Target target = route.target();
+        Auth.Param param = target.auth().param().orElseThrow();
+        assertEquals(List.of("key", "secret", Auth.ParamLocation.QUERY),
+                List.of(param.name(), param.value(), param.location()));
+        assertTrue(target.auth().allowOverride());
+        ModelOptions options = target.options();
+        assertEquals(512, options.maxTokens().getAsInt());
+        assertEquals(0.5, options.temperature().getAsDouble());
+        assertEquals(0.9, options.topP().getAsDouble());
+        assertEquals(40, options.topK().getAsInt());
+        assertEquals(0.25, options.inputCost().getAsDouble());
+        assertEquals(0.75, options.outputCost().getAsDouble());
+        assertTrue(target.logStatistics());
+        assertTrue(target.logPayloads());
+        assertEquals(70, target.weight());
+    }
+
+    @Test
+    void secondRouteIsReadToo() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_1__PATHS", "/local-chat");
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__ROUTE_TYPE", "llm/v1/completions");
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__MODEL_PROVIDER", "mistral");
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai");
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "http://127.0.0.1:8080/v1/completions");
+
+        List<Route> routes = routesFrom(env);
+
+        assertEquals(2, routes.size());
+        assertEquals("local-chat", routes.get(1).name());
+        assertEquals(RouteType.COMPLETIONS, routes.get(1).target().routeType());
+        assertTrue(routes.get(1).target().auth().header().isEmpty());
+        assertTrue(routes.get(1).target().modelName().isEmpty());
+    }
+
+    @Test
+    void noRouteSaysHowToConfigureOne() {
+        String message = failureFor(Map.of());
+        assertTrue(message.contains("no route is configured"), message);
+        assertTrue(message.contains("AI_PROXY_ROUTES_0__PATHS"), message);
+    }
+
+    @Test
+    void missingMistralFormatUsesKongsMessageAndNamesTheVariable() {
+        Map<String, String> env = seedEnvironment();
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT");
+
+        String message = failureFor(env);
+
+        assertTrue(message.contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT: "
+                + "must set 'model.options.mistral_format' for mistral provider"), message);
+    }
+
+    @Test
+    void eachMistakeNamesItsVariable() {
+        assertNamed("AI_PROXY_ROUTES_0__PATHS", "AI_PROXY_ROUTES_0__PATHS", "mistral-chat");
+        assertNamed("AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "sometimes");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE",
+                "llm/v1/embeddings");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER",
+                "openai");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "raw");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TEMPERATURE",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TEMPERATURE", "5.5");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TOP_P", "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TOP_P",
+                "1.5");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TOP_K", "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TOP_K",
+                "501");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MAX_TOKENS",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MAX_TOKENS", "0");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "ftp://example.com/chat");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "api.mistral.ai/v1/chat/completions");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__WEIGHT", "AI_PROXY_ROUTES_0__TARGETS_0__WEIGHT", "0");
+        assertNamed("AI_PROXY_ROUTES_0__BALANCER_READ_TIMEOUT", "AI_PROXY_ROUTES_0__BALANCER_READ_TIMEOUT", "0");
+        assertNamed("AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "-1");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_PARAM_VALUE",
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_PARAM_NAME", "key");
+    }
+
+    private static void assertNamed(String expectedInMessage, String variable, String value) {
+        Map<String, String> env = seedEnvironment();
+        env.put(variable, value);
+        String message = failureFor(env);
+        assertTrue(message.contains(expectedInMessage + ": "), () -> variable + "=" + value + " gave: " + message);
+    }
+
+    @Test
+    void headerNameWithoutValueIsRefused() {
+        Map<String, String> env = seedEnvironment();
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE");
+        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE: "));
+    }
+
+    @Test
+    void completionsNeedAnUpstreamUrl() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/completions");
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
+        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL: "));
+    }
+
+    @Test
+    void chatDefaultsToMistralsCloudEndpoint() {
+        Map<String, String> env = seedEnvironment();
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
+        assertEquals(RouteTable.MISTRAL_CHAT_URL, routesFrom(env).get(0).target().upstreamUrl());
+    }
+
+    @Test
+    void aPathServedTwiceIsRefused() {
+        Map<String, String> env = seedEnvironment();
+        seedEnvironment().forEach((name, value) -> env.put(name.replace("ROUTES_0__", "ROUTES_1__"), value));
+        env.put("AI_PROXY_ROUTES_1__NAME", "again");
+        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_1__PATHS: path /mistral-chat is already served"));
+    }
+
+    @Test
+    void secondTargetIsRefusedUntilBalancingExists() {
+        Map<String, String> env = seedEnvironment();
+        seedEnvironment().forEach((name, value) -> {
+            if (name.contains("TARGETS_0__")) {
+                env.put(name.replace("TARGETS_0__", "TARGETS_1__"), value);
+            }
+        });
+        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_1__ROUTE_TYPE: only one target"));
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_TEMPERATURE", "9");
+        env.put("AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "maybe");
+        String message = failureFor(env);
+        assertTrue(message.contains("_TEMPERATURE: ") && message.contains("_RESPONSE_STREAMING: "), message);
+    }
+
+    @Test
+    void environmentNamesFollowSmallRyesRule() {
+        assertEquals("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT",
+                EnvNames.of("ai-proxy.routes[0].targets[0].model.options.mistral-format"));
+    }
+}
