@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
+import dev.mistralgateway.testing.FakeUpstreamResource;
 import dev.mistralgateway.testing.InjectUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -26,12 +26,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class KongConfigBlockTest {
 
     /** Configures route 0 with only a path and the pasted block, as a user would in two variables. */
-    public static class PastedConfig implements QuarkusTestResourceLifecycleManager {
-        private FakeUpstream upstream;
-
+    public static class PastedConfig extends FakeUpstreamResource {
         @Override
-        public Map<String, String> start() {
-            upstream = new FakeUpstream();
+        protected Map<String, String> routes(FakeUpstream upstream) {
             String block = """
                     name: ai-proxy-advanced
                     config:
@@ -49,17 +46,6 @@ class KongConfigBlockTest {
                             upstream_url: "%s"
                     """.formatted(upstream.url("/v1/chat/completions"));
             return Map.of("ai-proxy.routes[0].paths", "/mistral-chat", "ai-proxy.routes[0].config", block);
-        }
-
-        @Override
-        public void inject(TestInjector testInjector) {
-            testInjector.injectIntoFields(upstream,
-                    new TestInjector.AnnotatedAndMatchesType(InjectUpstream.class, FakeUpstream.class));
-        }
-
-        @Override
-        public void stop() {
-            upstream.close();
         }
     }
 

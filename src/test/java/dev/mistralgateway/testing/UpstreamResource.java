@@ -6,69 +6,64 @@ import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 /**
  * Starts a {@link FakeUpstream} before the gateway and configures the routes the HTTP tests use,
  * all pointing at it. Each route plays one configuration a user could set.
  */
-public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
+public class UpstreamResource extends FakeUpstreamResource {
 
     /** The upstream key the tests configure; a test that finds it in an answer has found a leak. */
     public static final String CONFIGURED_KEY = "Bearer sk-configured-4f1d";
 
-    private FakeUpstream upstream;
-
     @Override
-    public Map<String, String> start() {
-        upstream = new FakeUpstream();
+    protected Map<String, String> routes(FakeUpstream upstream) {
         Map<String, String> config = new HashMap<>();
-        route(config, 0, "/mistral-chat", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 0, "/mistral-chat", "llm/v1/chat", "/v1/chat/completions");
         config.put(target(0) + "model.name", "mistral-tiny");
         config.put(target(0) + "model.options.max-tokens", "512");
         config.put(target(0) + "model.options.temperature", "0.5");
         config.put(target(0) + "auth.header-name", "Authorization");
         config.put(target(0) + "auth.header-value", CONFIGURED_KEY);
 
-        route(config, 1, "/override-chat", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 1, "/override-chat", "llm/v1/chat", "/v1/chat/completions");
         config.put(target(1) + "auth.header-name", "Authorization");
         config.put(target(1) + "auth.header-value", CONFIGURED_KEY);
         config.put(target(1) + "auth.allow-override", "true");
 
-        route(config, 2, "/mistral-completions", "llm/v1/completions", "/v1/completions");
+        route(config, upstream, 2, "/mistral-completions", "llm/v1/completions", "/v1/completions");
         config.put(target(2) + "model.name", "mistral-tiny");
 
-        route(config, 3, "/deny-stream", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 3, "/deny-stream", "llm/v1/chat", "/v1/chat/completions");
         config.put("ai-proxy.routes[3].response-streaming", "deny");
 
-        route(config, 4, "/small", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 4, "/small", "llm/v1/chat", "/v1/chat/completions");
         config.put("ai-proxy.routes[4].max-request-body-size", "200");
 
-        route(config, 5, "/slow", "llm/v1/chat", "/slow/v1/chat/completions");
+        route(config, upstream, 5, "/slow", "llm/v1/chat", "/slow/v1/chat/completions");
         config.put("ai-proxy.routes[5].balancer.read-timeout", "400");
 
-        route(config, 6, "/down", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 6, "/down", "llm/v1/chat", "/v1/chat/completions");
         config.put(target(6) + "model.options.upstream-url",
                 "http://127.0.0.1:" + closedPort() + "/v1/chat/completions");
 
-        route(config, 7, "/query-auth", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 7, "/query-auth", "llm/v1/chat", "/v1/chat/completions");
         config.put(target(7) + "auth.param-name", "key");
         config.put(target(7) + "auth.param-value", "query-secret");
         config.put(target(7) + "auth.param-location", "query");
 
-        route(config, 8, "/body-auth", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 8, "/body-auth", "llm/v1/chat", "/v1/chat/completions");
         config.put(target(8) + "auth.param-name", "api_key");
         config.put(target(8) + "auth.param-value", "body-secret");
         config.put(target(8) + "auth.param-location", "body");
         config.put(target(8) + "auth.allow-override", "true");
 
-        route(config, 9, "/no-model-header", "llm/v1/chat", "/v1/chat/completions");
+        route(config, upstream, 9, "/no-model-header", "llm/v1/chat", "/v1/chat/completions");
         config.put("ai-proxy.routes[9].model-name-header", "false");
         config.put(target(9) + "model.name", "open-mistral-nemo");
         return config;
     }
 
-    private void route(Map<String, String> config, int index, String path, String routeType, String upstreamPath) {
+    private static void route(Map<String, String> config, FakeUpstream upstream, int index, String path, String routeType, String upstreamPath) {
         config.put("ai-proxy.routes[" + index + "].paths", path);
         config.put(target(index) + "route-type", routeType);
         config.put(target(index) + "model.provider", "mistral");
@@ -86,19 +81,6 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(upstream,
-                new TestInjector.AnnotatedAndMatchesType(InjectUpstream.class, FakeUpstream.class));
-    }
-
-    @Override
-    public void stop() {
-        if (upstream != null) {
-            upstream.close();
         }
     }
 }
