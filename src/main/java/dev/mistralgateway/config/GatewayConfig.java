@@ -1,6 +1,7 @@
 package dev.mistralgateway.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -119,6 +120,19 @@ public interface GatewayConfig {
         OptionalDouble inputCost();
 
         OptionalDouble outputCost();
+
+        /**
+         * Whether an {@code openai}-format target talks to Mistral's cloud API and so gets its
+         * request hygiene; unset means: yes when there is no upstream URL or its host is
+         * {@code api.mistral.ai}.
+         */
+        Optional<Boolean> mistralCloud();
+
+        /**
+         * Ollama-only settings for {@code ollama}-format targets, e.g. {@code num_ctx},
+         * {@code repeat_penalty} (into Ollama's {@code options}) or {@code keep_alive}.
+         */
+        Map<String, String> ollama();
     }
 
     interface LoggingConfig {

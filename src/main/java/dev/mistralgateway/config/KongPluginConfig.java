@@ -38,7 +38,11 @@ public final class KongPluginConfig {
             "targets[].model.options.max_tokens", "targets[].model.options.temperature",
             "targets[].model.options.top_p", "targets[].model.options.top_k",
             "targets[].model.options.input_cost", "targets[].model.options.output_cost",
+            "targets[].model.options.mistral_cloud",
             "targets[].logging.log_statistics", "targets[].logging.log_payloads");
+
+    /** Ollama-only settings under {@code model.options.ollama}, whatever their names. */
+    private static final String OLLAMA_SETTINGS = "targets[].model.options.ollama.";
 
     private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -99,11 +103,15 @@ public final class KongPluginConfig {
             for (int i = 0; i < node.size(); i++) {
                 flatten(node.get(i), kongPath + "[" + i + "]", out, ignored);
             }
-        } else if (SUPPORTED.contains(INDEX.matcher(kongPath).replaceAll("[]"))) {
+        } else if (isSupported(INDEX.matcher(kongPath).replaceAll("[]"))) {
             out.put(kongPath.replace('_', '-'), scalar(node));
         } else if (!node.isArray() || node.size() > 0) {
             ignored.add(kongPath);
         }
+    }
+
+    private static boolean isSupported(String field) {
+        return SUPPORTED.contains(field) || field.startsWith(OLLAMA_SETTINGS);
     }
 
     private static String scalar(JsonNode node) {

@@ -167,12 +167,10 @@ public class RouteTable {
         } else {
             format = oneOf(MistralFormat.class, options.mistralFormat().get(), at + "model.options.mistral-format",
                     problems);
-            if (format == MistralFormat.OLLAMA) {
-                problems.add(at + "model.options.mistral-format",
-                        "the ollama format is not supported yet; use openai (Mistral.ai, llama.cpp, vLLM)");
-            }
         }
-        URI upstream = upstreamUrl(options, routeType, at + "model.options.upstream-url", problems);
+        URI upstream = upstreamUrl(options, routeType, format, at + "model.options.upstream-url", problems);
+        boolean mistralCloud = options.mistralCloud().orElseGet(() -> upstream != null
+                && MISTRAL_CHAT_URL.getHost().equalsIgnoreCase(upstream.getHost()));
         ModelOptions modelOptions = new ModelOptions(
                 atLeast(options.maxTokens(), 1, at + "model.options.max-tokens", problems),
                 between(options.temperature(), 0, 5, at + "model.options.temperature", problems),
@@ -188,12 +186,45 @@ public class RouteTable {
         if (problems.count() > errorsBefore) {
             return null;
         }
-        return new Target(index, routeType, auth, modelName, format, upstream, modelOptions,
-                config.logging().logStatistics(), config.logging().logPayloads(), config.weight());
+        return new Target(index, routeType, auth, modelName, format, upstream, modelOptions, mistralCloud,
+                ollamaSettings(options.ollama()), config.logging().logStatistics(), config.logging().logPayloads(),
+                config.weight());
     }
 
-    private static URI upstreamUrl(OptionsConfig options, RouteType routeType, String property, Problems problems) {
+    /** Keys in Ollama's snake_case whatever way they were written; values as JSON would type them. */
+    private static Map<String, Object> ollamaSettings(Map<String, String> raw) {
+        Map<String, Object> settings = new java.util.TreeMap<>();
+        raw.forEach((key, value) -> settings.put(key.toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_'),
+                typed(value.trim())));
+        return java.util.Collections.unmodifiableMap(settings);
+    }
+
+    private static Object typed(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(value);
+        }
+        try {
+            return Long.valueOf(value);
+        } catch (NumberFormatException notALong) {
+            try {
+                double number = Double.parseDouble(value);
+                return Double.isFinite(number) ? number : value;
+            } catch (NumberFormatException notANumber) {
+                return value;
+            }
+        }
+    }
+
+    private static URI upstreamUrl(OptionsConfig options, RouteType routeType, MistralFormat format, String property,
+            Problems problems) {
         if (options.upstreamUrl().isEmpty()) {
+            if (format == MistralFormat.OLLAMA) {
+                problems.add(property, "the ollama format needs the full URL of Ollama's "
+                        + (routeType == RouteType.COMPLETIONS ? "/api/generate" : "/api/chat")
+                        + ", e.g. http://ollama.internal:11434"
+                        + (routeType == RouteType.COMPLETIONS ? "/api/generate" : "/api/chat"));
+                return null;
+            }
             if (routeType == RouteType.COMPLETIONS) {
                 problems.add(property, "llm/v1/completions needs the full URL of the completions endpoint, "
                         + "e.g. http://127.0.0.1:8080/v1/completions");

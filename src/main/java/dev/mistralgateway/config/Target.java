@@ -1,12 +1,17 @@
 package dev.mistralgateway.config;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * One validated upstream of a route: what it serves, where it is, how to reach it.
  *
  * @param modelName the configured model; when present the client may not ask for another one
+ * @param mistralCloud whether an {@code openai}-format upstream is Mistral's cloud API, which refuses
+ *        OpenAI-only fields
+ * @param ollamaSettings Ollama-only settings ({@code num_ctx}, {@code keep_alive}, ...), keys in
+ *        Ollama's snake_case, values typed (Long, Double, Boolean or String)
  */
 public record Target(
         int index,
@@ -16,6 +21,8 @@ public record Target(
         MistralFormat format,
         URI upstreamUrl,
         ModelOptions options,
+        boolean mistralCloud,
+        Map<String, Object> ollamaSettings,
         boolean logStatistics,
         boolean logPayloads,
         int weight) {

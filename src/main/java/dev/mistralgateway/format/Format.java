@@ -1,5 +1,7 @@
 package dev.mistralgateway.format;
 
+import java.util.Optional;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.config.Target;
@@ -12,7 +14,12 @@ import dev.mistralgateway.pipeline.ClientRequest;
  */
 public interface Format {
 
-    /** The upstream body for a checked client request; the caller still adds auth parameters. */
+    /**
+     * The upstream body for a checked client request; the caller still adds auth parameters.
+     *
+     * @throws dev.mistralgateway.error.GatewayException 400 when the request holds something this
+     *         format cannot carry
+     */
     ObjectNode toUpstream(ClientRequest request, Target target);
 
     /**
@@ -21,4 +28,12 @@ public interface Format {
      * @throws TransformationException when the upstream answer is not one this format understands
      */
     byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target);
+
+    /**
+     * The client's error body for an upstream error answer, when this format's errors need
+     * translating to the OpenAI error shape; empty to pass the upstream's body through as it is.
+     */
+    default Optional<byte[]> errorFromUpstream(int status, byte[] upstreamBody) {
+        return Optional.empty();
+    }
 }

@@ -1,11 +1,13 @@
 package dev.mistralgateway.format;
 
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.config.MistralFormat;
+import dev.mistralgateway.format.ollama.OllamaFormat;
 import dev.mistralgateway.format.openai.OpenAiFormat;
 
 /** The translator for each {@link MistralFormat}. */
@@ -13,8 +15,9 @@ public final class Formats {
 
     private final Map<MistralFormat, Format> formats = new EnumMap<>(MistralFormat.class);
 
-    public Formats(ObjectMapper mapper) {
+    public Formats(ObjectMapper mapper, Clock clock) {
         formats.put(MistralFormat.OPENAI, new OpenAiFormat(mapper));
+        formats.put(MistralFormat.OLLAMA, new OllamaFormat(mapper, clock));
     }
 
     public Format of(MistralFormat format) {

@@ -1,6 +1,7 @@
 package dev.mistralgateway.proxy;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public class Proxy {
     public Proxy(ObjectMapper mapper, UpstreamClient upstream) {
         this.mapper = mapper;
         this.rules = new KongRequestRules(mapper);
-        this.formats = new Formats(mapper);
+        this.formats = new Formats(mapper, Clock.systemUTC());
         this.upstream = upstream;
     }
 
@@ -76,8 +77,10 @@ public class Proxy {
             UpstreamResponse response) {
         Map<String, List<String>> headers = passedOn(response);
         if (response.status() != 200) {
-            // Kong passes upstream errors through as they came, status and body
-            return new Answer(response.status(), response.contentType(), headers, response.body());
+            // Kong passes upstream errors through as they came; a format may put them in the OpenAI shape
+            return format.errorFromUpstream(response.status(), response.body())
+                    .map(body -> new Answer(response.status(), JSON, headers, body))
+                    .orElseGet(() -> new Answer(response.status(), response.contentType(), headers, response.body()));
         }
         byte[] body = format.fromUpstream(response.body(), request, target);
         if (route.modelNameHeader()) {

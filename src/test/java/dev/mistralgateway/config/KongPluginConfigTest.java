@@ -107,4 +107,18 @@ class KongPluginConfigTest {
         assertEquals("1500", block.properties().get("balancer.read-timeout"));
         assertEquals(1500, routesFrom(pasted(export)).get(0).timeouts().read().toMillis());
     }
+
+    @Test
+    void ollamaSettingsAndTheCloudSwitchComeThrough() {
+        String block = SEED_YAML.replace("mistral_format: openai", """
+                mistral_format: ollama
+                      mistral_cloud: false
+                      ollama:
+                        num_ctx: 16384
+                        keep_alive: 5m""".stripLeading());
+        Target target = routesFrom(pasted(block)).get(0).target();
+
+        assertEquals(MistralFormat.OLLAMA, target.format());
+        assertEquals(Map.of("num_ctx", 16384L, "keep_alive", "5m"), target.ollamaSettings());
+    }
 }

@@ -44,7 +44,7 @@ class RouteTableTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(GatewayConfig.class)
                 .withSources(new EnvConfigSource(env, 300))
-                .withSources(new KongConfigSource())
+                .withSources(new KongConfigSource(), new OllamaSettingsEnvSource())
                 .build();
         return RouteTable.validate(config.getConfigMapping(GatewayConfig.class));
     }
@@ -249,5 +249,43 @@ class RouteTableTest {
     void environmentNamesFollowSmallRyesRule() {
         assertEquals("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT",
                 EnvNames.of("ai-proxy.routes[0].targets[0].model.options.mistral-format"));
+    }
+
+    @Test
+    void mistralCloudIsAssumedOnlyForMistralsHost() {
+        Map<String, String> env = seedEnvironment();
+        Target cloud = routesFrom(env).get(0).target();
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
+        Target defaultUrl = routesFrom(env).get(0).target();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "http://127.0.0.1:8080/v1/chat/completions");
+        Target selfHosted = routesFrom(env).get(0).target();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_CLOUD", "true");
+        Target forced = routesFrom(env).get(0).target();
+
+        assertTrue(cloud.mistralCloud());
+        assertTrue(defaultUrl.mistralCloud());
+        assertFalse(selfHosted.mistralCloud());
+        assertTrue(forced.mistralCloud());
+    }
+
+    @Test
+    void ollamaNeedsItsUrlAndTakesItsOwnSettings() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "ollama");
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
+        String message = failureFor(env);
+        assertTrue(message.contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL: the ollama format needs "
+                + "the full URL of Ollama's /api/chat"), message);
+
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "http://ollama.internal:11434/api/chat");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OLLAMA_NUM_CTX", "8192");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OLLAMA_REPEAT_PENALTY", "1.1");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OLLAMA_KEEP_ALIVE", "10m");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OLLAMA_USE_MMAP", "false");
+        Target target = routesFrom(env).get(0).target();
+
+        assertEquals(MistralFormat.OLLAMA, target.format());
+        assertEquals(Map.of("num_ctx", 8192L, "repeat_penalty", 1.1, "keep_alive", "10m", "use_mmap", false),
+                target.ollamaSettings());
     }
 }

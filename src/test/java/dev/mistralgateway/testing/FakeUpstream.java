@@ -62,8 +62,13 @@ public final class FakeUpstream implements AutoCloseable {
     private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
 
     public FakeUpstream() {
+        this(0);
+    }
+
+    /** On a given port of 127.0.0.1; 0 picks a free one. */
+    public FakeUpstream(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

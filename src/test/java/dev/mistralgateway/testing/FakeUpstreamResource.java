@@ -15,9 +15,14 @@ public abstract class FakeUpstreamResource implements QuarkusTestResourceLifecyc
     /** The gateway configuration (property names) for routes served by this upstream. */
     protected abstract Map<String, String> routes(FakeUpstream upstream);
 
+    /** The upstream to start; on a free port unless a subclass needs a given one. */
+    protected FakeUpstream newUpstream() {
+        return new FakeUpstream();
+    }
+
     @Override
     public final Map<String, String> start() {
-        upstream = new FakeUpstream();
+        upstream = newUpstream();
         return routes(upstream);
     }
 

@@ -15,7 +15,8 @@ import dev.mistralgateway.pipeline.ClientRequest;
  * The {@code openai} format: Mistral's cloud API and OpenAI-compatible servers (llama.cpp's
  * {@code llama-server}, vLLM). The body goes up as the client sent it, with the model set,
  * {@code stream} explicit and {@code top_k} removed (Mistral answers 422 to fields it does not
- * know); an answer comes back byte for byte once it is JSON with {@code choices}.
+ * know); a target on Mistral's cloud API also gets {@link MistralCloudHygiene}. An answer comes back
+ * byte for byte once it is JSON with {@code choices}.
  */
 public final class OpenAiFormat implements Format {
 
@@ -31,6 +32,9 @@ public final class OpenAiFormat implements Format {
         body.put("model", request.model());
         body.put("stream", request.stream());
         body.remove("top_k");
+        if (target.mistralCloud()) {
+            MistralCloudHygiene.apply(body);
+        }
         return body;
     }
 

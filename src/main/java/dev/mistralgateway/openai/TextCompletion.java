@@ -1,0 +1,20 @@
+package dev.mistralgateway.openai;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** An OpenAI {@code text_completion} answer. */
+@RegisterForReflection
+public record TextCompletion(String id, String object, long created, String model, List<Choice> choices,
+        Usage usage) {
+
+    public static final String OBJECT = "text_completion";
+
+    /** {@code logprobs} is always null: no hosting here returns them for completions. */
+    @RegisterForReflection
+    public record Choice(int index, String text, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
+    }
+}
