@@ -29,6 +29,9 @@ public interface Format {
      */
     byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target);
 
+    /** A fresh translator for the upstream stream that answers this request. */
+    StreamTranslator streamTranslator(ClientRequest request, Target target);
+
     /**
      * The client's error body for an upstream error answer, when this format's errors need
      * translating to the OpenAI error shape; empty to pass the upstream's body through as it is.

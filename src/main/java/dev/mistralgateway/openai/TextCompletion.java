@@ -2,12 +2,14 @@ package dev.mistralgateway.openai;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** An OpenAI {@code text_completion} answer. */
+/** An OpenAI {@code text_completion} answer, or one chunk of a streamed one (without {@code usage}). */
 @RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TextCompletion(String id, String object, long created, String model, List<Choice> choices,
         Usage usage) {
 

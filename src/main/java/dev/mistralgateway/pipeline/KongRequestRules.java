@@ -27,8 +27,6 @@ public final class KongRequestRules {
     static final String NO_MODEL = "model parameter not found in request, nor in gateway configuration";
     static final String MULTIPLE_FORMATS = "request matches multiple LLM request formats";
     static final String STREAMING_DENIED = "response streaming is not enabled for this LLM";
-    static final String STREAMING_NOT_YET = "response streaming is not supported by this gateway yet; "
-            + "send \"stream\": false (or leave it out)";
 
     private final ObjectReader reader;
 
@@ -114,11 +112,7 @@ public final class KongRequestRules {
         if (asked && route.streaming() == StreamingMode.DENY) {
             throw GatewayException.badRequest(STREAMING_DENIED);
         }
-        boolean stream = asked || route.streaming() == StreamingMode.ALWAYS;
-        if (stream) {
-            throw GatewayException.badRequest(STREAMING_NOT_YET);
-        }
-        return false;
+        return asked || route.streaming() == StreamingMode.ALWAYS;
     }
 
     private static void applyOptions(ModelOptions options, ObjectNode body) {

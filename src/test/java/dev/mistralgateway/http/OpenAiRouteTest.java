@@ -185,17 +185,6 @@ class OpenAiRouteTest {
     }
 
     @Test
-    void streamingIsRefusedWhereDeniedAndNotYetServedElsewhere() {
-        // the deny route has no model of its own: the client names one, as Kong checks the model first
-        post("/deny-stream", kong("openai/llm-v1-chat/requests/good-stream.json").replace("\"stream\"",
-                "\"model\": \"open-mistral-7b\", \"stream\""))
-                .then().statusCode(400).body("error.message", equalTo("response streaming is not enabled for this LLM"));
-        post("/mistral-chat", kong("openai/llm-v1-chat/requests/good-stream.json"))
-                .then().statusCode(400).body("error.message", startsWith("response streaming is not supported"));
-        assertEquals(0, upstream.received().size());
-    }
-
-    @Test
     void configuredOptionsOverrideTheClientsAndTopKIsNotSentToMistral() {
         upstream.reply(CHAT, Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")));
 

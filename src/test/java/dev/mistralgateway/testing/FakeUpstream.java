@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -38,28 +39,54 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    /** A scripted answer; {@code delay} holds it back, to play a slow upstream. */
-    public record Reply(int status, Map<String, String> headers, byte[] body, Duration delay) {
+    /**
+     * A scripted answer; {@code delay} holds it back, to play a slow upstream. A streamed answer
+     * has {@code chunks} instead of a body, each flushed on its own with {@code pause} before it.
+     */
+    public record Reply(int status, Map<String, String> headers, byte[] body, Duration delay, List<byte[]> chunks,
+            Duration pause) {
+
+        public Reply(int status, Map<String, String> headers, byte[] body, Duration delay) {
+            this(status, headers, body, delay, null, Duration.ZERO);
+        }
 
         public static Reply json(int status, String body) {
             return new Reply(status, Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8),
                     Duration.ZERO);
         }
 
+        /** A 200 stream of these pieces, cut where the test wants them cut, {@code pause} apart. */
+        public static Reply stream(String contentType, Duration pause, List<byte[]> chunks) {
+            return new Reply(200, Map.of("Content-Type", contentType), new byte[0], Duration.ZERO, chunks, pause);
+        }
+
+        /** The text cut into pieces of {@code size} bytes, wherever that falls (mid-line, mid-character). */
+        public static List<byte[]> piecesOf(String text, int size) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            List<byte[]> pieces = new java.util.ArrayList<>();
+            for (int start = 0; start < bytes.length; start += size) {
+                pieces.add(java.util.Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + size)));
+            }
+            return pieces;
+        }
+
         public Reply withHeader(String name, String value) {
             Map<String, String> all = new java.util.LinkedHashMap<>(headers);
             all.put(name, value);
-            return new Reply(status, all, body, delay);
+            return new Reply(status, all, body, delay, chunks, pause);
         }
 
         public Reply delayedBy(Duration by) {
-            return new Reply(status, headers, body, by);
+            return new Reply(status, headers, body, by, chunks, pause);
         }
     }
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
+    private final AtomicInteger chunksSent = new AtomicInteger();
+    private final AtomicInteger streamsCompleted = new AtomicInteger();
+    private final AtomicInteger streamsAbandoned = new AtomicInteger();
 
     public FakeUpstream() {
         this(0);
@@ -109,6 +136,9 @@ public final class FakeUpstream implements AutoCloseable {
     public void reset() {
         received.clear();
         replies.clear();
+        chunksSent.set(0);
+        streamsCompleted.set(0);
+        streamsAbandoned.set(0);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -127,6 +157,10 @@ public final class FakeUpstream implements AutoCloseable {
                 Thread.sleep(reply.delay().toMillis());
             }
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            if (reply.chunks() != null) {
+                stream(exchange, reply);
+                return;
+            }
             exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply.body());
@@ -134,6 +168,37 @@ public final class FakeUpstream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void stream(HttpExchange exchange, Reply reply) throws IOException, InterruptedException {
+        exchange.sendResponseHeaders(reply.status(), 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            for (byte[] chunk : reply.chunks()) {
+                Thread.sleep(reply.pause().toMillis());
+                out.write(chunk);
+                out.flush();
+                chunksSent.incrementAndGet();
+            }
+            out.close();
+            streamsCompleted.incrementAndGet();
+        } catch (IOException e) {
+            // the gateway closed the connection: it gave up on this stream
+            streamsAbandoned.incrementAndGet();
+        }
+    }
+
+    /** Stream pieces written so far, streams sent to their end, streams the gateway walked away from. */
+    public int chunksSent() {
+        return chunksSent.get();
+    }
+
+    public int streamsCompleted() {
+        return streamsCompleted.get();
+    }
+
+    public int streamsAbandoned() {
+        return streamsAbandoned.get();
     }
 
     @Override

@@ -2,9 +2,6 @@ package dev.mistralgateway.format.ollama;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +19,7 @@ import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
+import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
 import dev.mistralgateway.openai.ChatCompletion;
 import dev.mistralgateway.openai.Ids;
@@ -240,7 +238,7 @@ public final class OllamaFormat implements Format {
     @Override
     public byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target) {
         JsonNode answer = parse(upstreamBody, request.routeType());
-        long created = created(answer);
+        long created = OllamaAnswers.created(answer, clock);
         String model = answer.path("model").isTextual() ? answer.get("model").textValue() : request.model();
         Usage usage = Usage.of(answer.path("prompt_eval_count").asLong(0), answer.path("eval_count").asLong(0));
         Object openAi;
@@ -249,13 +247,13 @@ public final class OllamaFormat implements Format {
             if (message == null || !message.isObject()) {
                 throw failure(request.routeType(), "'message' not in llm/v1/chat response");
             }
-            List<ChatCompletion.ToolCall> toolCalls = toolCalls(message.get("tool_calls"));
+            List<ChatCompletion.ToolCall> toolCalls = OllamaAnswers.toolCalls(message.get("tool_calls"));
             String content = message.path("content").asText("");
             String thinking = message.path("thinking").isTextual() ? message.get("thinking").textValue() : null;
             ChatCompletion.Message out = new ChatCompletion.Message("assistant",
                     toolCalls.isEmpty() || !content.isEmpty() ? content : null,
                     toolCalls.isEmpty() ? null : toolCalls, thinking);
-            String finish = toolCalls.isEmpty() ? finishReason(answer, request) : "tool_calls";
+            String finish = toolCalls.isEmpty() ? OllamaAnswers.finishReason(answer, request) : "tool_calls";
             openAi = new ChatCompletion(Ids.next("chatcmpl-"), ChatCompletion.OBJECT, created, model,
                     List.of(new ChatCompletion.Choice(0, out, finish)), usage);
         } else {
@@ -264,7 +262,7 @@ public final class OllamaFormat implements Format {
                 throw failure(request.routeType(), "'response' not in llm/v1/completions response");
             }
             openAi = new TextCompletion(Ids.next("cmpl-"), TextCompletion.OBJECT, created, model,
-                    List.of(new TextCompletion.Choice(0, response.textValue(), null, finishReason(answer, request))),
+                    List.of(new TextCompletion.Choice(0, response.textValue(), null, OllamaAnswers.finishReason(answer, request))),
                     usage);
         }
         try {
@@ -294,55 +292,9 @@ public final class OllamaFormat implements Format {
         return new TransformationException(routeType, SUFFIX, reason);
     }
 
-    private long created(JsonNode answer) {
-        JsonNode createdAt = answer.get("created_at");
-        if (createdAt != null && createdAt.isTextual()) {
-            try {
-                return OffsetDateTime.parse(createdAt.textValue()).toEpochSecond();
-            } catch (DateTimeParseException e) {
-                // an unreadable date is not worth failing the answer for: fall back to now
-            }
-        }
-        return clock.instant().getEpochSecond();
-    }
-
-    /**
-     * From Ollama's {@code done_reason}; without one (older Ollama), a generation that used its
-     * whole token budget was cut, as Kong guesses.
-     */
-    private static String finishReason(JsonNode answer, ClientRequest request) {
-        JsonNode doneReason = answer.get("done_reason");
-        if (doneReason != null && doneReason.isTextual()) {
-            return doneReason.textValue().equals("length") ? "length" : "stop";
-        }
-        JsonNode budget = request.body().has("max_tokens") ? request.body().get("max_tokens")
-                : request.body().get("max_completion_tokens");
-        boolean cut = budget != null && budget.canConvertToLong() && answer.path("eval_count").asLong(-1) == budget.asLong();
-        return cut ? "length" : "stop";
-    }
-
-    /** Ollama's tool calls get an id each and their arguments as JSON text. */
-    private List<ChatCompletion.ToolCall> toolCalls(JsonNode calls) {
-        if (calls == null || !calls.isArray()) {
-            return List.of();
-        }
-        List<ChatCompletion.ToolCall> out = new ArrayList<>();
-        for (JsonNode call : calls) {
-            JsonNode function = call.path("function");
-            JsonNode arguments = function.get("arguments");
-            String argumentsText;
-            if (arguments == null || arguments.isNull()) {
-                argumentsText = "{}";
-            } else if (arguments.isTextual()) {
-                argumentsText = arguments.textValue();
-            } else {
-                argumentsText = arguments.toString();
-            }
-            String id = call.path("id").isTextual() ? call.get("id").textValue() : Ids.next("call_");
-            out.add(new ChatCompletion.ToolCall(id, "function",
-                    new ChatCompletion.Function(function.path("name").asText(""), argumentsText)));
-        }
-        return out;
+    @Override
+    public StreamTranslator streamTranslator(ClientRequest request, Target target) {
+        return new OllamaStreamTranslator(mapper, clock, request);
     }
 
     /** Ollama's {@code {"error":"..."}} in the OpenAI error shape, with the upstream's status. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
+import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
 import dev.mistralgateway.pipeline.ClientRequest;
 
@@ -36,6 +37,11 @@ public final class OpenAiFormat implements Format {
             MistralCloudHygiene.apply(body);
         }
         return body;
+    }
+
+    @Override
+    public StreamTranslator streamTranslator(ClientRequest request, Target target) {
+        return new OpenAiStreamTranslator();
     }
 
     @Override

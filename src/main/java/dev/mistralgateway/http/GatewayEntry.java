@@ -2,18 +2,14 @@ package dev.mistralgateway.http;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -22,30 +18,31 @@ import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
+import io.smallrye.mutiny.Uni;
 
 /**
- * The HTTP entry for every configured path, behind the Lambda HTTP handler (API Gateway events)
- * or a plain HTTP server alike. It only adapts HTTP to {@link Proxy}; errors go out through
- * {@link ErrorMappers}.
+ * The HTTP entry for every configured path. It only adapts HTTP to {@link Proxy}; errors go out
+ * through {@link ErrorMappers}. How a {@code POST}'s answer is written depends on what carries the
+ * request, so each build has one subclass that adds it: {@link LambdaGatewayResource} behind the
+ * Lambda HTTP handler, {@link ServerGatewayResource} in the plain HTTP server.
  */
-@Path("/")
-public class GatewayResource {
+public abstract class GatewayEntry {
+
+    /** The build property that picks the entry: {@code lambda} (the default) or {@code server}. */
+    static final String ENTRY_PROPERTY = "gateway.entry";
 
     private final RouteTable routes;
     private final Proxy proxy;
 
-    public GatewayResource(RouteTable routes, Proxy proxy) {
+    protected GatewayEntry(RouteTable routes, Proxy proxy) {
         this.routes = routes;
         this.proxy = proxy;
     }
 
-    @POST
-    @Path("{path:.*}")
-    @Consumes(MediaType.WILDCARD)
-    public CompletionStage<Response> post(byte[] body, HttpHeaders headers, UriInfo uri) {
+    /** The answer to a POST on a configured path; fails at once when the request is refused. */
+    protected Uni<Answer> answer(byte[] body, HttpHeaders headers, UriInfo uri) {
         Route route = route(uri);
-        return proxy.handle(route, body == null ? new byte[0] : body, headers::getHeaderString, query(uri))
-                .thenApply(GatewayResource::toResponse);
+        return proxy.handle(route, body == null ? new byte[0] : body, headers::getHeaderString, query(uri));
     }
 
     // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere
@@ -94,18 +91,5 @@ public class GatewayResource {
         Map<String, String> query = new HashMap<>();
         uri.getQueryParameters().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
         return query;
-    }
-
-    private static Response toResponse(Answer answer) {
-        Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body());
-        if (answer.contentType() != null) {
-            response.type(answer.contentType());
-        }
-        answer.headers().forEach((name, values) -> {
-            for (String value : values) {
-                response.header(name, value);
-            }
-        });
-        return response.build();
     }
 }

@@ -1,0 +1,18 @@
+package dev.mistralgateway.format;
+
+/**
+ * Turns one upstream stream into the client's SSE events, piece by piece as the bytes arrive,
+ * whatever way the upstream's frames are split across reads. One instance per request: it holds
+ * the frame being read and what the stream has said so far. Pure otherwise: no I/O.
+ */
+public interface StreamTranslator {
+
+    /** The client's events completed by this piece of the upstream body; empty while none is. */
+    byte[] next(byte[] upstreamBytes);
+
+    /**
+     * The client's last events once the upstream body has ended: what was still pending, then
+     * {@code data: [DONE]}, or an error event when the upstream stopped before it was done.
+     */
+    byte[] end();
+}

@@ -1,0 +1,45 @@
+package dev.mistralgateway.http;
+
+import java.io.ByteArrayOutputStream;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.proxy.Proxy;
+import io.quarkus.arc.properties.UnlessBuildProperty;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The entry behind the Lambda HTTP handler (API Gateway events, and the mock event server of dev
+ * and test mode). Lambda returns a whole response, so a stream's events are gathered into one
+ * {@code text/event-stream} body and sent when the upstream is done. (The handler's virtual
+ * connection also never completes a chunked write before the response ends, so chunk-by-chunk
+ * writing would stall here.)
+ */
+@Path("/")
+@UnlessBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server", enableIfMissing = true)
+public class LambdaGatewayResource extends GatewayEntry {
+
+    public LambdaGatewayResource(RouteTable routes, Proxy proxy) {
+        super(routes, proxy);
+    }
+
+    @POST
+    @Path("{path:.*}")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> post(byte[] body, HttpHeaders headers, UriInfo uri) {
+        return answer(body, headers, uri).flatMap(answer -> answer.body()
+                .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
+                .map(whole -> {
+                    Response.ResponseBuilder response = Response.status(answer.status()).entity(whole.toByteArray());
+                    answer.headers().forEach((name, values) -> values.forEach(value -> response.header(name, value)));
+                    return response.build();
+                }));
+    }
+}

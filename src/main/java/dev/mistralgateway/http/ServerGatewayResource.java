@@ -1,0 +1,37 @@
+package dev.mistralgateway.http;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestMulti;
+
+import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.proxy.Answer;
+import dev.mistralgateway.proxy.Proxy;
+import io.quarkus.arc.properties.IfBuildProperty;
+
+/**
+ * The entry of the plain HTTP server build ({@code -Pserver}): a stream's events are written to
+ * the client as they arrive from the upstream, and the client going away cancels the upstream call.
+ */
+@Path("/")
+@IfBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server")
+public class ServerGatewayResource extends GatewayEntry {
+
+    public ServerGatewayResource(RouteTable routes, Proxy proxy) {
+        super(routes, proxy);
+    }
+
+    @POST
+    @Path("{path:.*}")
+    @Consumes(MediaType.WILDCARD)
+    public RestMulti<byte[]> post(byte[] body, HttpHeaders headers, UriInfo uri) {
+        // status and headers are known before the first byte: a JSON answer is a body of one piece,
+        // a stream's events follow one another
+        return RestMulti.fromUniResponse(answer(body, headers, uri), Answer::body, Answer::headers, Answer::status);
+    }
+}
