@@ -1,0 +1,151 @@
+package dev.mistralgateway.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import dev.mistralgateway.testing.FakeUpstream;
+import dev.mistralgateway.testing.FakeUpstream.Reply;
+
+/**
+ * The packaged plain-HTTP server ({@code -Pserver}), started with {@code java -jar} and configured
+ * by environment variables as a user runs it: events reach the client while the upstream is still
+ * generating, and a client that leaves stops the upstream call.
+ */
+@EnabledIfSystemProperty(named = "gateway.entry", matches = "server")
+class ServerStreamingIT {
+
+    private static final int EVENTS = 10;
+    private static final Duration PAUSE = Duration.ofMillis(300);
+
+    private static FakeUpstream upstream;
+    private static Process gateway;
+    private static Path log;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new FakeUpstream();
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        log = Files.createTempFile("gateway-server", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("gateway.app.jar"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(Map.of(
+                "QUARKUS_HTTP_PORT", String.valueOf(port),
+                "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "AI_PROXY_ROUTES_0__PATHS", "/mistral-chat",
+                "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", upstream.url("/v1/chat/completions")));
+        gateway = builder.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(log).contains("Listening on")) {
+            if (!gateway.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the server did not start:\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (gateway != null) {
+            gateway.destroy();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    @BeforeEach
+    void reset() {
+        upstream.reset();
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            chunks.add(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + i + "\"}}]}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        chunks.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", PAUSE, chunks));
+    }
+
+    /** A raw HTTP/1.1 request, so the test sees bytes as they arrive and can hang up at will. */
+    private static Socket postStream() throws IOException {
+        String body = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}";
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /mistral-chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return socket;
+    }
+
+    /** Reads until the text appears; returns everything read so far. */
+    private static String readUntil(InputStream in, String text) throws IOException {
+        StringBuilder read = new StringBuilder();
+        byte[] buffer = new byte[1024];
+        while (!read.toString().contains(text)) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                throw new AssertionError("the answer ended before '" + text + "':\n" + read);
+            }
+            read.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return read.toString();
+    }
+
+    @Test
+    void theFirstEventArrivesBeforeTheUpstreamSendsItsLast() throws Exception {
+        try (Socket socket = postStream()) {
+            String head = readUntil(socket.getInputStream(), "\"content\":\"0\"");
+            int sentWhenFirstArrived = upstream.chunksSent();
+
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            assertTrue(head.toLowerCase().contains("content-type: text/event-stream"), head);
+            assertTrue(sentWhenFirstArrived < EVENTS, "the upstream had already sent " + sentWhenFirstArrived
+                    + " of " + (EVENTS + 1) + " pieces: the gateway buffered the stream");
+            String rest = readUntil(socket.getInputStream(), "data: [DONE]");
+            assertTrue(rest.contains("\"content\":\"" + (EVENTS - 1) + "\""), rest);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesStopsTheUpstreamCall() throws Exception {
+        try (Socket socket = postStream()) {
+            readUntil(socket.getInputStream(), "\"content\":\"0\"");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (upstream.streamsAbandoned() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, upstream.streamsAbandoned(), "the upstream call went on after the client left");
+        assertEquals(0, upstream.streamsCompleted());
+        assertTrue(upstream.chunksSent() < EVENTS, "sent " + upstream.chunksSent());
+    }
+}
