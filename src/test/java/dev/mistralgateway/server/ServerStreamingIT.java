@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,48 +33,22 @@ class ServerStreamingIT {
     private static final Duration PAUSE = Duration.ofMillis(300);
 
     private static FakeUpstream upstream;
-    private static Process gateway;
-    private static Path log;
-    private static int port;
+    private static RunningGateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
         upstream = new FakeUpstream();
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        log = Files.createTempFile("gateway-server", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("gateway.app.jar"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of(
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "AI_PROXY_ROUTES_0__PATHS", "/mistral-chat",
-                "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat",
-                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral",
-                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny",
-                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
-                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", upstream.url("/v1/chat/completions")));
-        gateway = builder.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.readString(log).contains("Listening on")) {
-            if (!gateway.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("the server did not start:\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
+        gateway = RunningGateway.start(RunningGateway.chatRoute("/mistral-chat", upstream.url("/v1/chat/completions")));
     }
 
     @AfterAll
     static void stop() throws IOException {
         if (gateway != null) {
-            gateway.destroy();
+            gateway.close();
         }
         if (upstream != null) {
             upstream.close();
         }
-        Files.deleteIfExists(log);
     }
 
     @BeforeEach
@@ -96,7 +66,7 @@ class ServerStreamingIT {
     /** A raw HTTP/1.1 request, so the test sees bytes as they arrive and can hang up at will. */
     private static Socket postStream() throws IOException {
         String body = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}";
-        Socket socket = new Socket("127.0.0.1", port);
+        Socket socket = new Socket("127.0.0.1", gateway.port());
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /mistral-chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"

@@ -1,0 +1,75 @@
+package dev.mistralgateway.server;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The packaged plain-HTTP server ({@code -Pserver}) run as a user runs it: {@code java -jar} on a
+ * free port of 127.0.0.1, configured by environment variables only.
+ */
+final class RunningGateway implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private RunningGateway(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    static RunningGateway start(Map<String, String> environment) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = Files.createTempFile("gateway-server", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("gateway.app.jar"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        RunningGateway gateway = new RunningGateway(builder.start(), log, port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(log).contains("Listening on")) {
+            if (!gateway.process.isAlive() || System.nanoTime() > deadline) {
+                String output = Files.readString(log);
+                gateway.close();
+                throw new AssertionError("the server did not start:\n" + output);
+            }
+            Thread.sleep(100);
+        }
+        return gateway;
+    }
+
+    /** The environment of one openai-format chat route at {@code path}, to this upstream URL. */
+    static Map<String, String> chatRoute(String path, String upstreamUrl) {
+        return Map.of(
+                "AI_PROXY_ROUTES_0__PATHS", path,
+                "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", upstreamUrl);
+    }
+
+    int port() {
+        return port;
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        Files.deleteIfExists(log);
+    }
+}
