@@ -1,5 +1,6 @@
 package dev.mistralgateway.http;
 
+import static dev.mistralgateway.testing.Client.post;
 import static dev.mistralgateway.testing.Fixtures.kong;
 import static dev.mistralgateway.testing.Json.assertSameJson;
 import static dev.mistralgateway.testing.Json.tree;
@@ -14,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
 import dev.mistralgateway.testing.FakeUpstreamResource;
+import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,31 +40,20 @@ class OllamaRouteTest {
     public static class OllamaRoutes extends FakeUpstreamResource {
         @Override
         protected Map<String, String> routes(FakeUpstream upstream) {
-            Map<String, String> config = new HashMap<>();
-            ollama(config, 0, "/ollama-chat", "llm/v1/chat", upstream.url("/api/chat"));
-            config.put("ai-proxy.routes[0].targets[0].model.name", "mistral-tiny");
-            config.put("ai-proxy.routes[0].targets[0].model.options.max-tokens", "512");
-            config.put("ai-proxy.routes[0].targets[0].model.options.temperature", "0.5");
-
-            ollama(config, 1, "/ollama-completions", "llm/v1/completions", upstream.url("/api/generate"));
-            config.put("ai-proxy.routes[1].targets[0].model.name", "llama2");
-            config.put("ai-proxy.routes[1].targets[0].model.options.max-tokens", "512");
-            config.put("ai-proxy.routes[1].targets[0].model.options.temperature", "0.5");
-
-            ollama(config, 2, "/ollama-tuned", "llm/v1/chat", upstream.url("/api/chat"));
-            config.put("ai-proxy.routes[2].targets[0].model.options.ollama.num_ctx", "8192");
-            config.put("ai-proxy.routes[2].targets[0].model.options.ollama.repeat_penalty", "1.1");
-            config.put("ai-proxy.routes[2].targets[0].model.options.ollama.keep_alive", "10m");
-            return config;
-        }
-
-        private static void ollama(Map<String, String> config, int route, String path, String routeType, String url) {
-            String target = "ai-proxy.routes[" + route + "].targets[0].";
-            config.put("ai-proxy.routes[" + route + "].paths", path);
-            config.put(target + "route-type", routeType);
-            config.put(target + "model.provider", "mistral");
-            config.put(target + "model.options.mistral-format", "ollama");
-            config.put(target + "model.options.upstream-url", url);
+            return new GatewaySettings()
+                    .route(0, "/ollama-chat", "llm/v1/chat", "ollama", upstream.url("/api/chat"))
+                    .target(0, "model.name", "mistral-tiny")
+                    .target(0, "model.options.max-tokens", "512")
+                    .target(0, "model.options.temperature", "0.5")
+                    .route(1, "/ollama-completions", "llm/v1/completions", "ollama", upstream.url("/api/generate"))
+                    .target(1, "model.name", "llama2")
+                    .target(1, "model.options.max-tokens", "512")
+                    .target(1, "model.options.temperature", "0.5")
+                    .route(2, "/ollama-tuned", "llm/v1/chat", "ollama", upstream.url("/api/chat"))
+                    .target(2, "model.options.ollama.num_ctx", "8192")
+                    .target(2, "model.options.ollama.repeat_penalty", "1.1")
+                    .target(2, "model.options.ollama.keep_alive", "10m")
+                    .build();
         }
     }
 
@@ -73,10 +63,6 @@ class OllamaRouteTest {
     @BeforeEach
     void reset() {
         upstream.reset();
-    }
-
-    private static Response post(String path, String body) {
-        return given().contentType("application/json").body(body).when().post(path);
     }
 
     private static final String HI = "{\"model\":\"mistral\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -1,5 +1,6 @@
 package dev.mistralgateway.http;
 
+import static dev.mistralgateway.testing.Client.post;
 import static dev.mistralgateway.testing.Fixtures.kong;
 import static dev.mistralgateway.testing.Json.assertSameJson;
 import static dev.mistralgateway.testing.Json.tree;
@@ -41,10 +42,6 @@ class OpenAiRouteTest {
     @BeforeEach
     void reset() {
         upstream.reset();
-    }
-
-    private static Response post(String path, String body) {
-        return given().contentType("application/json").body(body).when().post(path);
     }
 
     /** Answers like Mistral.ai: 401 unless the request carries the configured key. */

@@ -7,7 +7,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
 import dev.mistralgateway.testing.FakeUpstreamResource;
+import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,26 +35,16 @@ class SelfHostedAndCloudTest {
     public static class Routes extends FakeUpstreamResource {
         @Override
         protected Map<String, String> routes(FakeUpstream upstream) {
-            Map<String, String> config = new HashMap<>();
-            openai(config, 0, "/mistral-cloud", "llm/v1/chat", upstream.url("/v1/chat/completions"));
-            // a stand-in for api.mistral.ai, so the cloud's hygiene is asked for explicitly
-            config.put("ai-proxy.routes[0].targets[0].model.options.mistral-cloud", "true");
-            config.put("ai-proxy.routes[0].targets[0].model.name", "mistral-small-latest");
-            config.put("ai-proxy.routes[0].targets[0].auth.header-name", "Authorization");
-            config.put("ai-proxy.routes[0].targets[0].auth.header-value", "Bearer cloud-key");
-
-            openai(config, 1, "/gguf-chat", "llm/v1/chat", upstream.url("/v1/chat/completions"));
-            openai(config, 2, "/gguf-completions", "llm/v1/completions", upstream.url("/v1/completions"));
-            return config;
-        }
-
-        private static void openai(Map<String, String> config, int route, String path, String routeType, String url) {
-            String target = "ai-proxy.routes[" + route + "].targets[0].";
-            config.put("ai-proxy.routes[" + route + "].paths", path);
-            config.put(target + "route-type", routeType);
-            config.put(target + "model.provider", "mistral");
-            config.put(target + "model.options.mistral-format", "openai");
-            config.put(target + "model.options.upstream-url", url);
+            return new GatewaySettings()
+                    .route(0, "/mistral-cloud", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    // a stand-in for api.mistral.ai, so the cloud's hygiene is asked for explicitly
+                    .target(0, "model.options.mistral-cloud", "true")
+                    .target(0, "model.name", "mistral-small-latest")
+                    .target(0, "auth.header-name", "Authorization")
+                    .target(0, "auth.header-value", "Bearer cloud-key")
+                    .route(1, "/gguf-chat", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    .route(2, "/gguf-completions", "llm/v1/completions", "openai", upstream.url("/v1/completions"))
+                    .build();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mistralgateway.http;
 
+import static dev.mistralgateway.testing.Client.post;
 import static dev.mistralgateway.testing.Fixtures.kong;
 import static dev.mistralgateway.testing.Json.assertSameJson;
 import static dev.mistralgateway.testing.Json.tree;
@@ -12,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
 import dev.mistralgateway.testing.FakeUpstreamResource;
+import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
 import dev.mistralgateway.testing.SseBody;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -42,29 +43,19 @@ class StreamingRouteTest {
     public static class Routes extends FakeUpstreamResource {
         @Override
         protected Map<String, String> routes(FakeUpstream upstream) {
-            Map<String, String> config = new HashMap<>();
-            route(config, 0, "/openai-chat", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"));
-            config.put("ai-proxy.routes[0].targets[0].model.name", "mistral-tiny");
-            config.put("ai-proxy.routes[0].balancer.read-timeout", "800");
-            route(config, 1, "/openai-completions", "llm/v1/completions", "openai", upstream.url("/v1/completions"));
-            route(config, 2, "/ollama-chat", "llm/v1/chat", "ollama", upstream.url("/api/chat"));
-            config.put("ai-proxy.routes[2].balancer.read-timeout", "800");
-            route(config, 3, "/ollama-completions", "llm/v1/completions", "ollama", upstream.url("/api/generate"));
-            route(config, 4, "/always", "llm/v1/chat", "openai", upstream.url("/always/v1/chat/completions"));
-            config.put("ai-proxy.routes[4].response-streaming", "always");
-            route(config, 5, "/deny", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"));
-            config.put("ai-proxy.routes[5].response-streaming", "deny");
-            return config;
-        }
-
-        private static void route(Map<String, String> config, int route, String path, String routeType, String format,
-                String url) {
-            String target = "ai-proxy.routes[" + route + "].targets[0].";
-            config.put("ai-proxy.routes[" + route + "].paths", path);
-            config.put(target + "route-type", routeType);
-            config.put(target + "model.provider", "mistral");
-            config.put(target + "model.options.mistral-format", format);
-            config.put(target + "model.options.upstream-url", url);
+            return new GatewaySettings()
+                    .route(0, "/openai-chat", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    .target(0, "model.name", "mistral-tiny")
+                    .routeSetting(0, "balancer.read-timeout", "800")
+                    .route(1, "/openai-completions", "llm/v1/completions", "openai", upstream.url("/v1/completions"))
+                    .route(2, "/ollama-chat", "llm/v1/chat", "ollama", upstream.url("/api/chat"))
+                    .routeSetting(2, "balancer.read-timeout", "800")
+                    .route(3, "/ollama-completions", "llm/v1/completions", "ollama", upstream.url("/api/generate"))
+                    .route(4, "/always", "llm/v1/chat", "openai", upstream.url("/always/v1/chat/completions"))
+                    .routeSetting(4, "response-streaming", "always")
+                    .route(5, "/deny", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    .routeSetting(5, "response-streaming", "deny")
+                    .build();
         }
     }
 
@@ -88,10 +79,6 @@ class StreamingRouteTest {
     @BeforeEach
     void reset() {
         upstream.reset();
-    }
-
-    private static Response post(String path, String body) {
-        return given().contentType("application/json").body(body).when().post(path);
     }
 
     private static List<String> events(Response response) {
