@@ -56,6 +56,33 @@ public interface GatewayConfig {
     }
 
     interface BalancerConfig {
+        @WithDefault("round-robin")
+        String algorithm();
+
+        /** Further attempts on other targets after a failed one. */
+        @WithDefault("5")
+        int retries();
+
+        @WithDefault("error,timeout")
+        List<String> failoverCriteria();
+
+        @WithDefault("X-Request-Id")
+        String hashOnHeader();
+
+        @WithDefault("tpot")
+        String latencyStrategy();
+
+        @WithDefault("total-tokens")
+        String tokensCountStrategy();
+
+        /** Failures in a row that take a target out; 0 (the default, as in Kong) turns the circuit breaker off. */
+        @WithDefault("0")
+        int maxFails();
+
+        /** How long a target stays out after max_fails failures, in ms; then one trial request. */
+        @WithDefault("10000")
+        int failTimeout();
+
         @WithDefault("60000")
         int connectTimeout();
 

@@ -29,6 +29,8 @@ public final class KongPluginConfig {
     private static final Set<String> SUPPORTED = Set.of(
             "response_streaming", "max_request_body_size", "model_name_header",
             "balancer.connect_timeout", "balancer.read_timeout", "balancer.write_timeout",
+            "balancer.algorithm", "balancer.retries", "balancer.failover_criteria", "balancer.hash_on_header",
+            "balancer.latency_strategy", "balancer.tokens_count_strategy", "balancer.max_fails", "balancer.fail_timeout",
             "targets[].route_type", "targets[].weight", "targets[].description",
             "targets[].auth.header_name", "targets[].auth.header_value",
             "targets[].auth.param_name", "targets[].auth.param_value", "targets[].auth.param_location",

@@ -12,13 +12,9 @@ public record Route(
         long maxRequestBodySize,
         boolean modelNameHeader,
         Timeouts timeouts,
+        Balancing balancing,
         List<Target> targets) {
 
     public record Timeouts(Duration connect, Duration read, Duration write) {
-    }
-
-    /** The target that serves requests until balancing between several targets exists. */
-    public Target target() {
-        return targets.get(0);
     }
 }

@@ -51,10 +51,16 @@ public class RouteTable {
         }
         this.byPath = Map.copyOf(paths);
         for (Route route : routes) {
-            Target target = route.target();
-            LOG.infof("route '%s' %s -> %s %s (%s format, model %s)", route.name(), route.paths(),
-                    target.routeType(), target.upstreamUrl(), target.format().id(),
-                    target.modelName().orElse("from the request"));
+            for (Target target : route.targets()) {
+                LOG.infof("route '%s' %s target %d -> %s %s (%s format, model %s, weight %d)", route.name(),
+                        route.paths(), target.index(), target.routeType(), target.upstreamUrl(), target.format().id(),
+                        target.modelName().orElse("from the request"), target.weight());
+            }
+            if (route.targets().size() > 1) {
+                LOG.infof("route '%s' balances with %s, %d retries on %s", route.name(),
+                        route.balancing().algorithm().id(), route.balancing().retries(),
+                        route.balancing().failoverCriteria());
+            }
         }
     }
 
@@ -120,13 +126,11 @@ public class RouteTable {
                 timeout(config.balancer().readTimeout(), at + "balancer.read-timeout", problems),
                 timeout(config.balancer().writeTimeout(), at + "balancer.write-timeout", problems));
 
+        Balancing balancing = balancing(config.balancer(), at + "balancer.", problems);
         List<Target> targets = new ArrayList<>();
         if (config.targets().isEmpty()) {
             problems.add(at + "targets[0].route-type", "the route has no target: configure its first target "
                     + "(route type, model provider, mistral format, ...)");
-        } else if (config.targets().size() > 1) {
-            problems.add(at + "targets[1].route-type", "only one target per route is supported for now "
-                    + "(balancing between targets is not built yet); remove targets 1 and later");
         }
         for (int t = 0; t < config.targets().size(); t++) {
             Target target = target(t, config.targets().get(t), at + "targets[" + t + "].", problems);
@@ -134,7 +138,7 @@ public class RouteTable {
                 targets.add(target);
             }
         }
-        if (targets.size() != config.targets().size() || streaming == null || targets.isEmpty()) {
+        if (targets.size() != config.targets().size() || streaming == null || targets.isEmpty() || balancing == null) {
             return null;
         }
         config.config().ifPresent(block -> KongPluginConfig.parse(block).ignored().forEach(field -> LOG.warnf(
@@ -142,7 +146,43 @@ public class RouteTable {
         String name = config.name().filter(n -> !n.isBlank())
                 .orElseGet(() -> paths.isEmpty() ? "route-" + index : paths.get(0).substring(1));
         return new Route(index, name, paths, streaming, config.maxRequestBodySize(), config.modelNameHeader(),
-                timeouts, targets);
+                timeouts, balancing, List.copyOf(targets));
+    }
+
+    private static Balancing balancing(GatewayConfig.BalancerConfig config, String at, Problems problems) {
+        int errorsBefore = problems.count();
+        Balancing.Algorithm algorithm = oneOf(Balancing.Algorithm.class, Balancing.Algorithm::id, config.algorithm(),
+                at + "algorithm", problems);
+        if (config.retries() < 0) {
+            problems.add(at + "retries", "must be 0 or more, not " + config.retries());
+        }
+        java.util.EnumSet<Balancing.FailoverCriterion> criteria = java.util.EnumSet.noneOf(Balancing.FailoverCriterion.class);
+        for (String criterion : config.failoverCriteria()) {
+            Balancing.FailoverCriterion known = oneOf(Balancing.FailoverCriterion.class,
+                    Balancing.FailoverCriterion::id, criterion, at + "failover-criteria", problems);
+            if (known != null) {
+                criteria.add(known);
+            }
+        }
+        Balancing.LatencyStrategy latency = oneOf(Balancing.LatencyStrategy.class, config.latencyStrategy(),
+                at + "latency-strategy", problems);
+        Balancing.TokensCountStrategy tokens = oneOf(Balancing.TokensCountStrategy.class,
+                strategy -> strategy.name().toLowerCase(Locale.ROOT).replace('_', '-'), config.tokensCountStrategy(),
+                at + "tokens-count-strategy", problems);
+        if (config.maxFails() < 0) {
+            problems.add(at + "max-fails", "must be 0 (no circuit breaker) or more, not " + config.maxFails());
+        }
+        if (config.failTimeout() < 1) {
+            problems.add(at + "fail-timeout", "must be at least 1 (milliseconds), not " + config.failTimeout());
+        }
+        if (config.hashOnHeader().isBlank()) {
+            problems.add(at + "hash-on-header", "must name a request header");
+        }
+        if (problems.count() > errorsBefore) {
+            return null;
+        }
+        return new Balancing(algorithm, config.retries(), java.util.Collections.unmodifiableSet(criteria),
+                config.hashOnHeader().trim(), latency, tokens, config.maxFails(), Duration.ofMillis(config.failTimeout()));
     }
 
     private static Target target(int index, TargetConfig config, String at, Problems problems) {
@@ -274,14 +314,20 @@ public class RouteTable {
     }
 
     private static <E extends Enum<E>> E oneOf(Class<E> type, String value, String property, Problems problems) {
+        return oneOf(type, constant -> constant.name().toLowerCase(Locale.ROOT), value, property, problems);
+    }
+
+    /** The constant spelled {@code value} (case aside), or null with a problem that lists the spellings. */
+    private static <E extends Enum<E>> E oneOf(Class<E> type, java.util.function.Function<E, String> spelling,
+            String value, String property, Problems problems) {
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value.trim())) {
+            if (spelling.apply(constant).equalsIgnoreCase(value.trim())) {
                 return constant;
             }
         }
         List<String> allowed = new ArrayList<>();
         for (E constant : type.getEnumConstants()) {
-            allowed.add(constant.name().toLowerCase(Locale.ROOT));
+            allowed.add(spelling.apply(constant));
         }
         problems.add(property, "'" + value + "' is not one of " + String.join(", ", allowed));
         return null;

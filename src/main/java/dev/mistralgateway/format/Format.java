@@ -5,6 +5,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.config.Target;
+import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.pipeline.ClientRequest;
 
 /**
@@ -27,7 +28,11 @@ public interface Format {
      *
      * @throws TransformationException when the upstream answer is not one this format understands
      */
-    byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target);
+    Translated fromUpstream(byte[] upstreamBody, ClientRequest request, Target target);
+
+    /** A translated answer and the token counts it reports (null when it reports none). */
+    record Translated(byte[] body, Usage usage) {
+    }
 
     /** A fresh translator for the upstream stream that answers this request. */
     StreamTranslator streamTranslator(ClientRequest request, Target target);

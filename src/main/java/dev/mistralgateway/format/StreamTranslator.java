@@ -1,5 +1,7 @@
 package dev.mistralgateway.format;
 
+import dev.mistralgateway.openai.Usage;
+
 /**
  * Turns one upstream stream into the client's SSE events, piece by piece as the bytes arrive,
  * whatever way the upstream's frames are split across reads. One instance per request: it holds
@@ -15,4 +17,7 @@ public interface StreamTranslator {
      * {@code data: [DONE]}, or an error event when the upstream stopped before it was done.
      */
     byte[] end();
+
+    /** The token counts the stream reported so far (Ollama's last line, an OpenAI usage chunk), or null. */
+    Usage usage();
 }

@@ -29,6 +29,7 @@ public class ErrorMappers {
         if (e.status() == 405) {
             response.header(HttpHeaders.ALLOW, "POST");
         }
+        e.headers().forEach(response::header);
         return response.build();
     }
 

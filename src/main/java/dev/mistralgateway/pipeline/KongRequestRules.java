@@ -37,12 +37,21 @@ public final class KongRequestRules {
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
-    public ClientRequest apply(Route route, Target target, byte[] rawBody) {
+    /** The checks that hold whatever target serves: size, JSON, prompts. The body comes back parsed. */
+    public ObjectNode check(Route route, byte[] rawBody) {
         if (route.maxRequestBodySize() > 0 && rawBody.length > route.maxRequestBodySize()) {
             throw new GatewayException(413, "request body is " + rawBody.length + " bytes, larger than this route's "
                     + "max_request_body_size of " + route.maxRequestBodySize() + " bytes");
         }
-        ObjectNode body = parse(rawBody);
+        return parse(rawBody);
+    }
+
+    /**
+     * The checks and settings of one target (model, shape, streaming, option overrides), on a copy
+     * of the checked body, so that another target can start again from the client's own.
+     */
+    public ClientRequest forTarget(Route route, Target target, ObjectNode checked) {
+        ObjectNode body = checked.deepCopy();
         String model = resolveModel(target, body);
         RouteType shape = shapeOf(body);
         if (shape != target.routeType()) {

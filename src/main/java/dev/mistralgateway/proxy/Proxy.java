@@ -2,10 +2,13 @@ package dev.mistralgateway.proxy;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -16,7 +19,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.balance.TargetPool;
+import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.Route;
+import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
@@ -35,14 +41,19 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One request's journey through a route: Kong's checks, the format's translation, auth, the
- * upstream call, and the answer (whole or streamed) translated back.
+ * One request's journey through a route: Kong's checks, then attempts on the route's targets as
+ * the balancer picks them (each one translated for its target's format, authenticated, sent), until
+ * one answers or the failover rules say stop; then the answer, whole or streamed, translated back.
  */
 @ApplicationScoped
 public class Proxy {
 
     /** Names the model that served the answer, as {@code mistral/<model>}; Kong calls it X-Kong-LLM-Model. */
     public static final String MODEL_HEADER = "X-AI-Proxy-Model";
+    /** The index of the route's target that gave the answer. */
+    public static final String TARGET_HEADER = "X-AI-Proxy-Target";
+    /** How many targets were tried for the answer. */
+    public static final String ATTEMPTS_HEADER = "X-AI-Proxy-Attempts";
 
     private static final String JSON = "application/json";
 
@@ -59,71 +70,189 @@ public class Proxy {
     private final Formats formats;
     private final UpstreamClient upstream;
     private final ObjectMapper mapper;
+    private final Map<Integer, TargetPool> pools = new HashMap<>();
 
-    public Proxy(ObjectMapper mapper, UpstreamClient upstream) {
+    public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes) {
         this.mapper = mapper;
         this.rules = new KongRequestRules(mapper);
         this.formats = new Formats(mapper, Clock.systemUTC());
         this.upstream = upstream;
+        for (Route route : routes.routes()) {
+            pools.put(route.index(), new TargetPool(route, System::nanoTime));
+        }
+    }
+
+    /** One client request, across its attempts. */
+    private record Exchange(Route route, ObjectNode checked, UnaryOperator<String> clientHeader,
+            Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried) {
+    }
+
+    /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
+    private record Failure(FailoverCriterion criterion, boolean unhealthy, Optional<Duration> retryAfter,
+            UpstreamResponse response, Format format, GatewayException error) {
     }
 
     /**
      * @throws GatewayException at once when the request itself is refused (Kong's 400s, 413); the
-     *         returned answer fails with one when the upstream could not answer (502, 504)
+     *         returned answer fails with one when no target could answer (502, 503, 504)
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
             Map<String, String> clientQuery) {
-        Target target = route.target();
-        ClientRequest request = rules.apply(route, target, body);
-        Format format = formats.of(target.format());
-        ObjectNode upstreamBody = format.toUpstream(request, target);
-        Map<String, String> headers = new LinkedHashMap<>();
-        URI url = UpstreamAuth.apply(target.auth(), clientHeader, clientQuery, target.upstreamUrl(), headers,
-                upstreamBody);
-        UpstreamRequest call = new UpstreamRequest(url, headers, serialize(upstreamBody));
-        if (request.stream()) {
-            return upstream.stream(route, call).map(stream -> streamed(route, target, format, request, stream));
-        }
-        return Uni.createFrom().completionStage(upstream.post(route, call))
-                .map(response -> whole(route, target, format, request, response));
+        ObjectNode checked = rules.check(route, body);
+        Exchange exchange = new Exchange(route, checked, clientHeader, clientQuery, pools.get(route.index()),
+                new LinkedHashSet<>());
+        return attempt(exchange, null);
     }
 
-    private Answer whole(Route route, Target target, Format format, ClientRequest request, UpstreamResponse response) {
-        if (response.status() != 200) {
-            return upstreamError(format, response);
+    private Uni<Answer> attempt(Exchange exchange, Failure previous) {
+        String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
+        Optional<Target> picked = exchange.pool().pick(hashKey, exchange.tried());
+        if (picked.isEmpty()) {
+            return previous != null ? answer(exchange, previous) : Uni.createFrom().failure(noTarget(exchange));
         }
-        byte[] body = format.fromUpstream(response.body(), request, target);
+        Target target = picked.get();
+        exchange.tried().add(target.index());
+        Format format = formats.of(target.format());
+        ClientRequest request;
+        UpstreamRequest call;
+        try {
+            request = rules.forTarget(exchange.route(), target, exchange.checked());
+            ObjectNode upstreamBody = format.toUpstream(request, target);
+            Map<String, String> headers = new LinkedHashMap<>();
+            URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(),
+                    target.upstreamUrl(), headers, upstreamBody);
+            call = new UpstreamRequest(url, headers, serialize(upstreamBody));
+        } catch (RuntimeException refused) {
+            // the client's request does not suit this target: that is the client's to fix, not a failover
+            exchange.pool().released(target);
+            throw refused;
+        }
+        long start = System.nanoTime();
+        if (request.stream()) {
+            return upstream.stream(exchange.route(), call).onItemOrFailure().transformToUni((stream, failure) -> {
+                if (failure != null) {
+                    return failed(exchange, target, failure(failure));
+                }
+                if (stream.head().status() != 200) {
+                    return failed(exchange, target, failure(format, stream.head()));
+                }
+                return Uni.createFrom().item(streamed(exchange, target, format, request, stream, start));
+            });
+        }
+        return Uni.createFrom().completionStage(upstream.post(exchange.route(), call))
+                .onItemOrFailure().transformToUni((response, failure) -> {
+                    if (failure != null) {
+                        return failed(exchange, target, failure(failure));
+                    }
+                    if (response.status() != 200) {
+                        return failed(exchange, target, failure(format, response));
+                    }
+                    return Uni.createFrom().item(whole(exchange, target, format, request, response, start));
+                });
+    }
+
+    /** Records the failure, then tries another target if the route's failover rules allow it. */
+    private Uni<Answer> failed(Exchange exchange, Target target, Failure failure) {
+        exchange.pool().failed(target, failure.unhealthy(), failure.retryAfter());
+        boolean moveOn = failure.criterion() != null
+                && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
+                && exchange.tried().size() <= exchange.route().balancing().retries();
+        return moveOn ? attempt(exchange, failure) : answer(exchange, failure);
+    }
+
+    private static Failure failure(Throwable thrown) {
+        GatewayException error = thrown instanceof GatewayException gateway ? gateway
+                : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
+        FailoverCriterion criterion = error.status() == 504 ? FailoverCriterion.TIMEOUT : FailoverCriterion.ERROR;
+        return new Failure(criterion, true, Optional.empty(), null, null, error);
+    }
+
+    private static Failure failure(Format format, UpstreamResponse response) {
+        int status = response.status();
+        return new Failure(FailoverCriterion.ofStatus(status), status >= 500, retryAfter(response), response, format,
+                null);
+    }
+
+    /** A 429's Retry-After in seconds (the HTTP-date form is rare from LLM APIs and not read). */
+    private static Optional<Duration> retryAfter(UpstreamResponse response) {
+        List<String> values = response.headers().get("retry-after");
+        if (response.status() != 429 || values == null || values.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofMillis((long) (Double.parseDouble(values.get(0).trim()) * 1000)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last failure, answered as Kong does: an upstream's error as it came, or the gateway's 502/504. */
+    private static Uni<Answer> answer(Exchange exchange, Failure failure) {
+        Map<String, String> attempted = attemptHeaders(exchange);
+        if (failure.error() != null) {
+            return Uni.createFrom().failure(failure.error().withHeaders(attempted));
+        }
+        Answer answer = upstreamError(failure.format(), failure.response());
+        attempted.forEach((name, value) -> answer.headers().put(name, List.of(value)));
+        return Uni.createFrom().item(answer);
+    }
+
+    /** Every target is out: paused at its upstream's request (429), or resting after failures (503). */
+    private GatewayException noTarget(Exchange exchange) {
+        long seconds = Math.max(1, (exchange.pool().untilNextAvailable().toMillis() + 999) / 1000);
+        GatewayException error = exchange.pool().allOutAreRateLimited()
+                ? new GatewayException(429, "the upstream of route '" + exchange.route().name()
+                        + "' asked for a pause (429 with Retry-After); retry in " + seconds + " s")
+                : new GatewayException(503, "no target of route '" + exchange.route().name() + "' can serve now: "
+                        + "each failed recently and is resting; retry in " + seconds + " s");
+        return error.withHeaders(Map.of("Retry-After", String.valueOf(seconds)));
+    }
+
+    private Answer whole(Exchange exchange, Target target, Format format, ClientRequest request,
+            UpstreamResponse response, long start) {
+        Format.Translated translated;
+        try {
+            translated = format.fromUpstream(response.body(), request, target);
+        } catch (RuntimeException untranslatable) {
+            exchange.pool().failed(target, false, Optional.empty());
+            throw untranslatable;
+        }
+        exchange.pool().succeeded(target, Duration.ofNanos(System.nanoTime() - start), translated.usage());
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
-        nameTheModel(route, request, headers);
-        return new Answer(200, headers, Multi.createFrom().item(body));
+        describe(exchange, request, headers);
+        return new Answer(200, headers, Multi.createFrom().item(translated.body()));
     }
 
     /**
-     * Before the first event the client can still get a plain error answer; after it, a failure
-     * becomes an error event that ends the stream, since the status has gone out.
+     * Once the stream's head is accepted there is no other attempt: the client may already hold
+     * events. Before the first event the client can still get a plain error answer; after it, a
+     * failure becomes an error event that ends the stream, since the status has gone out.
      */
-    private Answer streamed(Route route, Target target, Format format, ClientRequest request, UpstreamStream stream) {
-        if (stream.head().status() != 200) {
-            // Kong answers an upstream error on a stream request as it does any other
-            return upstreamError(format, stream.head());
-        }
+    private Answer streamed(Exchange exchange, Target target, Format format, ClientRequest request,
+            UpstreamStream stream, long start) {
         StreamTranslator translator = format.streamTranslator(request, target);
         Map<String, List<String>> headers = passedOn(stream.head());
         headers.put("Content-Type", List.of(SseWriter.CONTENT_TYPE));
         headers.put("Cache-Control", List.of("no-cache"));
         // tells proxies such as nginx not to hold events back
         headers.put("X-Accel-Buffering", List.of("no"));
-        nameTheModel(route, request, headers);
+        describe(exchange, request, headers);
+        TargetPool pool = exchange.pool();
         AtomicBoolean started = new AtomicBoolean();
         Multi<byte[]> events = stream.body()
                 .map(translator::next)
                 .onCompletion().switchTo(() -> Multi.createFrom().item(translator::end))
+                .onCompletion().invoke(() -> pool.succeeded(target, Duration.ofNanos(System.nanoTime() - start),
+                        translator.usage()))
+                .onFailure().invoke(failure -> pool.failed(target, true, Optional.empty()))
+                .onCancellation().invoke(() -> pool.released(target))
                 .filter(bytes -> bytes.length > 0)
                 .invoke(() -> started.set(true))
                 .onFailure().recoverWithMulti(failure -> started.get()
                         ? Multi.createFrom().item(errorEvent(failure))
-                        : Multi.createFrom().failure(failure));
+                        : Multi.createFrom().failure(failure instanceof GatewayException gateway
+                                ? gateway.withHeaders(attemptHeaders(exchange)) : failure));
         return new Answer(200, headers, events);
     }
 
@@ -153,10 +282,23 @@ public class Proxy {
         return new Answer(response.status(), headers, Multi.createFrom().item(body));
     }
 
-    private static void nameTheModel(Route route, ClientRequest request, Map<String, List<String>> headers) {
-        if (route.modelNameHeader()) {
+    /** Which target answered, after how many attempts, with which model. */
+    private static void describe(Exchange exchange, ClientRequest request, Map<String, List<String>> headers) {
+        attemptHeaders(exchange).forEach((name, value) -> headers.put(name, List.of(value)));
+        if (exchange.route().modelNameHeader()) {
             headers.put(MODEL_HEADER, List.of("mistral/" + request.model()));
         }
+    }
+
+    private static Map<String, String> attemptHeaders(Exchange exchange) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        int last = -1;
+        for (Integer index : exchange.tried()) {
+            last = index;
+        }
+        headers.put(TARGET_HEADER, String.valueOf(last));
+        headers.put(ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
+        return headers;
     }
 
     private static Map<String, List<String>> passedOn(UpstreamResponse response) {

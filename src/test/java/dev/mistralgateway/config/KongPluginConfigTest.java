@@ -47,7 +47,7 @@ class KongPluginConfigTest {
         Route fromBlock = routesFrom(pasted(SEED_YAML)).get(0);
         Route fromVariables = routesFrom(seedEnvironment()).get(0);
 
-        assertEquals(fromVariables.target(), fromBlock.target());
+        assertEquals(fromVariables.targets().get(0), fromBlock.targets().get(0));
         assertEquals(fromVariables.paths(), fromBlock.paths());
         assertEquals(fromVariables.streaming(), fromBlock.streaming());
     }
@@ -56,7 +56,7 @@ class KongPluginConfigTest {
     void pastedJsonWorksAndCarriesRouteSettings() {
         Route route = routesFrom(pasted(SEED_JSON)).get(0);
 
-        assertEquals("mistral-tiny", route.target().modelName().orElseThrow());
+        assertEquals("mistral-tiny", route.targets().get(0).modelName().orElseThrow());
         assertEquals(StreamingMode.DENY, route.streaming());
         assertEquals(16384, route.maxRequestBodySize());
     }
@@ -64,7 +64,7 @@ class KongPluginConfigTest {
     @Test
     void aWholePluginEntryIsUnwrapped() {
         String entry = "name: ai-proxy-advanced\nconfig:\n" + SEED_YAML.indent(2);
-        assertEquals("mistral-tiny", routesFrom(pasted(entry)).get(0).target().modelName().orElseThrow());
+        assertEquals("mistral-tiny", routesFrom(pasted(entry)).get(0).targets().get(0).modelName().orElseThrow());
     }
 
     @Test
@@ -74,8 +74,8 @@ class KongPluginConfigTest {
 
         Route route = routesFrom(env).get(0);
 
-        assertEquals("Bearer from-its-own-variable", route.target().auth().header().orElseThrow().value());
-        assertEquals("mistral-tiny", route.target().modelName().orElseThrow());
+        assertEquals("Bearer from-its-own-variable", route.targets().get(0).auth().header().orElseThrow().value());
+        assertEquals("mistral-tiny", route.targets().get(0).modelName().orElseThrow());
     }
 
     @Test
@@ -103,7 +103,7 @@ class KongPluginConfigTest {
             """;
         KongPluginConfig block = KongPluginConfig.parse(export);
 
-        assertEquals(List.of("balancer.algorithm", "llm_format"), block.ignored());
+        assertEquals(List.of("llm_format"), block.ignored());
         assertEquals("1500", block.properties().get("balancer.read-timeout"));
         assertEquals(1500, routesFrom(pasted(export)).get(0).timeouts().read().toMillis());
     }
@@ -116,7 +116,7 @@ class KongPluginConfigTest {
                       ollama:
                         num_ctx: 16384
                         keep_alive: 5m""".stripLeading());
-        Target target = routesFrom(pasted(block)).get(0).target();
+        Target target = routesFrom(pasted(block)).get(0).targets().get(0);
 
         assertEquals(MistralFormat.OLLAMA, target.format());
         assertEquals(Map.of("num_ctx", 16384L, "keep_alive", "5m"), target.ollamaSettings());

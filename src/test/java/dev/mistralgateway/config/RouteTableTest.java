@@ -63,7 +63,7 @@ class RouteTableTest {
         assertEquals(8192, route.maxRequestBodySize());
         assertTrue(route.modelNameHeader());
         assertEquals(Duration.ofMillis(60000), route.timeouts().read());
-        Target target = route.target();
+        Target target = route.targets().get(0);
         assertEquals(RouteType.CHAT, target.routeType());
         assertEquals(MistralFormat.OPENAI, target.format());
         assertEquals("mistral-tiny", target.modelName().orElseThrow());
@@ -106,7 +106,7 @@ class RouteTableTest {
         assertFalse(route.modelNameHeader());
         assertEquals(new Route.Timeouts(Duration.ofMillis(1000), Duration.ofMillis(2000), Duration.ofMillis(3000)),
                 route.timeouts());
-        Target target = route.target();
+        Target target = route.targets().get(0);
         Auth.Param param = target.auth().param().orElseThrow();
         assertEquals(List.of("key", "secret", Auth.ParamLocation.QUERY),
                 List.of(param.name(), param.value(), param.location()));
@@ -136,9 +136,9 @@ class RouteTableTest {
 
         assertEquals(2, routes.size());
         assertEquals("local-chat", routes.get(1).name());
-        assertEquals(RouteType.COMPLETIONS, routes.get(1).target().routeType());
-        assertTrue(routes.get(1).target().auth().header().isEmpty());
-        assertTrue(routes.get(1).target().modelName().isEmpty());
+        assertEquals(RouteType.COMPLETIONS, routes.get(1).targets().get(0).routeType());
+        assertTrue(routes.get(1).targets().get(0).auth().header().isEmpty());
+        assertTrue(routes.get(1).targets().get(0).modelName().isEmpty());
     }
 
     @Test
@@ -214,7 +214,7 @@ class RouteTableTest {
     void chatDefaultsToMistralsCloudEndpoint() {
         Map<String, String> env = seedEnvironment();
         env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
-        assertEquals(RouteTable.MISTRAL_CHAT_URL, routesFrom(env).get(0).target().upstreamUrl());
+        assertEquals(RouteTable.MISTRAL_CHAT_URL, routesFrom(env).get(0).targets().get(0).upstreamUrl());
     }
 
     @Test
@@ -226,14 +226,59 @@ class RouteTableTest {
     }
 
     @Test
-    void secondTargetIsRefusedUntilBalancingExists() {
+    void targetsAndTheBalancerAreRead() {
         Map<String, String> env = seedEnvironment();
-        seedEnvironment().forEach((name, value) -> {
-            if (name.contains("TARGETS_0__")) {
-                env.put(name.replace("TARGETS_0__", "TARGETS_1__"), value);
-            }
-        });
-        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_1__ROUTE_TYPE: only one target"));
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__WEIGHT", "70");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_1__ROUTE_TYPE", "llm/v1/chat");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_1__MODEL_PROVIDER", "mistral");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_1__MODEL_NAME", "mistral");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_1__MODEL_OPTIONS_MISTRAL_FORMAT", "ollama");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_1__MODEL_OPTIONS_UPSTREAM_URL", "http://ollama.internal:11434/api/chat");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_ALGORITHM", "priority");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_RETRIES", "2");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_FAILOVER_CRITERIA", "error,timeout,http_429,http_503");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_HASH_ON_HEADER", "X-User");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_LATENCY_STRATEGY", "e2e");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_TOKENS_COUNT_STRATEGY", "completion-tokens");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_MAX_FAILS", "5");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_FAIL_TIMEOUT", "1000");
+
+        Route route = routesFrom(env).get(0);
+
+        assertEquals(2, route.targets().size());
+        assertEquals(70, route.targets().get(0).weight());
+        assertEquals(MistralFormat.OLLAMA, route.targets().get(1).format());
+        Balancing balancing = route.balancing();
+        assertEquals(Balancing.Algorithm.PRIORITY, balancing.algorithm());
+        assertEquals(2, balancing.retries());
+        assertEquals(java.util.EnumSet.of(Balancing.FailoverCriterion.ERROR, Balancing.FailoverCriterion.TIMEOUT,
+                Balancing.FailoverCriterion.HTTP_429, Balancing.FailoverCriterion.HTTP_503), balancing.failoverCriteria());
+        assertEquals("X-User", balancing.hashOnHeader());
+        assertEquals(Balancing.LatencyStrategy.E2E, balancing.latencyStrategy());
+        assertEquals(Balancing.TokensCountStrategy.COMPLETION_TOKENS, balancing.tokensCountStrategy());
+        assertEquals(5, balancing.maxFails());
+        assertEquals(Duration.ofMillis(1000), balancing.failTimeout());
+    }
+
+    @Test
+    void balancerDefaultsAreKongs() {
+        Balancing balancing = routesFrom(seedEnvironment()).get(0).balancing();
+        assertEquals(Balancing.Algorithm.ROUND_ROBIN, balancing.algorithm());
+        assertEquals(5, balancing.retries());
+        assertEquals(java.util.EnumSet.of(Balancing.FailoverCriterion.ERROR, Balancing.FailoverCriterion.TIMEOUT),
+                balancing.failoverCriteria());
+        assertEquals(Balancing.LatencyStrategy.TPOT, balancing.latencyStrategy());
+    }
+
+    @Test
+    void balancerMistakesNameTheirVariables() {
+        assertNamed("AI_PROXY_ROUTES_0__BALANCER_ALGORITHM", "AI_PROXY_ROUTES_0__BALANCER_ALGORITHM", "semantic");
+        assertNamed("AI_PROXY_ROUTES_0__BALANCER_RETRIES", "AI_PROXY_ROUTES_0__BALANCER_RETRIES", "-1");
+        assertNamed("AI_PROXY_ROUTES_0__BALANCER_FAILOVER_CRITERIA", "AI_PROXY_ROUTES_0__BALANCER_FAILOVER_CRITERIA",
+                "error,http_418");
+        assertNamed("AI_PROXY_ROUTES_0__BALANCER_LATENCY_STRATEGY", "AI_PROXY_ROUTES_0__BALANCER_LATENCY_STRATEGY", "p99");
+        assertNamed("AI_PROXY_ROUTES_0__BALANCER_MAX_FAILS", "AI_PROXY_ROUTES_0__BALANCER_MAX_FAILS", "-2");
+        assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__WEIGHT", "AI_PROXY_ROUTES_0__TARGETS_0__WEIGHT", "65536");
     }
 
     @Test
@@ -254,13 +299,13 @@ class RouteTableTest {
     @Test
     void mistralCloudIsAssumedOnlyForMistralsHost() {
         Map<String, String> env = seedEnvironment();
-        Target cloud = routesFrom(env).get(0).target();
+        Target cloud = routesFrom(env).get(0).targets().get(0);
         env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
-        Target defaultUrl = routesFrom(env).get(0).target();
+        Target defaultUrl = routesFrom(env).get(0).targets().get(0);
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "http://127.0.0.1:8080/v1/chat/completions");
-        Target selfHosted = routesFrom(env).get(0).target();
+        Target selfHosted = routesFrom(env).get(0).targets().get(0);
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_CLOUD", "true");
-        Target forced = routesFrom(env).get(0).target();
+        Target forced = routesFrom(env).get(0).targets().get(0);
 
         assertTrue(cloud.mistralCloud());
         assertTrue(defaultUrl.mistralCloud());
@@ -282,7 +327,7 @@ class RouteTableTest {
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OLLAMA_REPEAT_PENALTY", "1.1");
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OLLAMA_KEEP_ALIVE", "10m");
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_OLLAMA_USE_MMAP", "false");
-        Target target = routesFrom(env).get(0).target();
+        Target target = routesFrom(env).get(0).targets().get(0);
 
         assertEquals(MistralFormat.OLLAMA, target.format());
         assertEquals(Map.of("num_ctx", 8192L, "repeat_penalty", 1.1, "keep_alive", "10m", "use_mmap", false),

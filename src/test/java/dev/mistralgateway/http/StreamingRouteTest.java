@@ -55,6 +55,7 @@ class StreamingRouteTest {
                     .routeSetting(4, "response-streaming", "always")
                     .route(5, "/deny", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .routeSetting(5, "response-streaming", "deny")
+                    .route(6, "/openai-limited", "llm/v1/chat", "openai", upstream.url("/limited/v1/chat/completions"))
                     .build();
         }
     }
@@ -225,12 +226,17 @@ class StreamingRouteTest {
 
     @Test
     void anUpstreamErrorBeforeAnyEventIsAPlainJsonError() {
-        upstream.reply("/v1/chat/completions", Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}")
+        upstream.reply("/limited/v1/chat/completions", Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}")
                 .withHeader("Retry-After", "3"));
-        post("/openai-chat", CHAT.replace("\"mistral\"", "\"mistral-tiny\"")).then().statusCode(429)
+        post("/openai-limited", CHAT).then().statusCode(429)
                 .contentType(startsWith("application/json"))
                 .header("Retry-After", "3")
                 .body("error.message", equalTo("slow down"));
+        // the only target asked for a pause: the gateway keeps it and answers 429 itself meanwhile
+        post("/openai-limited", CHAT).then().statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.oneOf("1", "2", "3"))
+                .body("error.message", startsWith("the upstream of route 'openai-limited' asked for a pause"));
+        assertEquals(1, upstream.received().size());
 
         upstream.reply("/api/chat", Reply.json(404, "{\"error\":\"model 'mistral' not found\"}"));
         post("/ollama-chat", CHAT).then().statusCode(404)

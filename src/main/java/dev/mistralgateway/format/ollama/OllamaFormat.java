@@ -236,7 +236,7 @@ public final class OllamaFormat implements Format {
     }
 
     @Override
-    public byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target) {
+    public Translated fromUpstream(byte[] upstreamBody, ClientRequest request, Target target) {
         JsonNode answer = parse(upstreamBody, request.routeType());
         long created = OllamaAnswers.created(answer, clock);
         String model = answer.path("model").isTextual() ? answer.get("model").textValue() : request.model();
@@ -266,7 +266,7 @@ public final class OllamaFormat implements Format {
                     usage);
         }
         try {
-            return mapper.writeValueAsBytes(openAi);
+            return new Translated(mapper.writeValueAsBytes(openAi), usage);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer record always serialises", e);
         }

@@ -42,6 +42,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private boolean roleSent;
     private int toolCallsSent;
     private boolean finished;
+    private Usage usage;
 
     OllamaStreamTranslator(ObjectMapper mapper, Clock clock, ClientRequest request) {
         this.mapper = mapper;
@@ -131,8 +132,8 @@ final class OllamaStreamTranslator implements StreamTranslator {
             write(new TextCompletion(id, TextCompletion.OBJECT, created, model,
                     List.of(new TextCompletion.Choice(0, "", null, reason)), null));
         }
+        usage = Usage.of(line.path("prompt_eval_count").asLong(0), line.path("eval_count").asLong(0));
         if (includeUsage) {
-            Usage usage = Usage.of(line.path("prompt_eval_count").asLong(0), line.path("eval_count").asLong(0));
             if (request.routeType() == RouteType.CHAT) {
                 write(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model, List.of(), usage));
             } else {
@@ -141,6 +142,11 @@ final class OllamaStreamTranslator implements StreamTranslator {
         }
         out.done();
         finished = true;
+    }
+
+    @Override
+    public Usage usage() {
+        return usage;
     }
 
     /** An error after events went out: one error event, then the stream ends (no [DONE]). */

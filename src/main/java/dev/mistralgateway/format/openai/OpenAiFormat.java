@@ -10,6 +10,7 @@ import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
+import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.pipeline.ClientRequest;
 
 /**
@@ -41,11 +42,11 @@ public final class OpenAiFormat implements Format {
 
     @Override
     public StreamTranslator streamTranslator(ClientRequest request, Target target) {
-        return new OpenAiStreamTranslator();
+        return new OpenAiStreamTranslator(mapper);
     }
 
     @Override
-    public byte[] fromUpstream(byte[] upstreamBody, ClientRequest request, Target target) {
+    public Translated fromUpstream(byte[] upstreamBody, ClientRequest request, Target target) {
         JsonNode answer;
         try {
             answer = mapper.readTree(upstreamBody);
@@ -59,6 +60,15 @@ public final class OpenAiFormat implements Format {
             throw new TransformationException(request.routeType(), "",
                     "'choices' not in " + request.routeType().id() + " response");
         }
-        return upstreamBody;
+        return new Translated(upstreamBody, usageOf(answer));
+    }
+
+    /** The answer's {@code usage}, when it has one with token counts. */
+    static Usage usageOf(JsonNode answer) {
+        JsonNode usage = answer.get("usage");
+        if (usage == null || !usage.isObject() || !usage.path("prompt_tokens").canConvertToLong()) {
+            return null;
+        }
+        return Usage.of(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong());
     }
 }

@@ -1,6 +1,12 @@
 package dev.mistralgateway.format.openai;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.mistralgateway.format.StreamTranslator;
+import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.stream.SseEvents;
 import dev.mistralgateway.stream.SseWriter;
 
@@ -13,9 +19,15 @@ final class OpenAiStreamTranslator implements StreamTranslator {
 
     private static final String DONE = "[DONE]";
 
+    private final ObjectMapper mapper;
     private final SseEvents events = new SseEvents();
     private final SseWriter out = new SseWriter();
     private boolean done;
+    private Usage usage;
+
+    OpenAiStreamTranslator(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     @Override
     public byte[] next(byte[] upstreamBytes) {
@@ -42,6 +54,28 @@ final class OpenAiStreamTranslator implements StreamTranslator {
             done = true;
         } else {
             out.event(data);
+            noteUsage(data);
         }
+    }
+
+    /** Mistral and OpenAI report usage in one of the last chunks; only those chunks are parsed. */
+    private void noteUsage(String data) {
+        if (!data.contains("\"usage\"")) {
+            return;
+        }
+        try {
+            JsonNode chunk = mapper.readTree(data);
+            Usage reported = chunk == null ? null : OpenAiFormat.usageOf(chunk);
+            if (reported != null) {
+                usage = reported;
+            }
+        } catch (IOException e) {
+            // not JSON: passed through all the same, just not counted
+        }
+    }
+
+    @Override
+    public Usage usage() {
+        return usage;
     }
 }

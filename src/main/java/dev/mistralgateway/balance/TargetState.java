@@ -1,0 +1,34 @@
+package dev.mistralgateway.balance;
+
+import dev.mistralgateway.config.Target;
+
+/** What a pool knows of one target; read and written under the pool's lock only. */
+final class TargetState {
+
+    final Target target;
+    /** Smooth weighted round-robin's running weight (nginx's algorithm). */
+    long currentWeight;
+    int inFlight;
+    /** Moving average of the latency measure (ms, or ms per output token); 0 until measured. */
+    double latency;
+    boolean measured;
+    /** Tokens (or cost) served so far, by the route's tokens_count_strategy. */
+    double usage;
+    int failuresInARow;
+    long outUntilNanos;
+    /** Whether the target is out because the upstream asked for a pause (429) rather than failing. */
+    boolean rateLimited;
+    boolean trialInFlight;
+
+    TargetState(Target target) {
+        this.target = target;
+    }
+
+    int index() {
+        return target.index();
+    }
+
+    int weight() {
+        return target.weight();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mistralgateway.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+/** Kong's {@code balancer} settings of a route, validated: how to pick a target and when to try another. */
+public record Balancing(
+        Algorithm algorithm,
+        int retries,
+        Set<FailoverCriterion> failoverCriteria,
+        String hashOnHeader,
+        LatencyStrategy latencyStrategy,
+        TokensCountStrategy tokensCountStrategy,
+        int maxFails,
+        Duration failTimeout) {
+
+    public enum Algorithm {
+        ROUND_ROBIN, PRIORITY, LOWEST_LATENCY, LOWEST_USAGE, CONSISTENT_HASHING, LEAST_CONNECTIONS;
+
+        /** Kong's spelling: {@code round-robin}, {@code consistent-hashing}, ... */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** What makes a failed attempt worth another target; anything else is answered as it is. */
+    public enum FailoverCriterion {
+        /** The upstream could not be reached or broke the connection. */
+        ERROR,
+        /** The upstream did not answer within the route's timeouts. */
+        TIMEOUT,
+        HTTP_403, HTTP_404, HTTP_429, HTTP_500, HTTP_502, HTTP_503, HTTP_504;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The criterion an upstream status answers to, or null for a status that never fails over. */
+        public static FailoverCriterion ofStatus(int status) {
+            for (FailoverCriterion criterion : values()) {
+                if (criterion.name().equals("HTTP_" + status)) {
+                    return criterion;
+                }
+            }
+            return null;
+        }
+    }
+
+    public enum LatencyStrategy {
+        /** Time per output token. */
+        TPOT,
+        /** End-to-end time of the whole answer. */
+        E2E
+    }
+
+    public enum TokensCountStrategy {
+        TOTAL_TOKENS, PROMPT_TOKENS, COMPLETION_TOKENS, COST
+    }
+}
