@@ -53,7 +53,7 @@ public class UpstreamResource extends FakeUpstreamResource {
     }
 
     /** A port nothing listens on: connecting to it is refused at once. */
-    static int closedPort() {
+    public static int closedPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,0 +1,238 @@
+package dev.mistralgateway.http;
+
+import static dev.mistralgateway.testing.Client.post;
+import static dev.mistralgateway.testing.Fixtures.kong;
+import static dev.mistralgateway.testing.Json.assertSameJson;
+import static dev.mistralgateway.testing.Json.tree;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.mistralgateway.testing.FakeUpstream;
+import dev.mistralgateway.testing.FakeUpstream.Received;
+import dev.mistralgateway.testing.FakeUpstream.Reply;
+import dev.mistralgateway.testing.FakeUpstreamResource;
+import dev.mistralgateway.testing.GatewaySettings;
+import dev.mistralgateway.testing.InjectUpstream;
+import dev.mistralgateway.testing.SseBody;
+import dev.mistralgateway.testing.UpstreamResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * Failover through the Lambda handler, with real upstreams that fail in each way a failover
+ * criterion names. Routes use the priority algorithm so that target 0 is always tried first.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FailoverTest.Routes.class, restrictToAnnotatedClass = true)
+class FailoverTest {
+
+    public static class Routes extends FakeUpstreamResource {
+        @Override
+        protected Map<String, String> routes(FakeUpstream upstream) {
+            GatewaySettings settings = new GatewaySettings()
+                    .route(0, "/failover", "llm/v1/chat", "openai", upstream.url("/a/v1/chat/completions"))
+                    .routeSetting(0, "targets[1].route-type", "llm/v1/chat")
+                    .routeSetting(0, "targets[1].model.provider", "mistral")
+                    .routeSetting(0, "targets[1].model.options.mistral-format", "openai")
+                    .routeSetting(0, "targets[1].model.options.upstream-url", upstream.url("/b/v1/chat/completions"))
+                    .routeSetting(0, "targets[1].weight", "50")
+                    .routeSetting(0, "balancer.algorithm", "priority")
+                    .routeSetting(0, "balancer.failover-criteria", "error,timeout,http_429,http_500")
+                    .routeSetting(0, "balancer.read-timeout", "500")
+                    // the seed's Mistral.ai target, unreachable here, with a local Ollama as fallback
+                    .route(1, "/mistral-chat", "llm/v1/chat", "openai",
+                            "http://127.0.0.1:" + UpstreamResource.closedPort() + "/v1/chat/completions")
+                    .target(1, "model.name", "mistral-tiny")
+                    .target(1, "auth.header-name", "Authorization")
+                    .target(1, "auth.header-value", "Bearer mistral-key")
+                    .routeSetting(1, "targets[1].route-type", "llm/v1/chat")
+                    .routeSetting(1, "targets[1].model.provider", "mistral")
+                    .routeSetting(1, "targets[1].model.name", "mistral")
+                    .routeSetting(1, "targets[1].model.options.mistral-format", "ollama")
+                    .routeSetting(1, "targets[1].model.options.upstream-url", upstream.url("/api/chat"))
+                    .routeSetting(1, "targets[1].weight", "1")
+                    .routeSetting(1, "balancer.algorithm", "priority")
+                    .route(2, "/limit", "llm/v1/chat", "openai", upstream.url("/c/v1/chat/completions"))
+                    .routeSetting(2, "balancer.algorithm", "priority")
+                    .routeSetting(2, "balancer.retries", "1")
+                    .routeSetting(2, "balancer.failover-criteria", "http_500")
+                    .route(3, "/breaker", "llm/v1/chat", "openai", upstream.url("/f/v1/chat/completions"))
+                    .routeSetting(3, "balancer.algorithm", "priority")
+                    .routeSetting(3, "balancer.failover-criteria", "http_500")
+                    .routeSetting(3, "balancer.max-fails", "1")
+                    .routeSetting(3, "balancer.fail-timeout", "700");
+            secondTarget(settings, 2, upstream.url("/d/v1/chat/completions"), 90);
+            settings.routeSetting(2, "targets[2].route-type", "llm/v1/chat")
+                    .routeSetting(2, "targets[2].model.provider", "mistral")
+                    .routeSetting(2, "targets[2].model.options.mistral-format", "openai")
+                    .routeSetting(2, "targets[2].model.options.upstream-url", upstream.url("/e/v1/chat/completions"))
+                    .routeSetting(2, "targets[2].weight", "80");
+            secondTarget(settings, 3, upstream.url("/g/v1/chat/completions"), 50);
+            return settings.build();
+        }
+
+        private static void secondTarget(GatewaySettings settings, int route, String url, int weight) {
+            settings.routeSetting(route, "targets[1].route-type", "llm/v1/chat")
+                    .routeSetting(route, "targets[1].model.provider", "mistral")
+                    .routeSetting(route, "targets[1].model.options.mistral-format", "openai")
+                    .routeSetting(route, "targets[1].model.options.upstream-url", url)
+                    .routeSetting(route, "targets[1].weight", String.valueOf(weight));
+        }
+    }
+
+    private static final String CHAT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String GOOD = kong("mistral/llm-v1-chat/responses/good.json");
+
+    @InjectUpstream
+    FakeUpstream upstream;
+
+    @BeforeEach
+    void reset() {
+        upstream.reset();
+        upstream.reply("/b/v1/chat/completions", Reply.json(200, GOOD));
+    }
+
+    private List<String> pathsTried() {
+        return upstream.received().stream().map(Received::path).toList();
+    }
+
+    private static void servedBy(Response response, int target, int attempts) {
+        response.then().header("X-AI-Proxy-Target", String.valueOf(target))
+                .header("X-AI-Proxy-Attempts", String.valueOf(attempts));
+    }
+
+    @Test
+    void anUpstream500MovesToTheNextTarget() {
+        upstream.reply("/a/v1/chat/completions", Reply.json(500, "{\"error\":{\"message\":\"boom\"}}"));
+
+        Response response = post("/failover", CHAT);
+
+        response.then().statusCode(200);
+        servedBy(response, 1, 2);
+        assertSameJson(GOOD, response.asString());
+        assertEquals(List.of("/a/v1/chat/completions", "/b/v1/chat/completions"), pathsTried());
+    }
+
+    @Test
+    void anUpstream429MovesToTheNextTarget() {
+        upstream.reply("/a/v1/chat/completions", Reply.json(429, "{\"error\":{\"message\":\"slow\"}}"));
+
+        Response response = post("/failover", CHAT);
+
+        response.then().statusCode(200);
+        servedBy(response, 1, 2);
+    }
+
+    @Test
+    void aReadTimeoutMovesToTheNextTarget() {
+        upstream.reply("/a/v1/chat/completions", Reply.json(200, GOOD).delayedBy(Duration.ofSeconds(2)));
+
+        Response response = post("/failover", CHAT);
+
+        response.then().statusCode(200);
+        servedBy(response, 1, 2);
+    }
+
+    @Test
+    void aClientErrorFromTheUpstreamIsAnsweredWithoutFailover() {
+        upstream.reply("/a/v1/chat/completions", Reply.json(400, "{\"error\":{\"message\":\"bad field\"}}"));
+
+        Response response = post("/failover", CHAT);
+
+        response.then().statusCode(400).body("error.message", equalTo("bad field"));
+        servedBy(response, 0, 1);
+        assertEquals(List.of("/a/v1/chat/completions"), pathsTried());
+    }
+
+    @Test
+    void mistralDownFallsBackToOllamaTranslatedForIt() {
+        upstream.reply("/api/chat", Reply.json(200, kong("unit/real-responses/mistral/ollama/llm-v1-chat.json")));
+
+        Response response = post("/mistral-chat", kong("unit/requests/llm-v1-chat.json"));
+
+        response.then().statusCode(200)
+                .header("X-AI-Proxy-Model", "mistral/mistral")
+                .body("object", equalTo("chat.completion"))
+                .body("usage.total_tokens", equalTo(126));
+        servedBy(response, 1, 2);
+        Received sent = upstream.only();
+        assertEquals("/api/chat", sent.path());
+        assertEquals(null, sent.header("Authorization"), "the Mistral key stays with the Mistral target");
+        assertEquals("mistral", tree(sent.bodyText()).get("model").textValue());
+        assertEquals(6, tree(sent.bodyText()).get("messages").size());
+    }
+
+    @Test
+    void retriesStopAtTheLimitWithTheLastError() {
+        upstream.reply("/c/v1/chat/completions", Reply.json(500, "{\"error\":{\"message\":\"c failed\"}}"));
+        upstream.reply("/d/v1/chat/completions", Reply.json(500, "{\"error\":{\"message\":\"d failed\"}}"));
+        upstream.reply("/e/v1/chat/completions", Reply.json(200, GOOD));
+
+        Response response = post("/limit", CHAT);
+
+        response.then().statusCode(500).body("error.message", equalTo("d failed"));
+        servedBy(response, 1, 2);
+        assertEquals(List.of("/c/v1/chat/completions", "/d/v1/chat/completions"), pathsTried());
+    }
+
+    @Test
+    void aStreamFailsOverBeforeItsFirstEventButNeverAfter() {
+        upstream.reply("/a/v1/chat/completions", Reply.json(500, "{\"error\":{\"message\":\"boom\"}}"));
+        upstream.reply("/b/v1/chat/completions", Reply.stream("text/event-stream", Duration.ofMillis(5),
+                List.of("data: {\"n\":1}\n\n".getBytes())));
+        String stream = CHAT.replace("\"model\":\"m\"", "\"model\":\"m\",\"stream\":true");
+
+        Response failedOver = post("/failover", stream);
+        failedOver.then().statusCode(200);
+        servedBy(failedOver, 1, 2);
+        assertEquals(List.of("{\"n\":1}", "[DONE]"), SseBody.data(failedOver.asString()));
+
+        upstream.reset();
+        upstream.reply("/a/v1/chat/completions", Reply.stream("text/event-stream", Duration.ofMillis(300), List.of(
+                "data: {\"n\":1}\n\n".getBytes(), new byte[0], new byte[0], "data: {\"n\":2}\n\n".getBytes())));
+        upstream.reply("/b/v1/chat/completions", Reply.json(200, GOOD));
+
+        List<String> events = SseBody.data(post("/failover", stream).then().statusCode(200).extract().asString());
+
+        assertEquals("{\"n\":1}", events.get(0));
+        assertEquals("The upstream server is timing out", tree(events.get(1)).at("/error/message").textValue());
+        assertEquals(List.of("/a/v1/chat/completions"), pathsTried(), "no retry once an event went out");
+    }
+
+    @Test
+    void theBreakerTakesAFailingTargetOutThenTriesItAgain() throws InterruptedException {
+        upstream.reply("/f/v1/chat/completions", Reply.json(500, "{\"error\":{\"message\":\"f down\"}}"));
+        upstream.reply("/g/v1/chat/completions", Reply.json(200, GOOD));
+
+        servedBy(post("/breaker", CHAT), 1, 2);
+        servedBy(post("/breaker", CHAT), 1, 1);
+        assertEquals(List.of("/f/v1/chat/completions", "/g/v1/chat/completions", "/g/v1/chat/completions"),
+                pathsTried());
+
+        Thread.sleep(800);
+        upstream.reply("/f/v1/chat/completions", Reply.json(200, GOOD));
+        servedBy(post("/breaker", CHAT), 0, 1);
+        servedBy(post("/breaker", CHAT), 0, 1);
+    }
+
+    @Test
+    void anUnreachableTargetAloneIs502WithTheAttemptsCounted() {
+        // route 1 without its fallback would be this: here the fallback fails too, so both are tried
+        upstream.reply("/api/chat", Reply.json(503, "{\"error\":\"overloaded\"}"));
+
+        Response response = post("/mistral-chat", kong("unit/requests/llm-v1-chat.json"));
+
+        response.then().statusCode(503).contentType(startsWith("application/json"))
+                .body("error.message", equalTo("overloaded"));
+        servedBy(response, 1, 2);
+    }
+}
