@@ -1,0 +1,68 @@
+package dev.mistralgateway.infra;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * gateway.env as the stack needs it: the function's environment (secret references already turned
+ * into dynamic references), the secrets the function may read, and the paths the API must route.
+ */
+record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, List<String> paths) {
+
+    /** Variables that hold an upstream key: their value must come from a secret, never sit in the template. */
+    private static final Pattern SECRET_NAME = Pattern.compile(".*_AUTH_(HEADER|PARAM)_VALUE$");
+    /** A pasted Kong plugin config block may hold the key as header_value / param_value. */
+    private static final Pattern CONFIG_NAME = Pattern.compile("^AI_PROXY_ROUTES_\\d+__CONFIG$");
+    private static final Pattern CONFIG_KEY = Pattern.compile("(header|param)_value", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PATHS_NAME = Pattern.compile("^AI_PROXY_ROUTES_\\d+__PATHS$");
+
+    static GatewayEnv load(Path file) {
+        return of(DotEnv.read(file));
+    }
+
+    static GatewayEnv of(List<DotEnv.Line> lines) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        List<SecretReference> secrets = new ArrayList<>();
+        Set<String> paths = new LinkedHashSet<>();
+        for (DotEnv.Line line : lines) {
+            requireReferenceIfSecret(line);
+            variables.put(line.name(), SecretReference.resolve(line.value(), line.where(), secrets));
+            if (PATHS_NAME.matcher(line.name()).matches()) {
+                addPaths(line, paths);
+            }
+        }
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("The gateway configuration sets no AI_PROXY_ROUTES_<n>__PATHS: "
+                    + "the API would have no route");
+        }
+        return new GatewayEnv(variables, List.copyOf(secrets), List.copyOf(paths));
+    }
+
+    private static void requireReferenceIfSecret(DotEnv.Line line) {
+        boolean secretName = SECRET_NAME.matcher(line.name()).matches();
+        boolean configWithKey = CONFIG_NAME.matcher(line.name()).matches() && CONFIG_KEY.matcher(line.value()).find();
+        if ((secretName || configWithKey) && !SecretReference.containsReference(line.value())) {
+            throw new IllegalArgumentException(line.where() + " holds a plain-text value; a key must not sit in "
+                    + "the template. Write a reference instead, e.g. " + line.name()
+                    + "=Bearer {{secretsmanager:mistral/api-key}} or {{ssm:/mistral/api-key}}");
+        }
+    }
+
+    private static void addPaths(DotEnv.Line line, Set<String> paths) {
+        for (String raw : line.value().split(",")) {
+            String path = raw.strip();
+            if (!path.startsWith("/") || path.contains(" ") || path.contains("{")) {
+                throw new IllegalArgumentException(line.where() + ": '" + path + "' is not an exact path like /mistral-chat");
+            }
+            if (!paths.add(path)) {
+                throw new IllegalArgumentException(line.where() + ": path " + path + " is configured twice");
+            }
+        }
+    }
+}

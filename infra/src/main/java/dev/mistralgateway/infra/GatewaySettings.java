@@ -1,0 +1,112 @@
+package dev.mistralgateway.infra;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import software.constructs.Node;
+
+/**
+ * The deployment choices, read from CDK context ({@code -c name=value} or cdk.json), with the defaults
+ * below. Values from {@code -c} arrive as strings and those from cdk.json as JSON numbers or booleans,
+ * so everything is read through {@link String#valueOf}.
+ */
+record GatewaySettings(
+        FunctionRuntime runtime,
+        String arch,
+        String artifact,
+        int memoryMb,
+        int timeoutSeconds,
+        String config,
+        Auth auth,
+        String jwtIssuer,
+        List<String> jwtAudience,
+        double throttleRate,
+        int throttleBurst,
+        int logRetentionDays,
+        double alarm5xxPercent) {
+
+    enum FunctionRuntime { JVM, NATIVE }
+
+    enum Auth { IAM, JWT, NONE }
+
+    /** The retention periods CloudWatch Logs accepts. */
+    private static final List<Integer> RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
+            400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
+    static GatewaySettings fromContext(Node node) {
+        Context c = new Context(node);
+        Auth auth = c.choice("auth", Auth.IAM, Auth.class);
+        if (auth == Auth.NONE && !Boolean.parseBoolean(c.text("allowPublicAccess", "false"))) {
+            throw new IllegalArgumentException("auth=none makes the gateway (and your Mistral key) usable by anyone "
+                    + "on the internet; add -c allowPublicAccess=true if that is really wanted");
+        }
+        String issuer = c.text("jwtIssuer", "");
+        List<String> audience = Arrays.stream(c.text("jwtAudience", "").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        if (auth == Auth.JWT && (issuer.isEmpty() || audience.isEmpty())) {
+            throw new IllegalArgumentException("auth=jwt needs both -c jwtIssuer=https://... and -c jwtAudience=...");
+        }
+        String arch = c.text("arch", "arm64");
+        if (!arch.equals("arm64") && !arch.equals("x86_64")) {
+            throw new IllegalArgumentException("arch must be arm64 or x86_64, not " + arch);
+        }
+        int retention = c.integer("logRetentionDays", 30, 1, 3653);
+        if (!RETENTION_DAYS.contains(retention)) {
+            throw new IllegalArgumentException("logRetentionDays must be one of " + RETENTION_DAYS);
+        }
+        return new GatewaySettings(
+                c.choice("runtime", FunctionRuntime.JVM, FunctionRuntime.class),
+                arch,
+                c.text("artifact", "../target/function.zip"),
+                c.integer("memory", 512, 128, 10240),
+                // API Gateway HTTP APIs end an integration after 30 s, so a longer function timeout is wasted.
+                c.integer("timeout", 30, 1, 900),
+                c.text("config", "gateway.env"),
+                auth,
+                issuer,
+                audience,
+                c.number("throttleRate", 20),
+                c.integer("throttleBurst", 40, 0, 5000),
+                retention,
+                c.number("alarm5xxPercent", 5));
+    }
+
+    /** Typed, validated access to context values. */
+    private record Context(Node node) {
+        String text(String key, String fallback) {
+            Object value = node.tryGetContext(key);
+            return value == null ? fallback : String.valueOf(value).strip();
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            double value = number(key, fallback);
+            if (value != Math.rint(value) || value < min || value > max) {
+                throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max);
+            }
+            return (int) value;
+        }
+
+        double number(String key, double fallback) {
+            String text = text(key, String.valueOf(fallback));
+            try {
+                double value = Double.parseDouble(text);
+                if (value < 0) {
+                    throw new NumberFormatException();
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a non-negative number, not " + text);
+            }
+        }
+
+        <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
+            String text = text(key, fallback.name());
+            try {
+                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " must be one of " + Arrays.toString(type.getEnumConstants())
+                        .toLowerCase(Locale.ROOT) + ", not " + text);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.mistralgateway.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class FunctionTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jvmByDefaultWithSnapStartArm64AndAliasLive() {
+        Template t = new Synth(dir).template();
+        t.resourceCountIs("AWS::Lambda::Function", 1);
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", "java21",
+                "Handler", "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest",
+                "Architectures", List.of("arm64"),
+                "MemorySize", 512,
+                "Timeout", 30,
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+        t.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
+        t.resourceCountIs("AWS::Lambda::Version", 1);
+    }
+
+    @Test
+    void nativeRunsTheBootstrapOnProvidedAl2023WithoutSnapStart() {
+        Template t = new Synth(dir).context("runtime", "native").template();
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", "provided.al2023",
+                "Handler", "not.used.in.provided.runtime",
+                "SnapStart", Match.absent(),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("DISABLE_SIGNAL_HANDLERS", "true")))));
+    }
+
+    @Test
+    void architectureMemoryAndTimeoutComeFromContext() {
+        // As from `-c memory=1024`: strings; as from cdk.json: numbers. Both must work.
+        Template t = new Synth(dir).context("arch", "x86_64").context("memory", "1024").context("timeout", 20).template();
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Architectures", List.of("x86_64"), "MemorySize", 1024, "Timeout", 20));
+    }
+
+    @Test
+    void environmentIsGatewayEnv() {
+        Template t = new Synth(dir).template();
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
+                "AI_PROXY_ROUTES_0__PATHS", "/mistral-chat",
+                "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat",
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME", "Authorization",
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer {{resolve:secretsmanager:mistral/api-key:SecretString}}",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "https://api.mistral.ai/v1/chat/completions"))));
+    }
+
+    @Test
+    void logGroupIsExplicitWithRetention() {
+        Template t = new Synth(dir).template();
+        t.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of("LoggingConfig", Map.of("LogGroup",
+                Map.of("Ref", Match.stringLikeRegexp("FunctionLogs.*")))));
+
+        new Synth(dir).context("logRetentionDays", "365").template()
+                .hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 365));
+        var e = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("logRetentionDays", "10").stack());
+        assertTrue(e.getMessage().startsWith("logRetentionDays must be one of"), e.getMessage());
+    }
+
+    @Test
+    void missingArtifactSaysHowToBuildIt() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Synth(dir).context("artifact", dir.resolve("nothing.zip").toString()).stack());
+        assertTrue(e.getMessage().contains("build it first"), e.getMessage());
+    }
+
+    @Test
+    void badContextValuesAreRefused() {
+        var runtime = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("runtime", "graal").stack());
+        assertEquals("runtime must be one of [jvm, native], not graal", runtime.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("arch", "arm").stack());
+        assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("memory", "lots").stack());
+    }
+}

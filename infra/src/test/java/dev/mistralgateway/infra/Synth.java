@@ -1,0 +1,90 @@
+package dev.mistralgateway.infra;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Synthesizes a GatewayStack for a test from a gateway.env text and context values, with a tiny
+ * generated function.zip: the tests never need the real ../target/function.zip.
+ */
+final class Synth {
+
+    /** The seed route of the README, its key given as a Secrets Manager reference. */
+    static final String SEED_ENV = """
+            AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+            AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE=llm/v1/chat
+            AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME=Authorization
+            AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE=Bearer {{secretsmanager:mistral/api-key}}
+            AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER=mistral
+            AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME=mistral-tiny
+            AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT=openai
+            AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL=https://api.mistral.ai/v1/chat/completions
+            """;
+
+    private final Path dir;
+    private String env = SEED_ENV;
+    private final Map<String, Object> context = new HashMap<>();
+
+    Synth(Path dir) {
+        this.dir = dir;
+    }
+
+    Synth env(String text) {
+        this.env = text;
+        return this;
+    }
+
+    Synth context(String key, Object value) {
+        context.put(key, value);
+        return this;
+    }
+
+    Template template() {
+        return Template.fromStack(stack());
+    }
+
+    GatewayStack stack() {
+        try {
+            Path config = Files.writeString(dir.resolve("gateway.env"), env);
+            Map<String, Object> all = new HashMap<>(Map.of("config", config.toString(), "artifact", dummyZip().toString()));
+            all.putAll(context);
+            App app = new App(AppProps.builder().context(all).outdir(dir.resolve("cdk.out").toString()).build());
+            return new GatewayStack(app, "TestGateway", StackProps.builder().build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The template as JSON text, to search it for anything that must not be there. */
+    static String json(Template template) {
+        try {
+            return new ObjectMapper().writeValueAsString(template.toJSON());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path dummyZip() throws IOException {
+        Path zip = dir.resolve("function.zip");
+        if (!Files.exists(zip)) {
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new ZipEntry("bootstrap"));
+                out.write("#!/bin/sh\n".getBytes());
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+}
