@@ -27,6 +27,27 @@ public interface GatewayConfig {
     /** Every route the function serves; each one is a Kong route with its plugin configuration. */
     List<RouteConfig> routes();
 
+    /** CloudWatch metrics, written as Embedded Metric Format log lines. */
+    MetricsConfig metrics();
+
+    /** Limits of what the statistics lines carry. */
+    StatisticsConfig statistics();
+
+    interface MetricsConfig {
+        /** On by default: a deployed function wants its metrics; the off switch is AI_PROXY_METRICS_ENABLED=false. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("MistralGateway")
+        String namespace();
+    }
+
+    interface StatisticsConfig {
+        /** Request and answer bodies in a statistics line are cut after this many bytes (log_payloads). */
+        @WithDefault("4096")
+        int maxPayloadBytes();
+    }
+
     interface RouteConfig {
         Optional<String> name();
 

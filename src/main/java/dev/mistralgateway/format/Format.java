@@ -30,8 +30,8 @@ public interface Format {
      */
     Translated fromUpstream(byte[] upstreamBody, ClientRequest request, Target target);
 
-    /** A translated answer and the token counts it reports (null when it reports none). */
-    record Translated(byte[] body, Usage usage) {
+    /** A translated answer, the token counts and the model it reports (null when it reports none). */
+    record Translated(byte[] body, Usage usage, String model) {
     }
 
     /** A fresh translator for the upstream stream that answers this request. */

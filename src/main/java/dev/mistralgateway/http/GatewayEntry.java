@@ -16,9 +16,11 @@ import jakarta.ws.rs.core.UriInfo;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.observe.RequestIds;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The HTTP entry for every configured path. It only adapts HTTP to {@link Proxy}; errors go out
@@ -40,9 +42,10 @@ public abstract class GatewayEntry {
     }
 
     /** The answer to a POST on a configured path; fails at once when the request is refused. */
-    protected Uni<Answer> answer(byte[] body, HttpHeaders headers, UriInfo uri) {
+    protected Uni<Answer> answer(byte[] body, HttpHeaders headers, UriInfo uri, RoutingContext http) {
         Route route = route(uri);
-        return proxy.handle(route, body == null ? new byte[0] : body, headers::getHeaderString, query(uri));
+        return proxy.handle(route, body == null ? new byte[0] : body, headers::getHeaderString, query(uri),
+                RequestIds.of(http));
     }
 
     // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere

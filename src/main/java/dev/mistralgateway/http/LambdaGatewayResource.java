@@ -10,6 +10,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import io.vertx.ext.web.RoutingContext;
+
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.UnlessBuildProperty;
@@ -33,8 +35,8 @@ public class LambdaGatewayResource extends GatewayEntry {
     @POST
     @Path("{path:.*}")
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> post(byte[] body, HttpHeaders headers, UriInfo uri) {
-        return answer(body, headers, uri).flatMap(answer -> answer.body()
+    public Uni<Response> post(byte[] body, HttpHeaders headers, UriInfo uri, RoutingContext http) {
+        return answer(body, headers, uri, http).flatMap(answer -> answer.body()
                 .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
                 .map(whole -> {
                     Response.ResponseBuilder response = Response.status(answer.status()).entity(whole.toByteArray());

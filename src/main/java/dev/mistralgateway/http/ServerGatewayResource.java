@@ -7,6 +7,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
+import io.vertx.ext.web.RoutingContext;
+
 import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.mistralgateway.config.RouteTable;
@@ -29,9 +31,9 @@ public class ServerGatewayResource extends GatewayEntry {
     @POST
     @Path("{path:.*}")
     @Consumes(MediaType.WILDCARD)
-    public RestMulti<byte[]> post(byte[] body, HttpHeaders headers, UriInfo uri) {
+    public RestMulti<byte[]> post(byte[] body, HttpHeaders headers, UriInfo uri, RoutingContext http) {
         // status and headers are known before the first byte: a JSON answer is a body of one piece,
         // a stream's events follow one another
-        return RestMulti.fromUniResponse(answer(body, headers, uri), Answer::body, Answer::headers, Answer::status);
+        return RestMulti.fromUniResponse(answer(body, headers, uri, http), Answer::body, Answer::headers, Answer::status);
     }
 }

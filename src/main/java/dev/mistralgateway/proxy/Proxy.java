@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
+import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.Target;
@@ -29,6 +30,8 @@ import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
+import dev.mistralgateway.observe.RequestReport;
+import dev.mistralgateway.observe.Telemetry;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
 import dev.mistralgateway.stream.SseWriter;
@@ -71,9 +74,14 @@ public class Proxy {
     private final UpstreamClient upstream;
     private final ObjectMapper mapper;
     private final Map<Integer, TargetPool> pools = new HashMap<>();
+    private final Telemetry telemetry;
+    private final int maxPayloadBytes;
 
-    public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes) {
+    public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, Telemetry telemetry,
+            GatewayConfig config) {
         this.mapper = mapper;
+        this.telemetry = telemetry;
+        this.maxPayloadBytes = config.statistics().maxPayloadBytes();
         this.rules = new KongRequestRules(mapper);
         this.formats = new Formats(mapper, Clock.systemUTC());
         this.upstream = upstream;
@@ -83,8 +91,16 @@ public class Proxy {
     }
 
     /** One client request, across its attempts. */
-    private record Exchange(Route route, ObjectNode checked, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried) {
+    private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
+            UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried) {
+
+        int lastTried() {
+            int last = -1;
+            for (Integer index : tried) {
+                last = index;
+            }
+            return last;
+        }
     }
 
     /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
@@ -97,10 +113,19 @@ public class Proxy {
      *         returned answer fails with one when no target could answer (502, 503, 504)
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery) {
-        ObjectNode checked = rules.check(route, body);
-        Exchange exchange = new Exchange(route, checked, clientHeader, clientQuery, pools.get(route.index()),
-                new LinkedHashSet<>());
+            Map<String, String> clientQuery, String requestId) {
+        long start = System.nanoTime();
+        ObjectNode checked;
+        try {
+            checked = rules.check(route, body);
+        } catch (GatewayException refused) {
+            Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
+                    pools.get(route.index()), new LinkedHashSet<>());
+            report(exchange, null, null, refused.status(), 0, null, null, null);
+            throw refused;
+        }
+        Exchange exchange = new Exchange(route, requestId, body, start, checked, clientHeader, clientQuery,
+                pools.get(route.index()), new LinkedHashSet<>());
         return attempt(exchange, null);
     }
 
@@ -108,7 +133,12 @@ public class Proxy {
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
         Optional<Target> picked = exchange.pool().pick(hashKey, exchange.tried());
         if (picked.isEmpty()) {
-            return previous != null ? answer(exchange, previous) : Uni.createFrom().failure(noTarget(exchange));
+            if (previous != null) {
+                return answer(exchange, previous);
+            }
+            GatewayException none = noTarget(exchange);
+            report(exchange, null, null, none.status(), 0, null, null, null);
+            return Uni.createFrom().failure(none);
         }
         Target target = picked.get();
         exchange.tried().add(target.index());
@@ -125,6 +155,8 @@ public class Proxy {
         } catch (RuntimeException refused) {
             // the client's request does not suit this target: that is the client's to fix, not a failover
             exchange.pool().released(target);
+            report(exchange, target, null, refused instanceof GatewayException gateway ? gateway.status() : 500, 0,
+                    null, null, null);
             throw refused;
         }
         long start = System.nanoTime();
@@ -136,7 +168,8 @@ public class Proxy {
                 if (stream.head().status() != 200) {
                     return failed(exchange, target, failure(format, stream.head()));
                 }
-                return Uni.createFrom().item(streamed(exchange, target, format, request, stream, start));
+                return Uni.createFrom().item(streamed(exchange, target, format, request, stream,
+                        System.nanoTime() - start));
             });
         }
         return Uni.createFrom().completionStage(upstream.post(exchange.route(), call))
@@ -147,7 +180,8 @@ public class Proxy {
                     if (response.status() != 200) {
                         return failed(exchange, target, failure(format, response));
                     }
-                    return Uni.createFrom().item(whole(exchange, target, format, request, response, start));
+                    return Uni.createFrom().item(whole(exchange, target, format, request, response,
+                            System.nanoTime() - start));
                 });
     }
 
@@ -187,11 +221,14 @@ public class Proxy {
     }
 
     /** The last failure, answered as Kong does: an upstream's error as it came, or the gateway's 502/504. */
-    private static Uni<Answer> answer(Exchange exchange, Failure failure) {
+    private Uni<Answer> answer(Exchange exchange, Failure failure) {
         Map<String, String> attempted = attemptHeaders(exchange);
+        Target last = exchange.route().targets().get(exchange.lastTried());
         if (failure.error() != null) {
+            report(exchange, last, null, failure.error().status(), 0, null, null, null);
             return Uni.createFrom().failure(failure.error().withHeaders(attempted));
         }
+        report(exchange, last, null, failure.response().status(), 0, null, null, null);
         Answer answer = upstreamError(failure.format(), failure.response());
         attempted.forEach((name, value) -> answer.headers().put(name, List.of(value)));
         return Uni.createFrom().item(answer);
@@ -209,15 +246,18 @@ public class Proxy {
     }
 
     private Answer whole(Exchange exchange, Target target, Format format, ClientRequest request,
-            UpstreamResponse response, long start) {
+            UpstreamResponse response, long headersNanos) {
         Format.Translated translated;
         try {
             translated = format.fromUpstream(response.body(), request, target);
         } catch (RuntimeException untranslatable) {
             exchange.pool().failed(target, false, Optional.empty());
+            report(exchange, target, request, 500, headersNanos, null, null, null);
             throw untranslatable;
         }
-        exchange.pool().succeeded(target, Duration.ofNanos(System.nanoTime() - start), translated.usage());
+        exchange.pool().succeeded(target, Duration.ofNanos(headersNanos), translated.usage());
+        report(exchange, target, request, 200, headersNanos, translated.usage(), translated.model(),
+                translated.body());
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
         describe(exchange, request, headers);
@@ -230,7 +270,7 @@ public class Proxy {
      * failure becomes an error event that ends the stream, since the status has gone out.
      */
     private Answer streamed(Exchange exchange, Target target, Format format, ClientRequest request,
-            UpstreamStream stream, long start) {
+            UpstreamStream stream, long headersNanos) {
         StreamTranslator translator = format.streamTranslator(request, target);
         Map<String, List<String>> headers = passedOn(stream.head());
         headers.put("Content-Type", List.of(SseWriter.CONTENT_TYPE));
@@ -240,15 +280,31 @@ public class Proxy {
         describe(exchange, request, headers);
         TargetPool pool = exchange.pool();
         AtomicBoolean started = new AtomicBoolean();
+        SentEvents sent = new SentEvents(target.logPayloads() ? maxPayloadBytes : 0);
         Multi<byte[]> events = stream.body()
                 .map(translator::next)
                 .onCompletion().switchTo(() -> Multi.createFrom().item(translator::end))
-                .onCompletion().invoke(() -> pool.succeeded(target, Duration.ofNanos(System.nanoTime() - start),
-                        translator.usage()))
-                .onFailure().invoke(failure -> pool.failed(target, true, Optional.empty()))
-                .onCancellation().invoke(() -> pool.released(target))
+                .onCompletion().invoke(() -> {
+                    Duration took = Duration.ofNanos(System.nanoTime() - exchange.startNanos());
+                    pool.succeeded(target, took, translator.usage());
+                    streamReport(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                })
+                .onFailure().invoke(failure -> {
+                    pool.failed(target, true, Optional.empty());
+                    int status = started.get() ? 200
+                            : failure instanceof GatewayException gateway ? gateway.status() : 502;
+                    streamReport(exchange, target, request, status, headersNanos, translator.usage(), sent);
+                })
+                .onCancellation().invoke(() -> {
+                    pool.released(target);
+                    // 499: nginx's word for a client that closed the connection before the answer ended
+                    streamReport(exchange, target, request, 499, headersNanos, translator.usage(), sent);
+                })
                 .filter(bytes -> bytes.length > 0)
-                .invoke(() -> started.set(true))
+                .invoke(bytes -> {
+                    started.set(true);
+                    sent.add(bytes);
+                })
                 .onFailure().recoverWithMulti(failure -> started.get()
                         ? Multi.createFrom().item(errorEvent(failure))
                         : Multi.createFrom().failure(failure instanceof GatewayException gateway
@@ -292,13 +348,103 @@ public class Proxy {
 
     private static Map<String, String> attemptHeaders(Exchange exchange) {
         Map<String, String> headers = new LinkedHashMap<>();
-        int last = -1;
-        for (Integer index : exchange.tried()) {
-            last = index;
-        }
-        headers.put(TARGET_HEADER, String.valueOf(last));
+        headers.put(TARGET_HEADER, String.valueOf(exchange.lastTried()));
         headers.put(ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
         return headers;
+    }
+
+    /** The events a stream sent: how many, for a token estimate, and the first bytes, for payload logging. */
+    private static final class SentEvents {
+        private final int keep;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private int events;
+
+        SentEvents(int keep) {
+            this.keep = keep;
+        }
+
+        synchronized void add(byte[] bytes) {
+            for (int i = 1; i < bytes.length; i++) {
+                if (bytes[i] == '\n' && bytes[i - 1] == '\n') {
+                    events++;
+                }
+            }
+            kept.write(bytes, 0, Math.max(0, Math.min(bytes.length, keep - kept.size())));
+        }
+    }
+
+    private void streamReport(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
+            dev.mistralgateway.openai.Usage usage, SentEvents sent) {
+        dev.mistralgateway.openai.Usage counted = usage;
+        if (counted == null && status == 200) {
+            // no usage from the upstream: one token per content event is the usual shape of a stream
+            // (less the role-only first event, the finish event and [DONE])
+            counted = dev.mistralgateway.openai.Usage.of(promptEstimate(exchange), Math.max(0, sent.events - 3));
+            reportWith(exchange, target, request, status, headersNanos, counted, true, null,
+                    sent.kept.toByteArray());
+            return;
+        }
+        reportWith(exchange, target, request, status, headersNanos, counted, false, null, sent.kept.toByteArray());
+    }
+
+    /** A finished request's statistics and metrics; a whole answer without usage gets an estimate. */
+    private void report(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
+            dev.mistralgateway.openai.Usage usage, String responseModel, byte[] answer) {
+        boolean estimate = usage == null && status == 200 && answer != null;
+        dev.mistralgateway.openai.Usage counted = estimate
+                ? dev.mistralgateway.openai.Usage.of(promptEstimate(exchange), answer.length / 4)
+                : usage;
+        reportWith(exchange, target, request, status, headersNanos, counted, estimate, responseModel, answer);
+    }
+
+    private void reportWith(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
+            dev.mistralgateway.openai.Usage usage, boolean estimated, String responseModel, byte[] answer) {
+        boolean payloads = target != null && target.logPayloads();
+        telemetry.record(new RequestReport(
+                exchange.requestId(),
+                exchange.route().name(),
+                target == null ? -1 : target.index(),
+                request == null ? requestedModel(exchange, target) : request.model(),
+                responseModel,
+                status,
+                exchange.tried().size(),
+                request != null && request.stream(),
+                headersNanos / 1_000_000,
+                (System.nanoTime() - exchange.startNanos()) / 1_000_000,
+                usage,
+                estimated,
+                target == null ? 0 : target.options().inputCost().orElse(0),
+                target == null ? 0 : target.options().outputCost().orElse(0),
+                target != null && target.logStatistics(),
+                payloads ? capped(exchange.body()) : null,
+                payloads && answer != null ? capped(answer) : null));
+    }
+
+    private static String requestedModel(Exchange exchange, Target target) {
+        if (target != null && target.modelName().isPresent()) {
+            return target.modelName().get();
+        }
+        return exchange.checked() != null && exchange.checked().path("model").isTextual()
+                ? exchange.checked().get("model").textValue() : null;
+    }
+
+    /** About four characters a token: an estimate, marked as one, for upstreams that report no usage. */
+    private static long promptEstimate(Exchange exchange) {
+        if (exchange.checked() == null) {
+            return 0;
+        }
+        long characters = exchange.checked().path("prompt").asText("").length();
+        for (com.fasterxml.jackson.databind.JsonNode message : exchange.checked().path("messages")) {
+            characters += message.path("content").isTextual() ? message.get("content").textValue().length()
+                    : message.path("content").toString().length();
+        }
+        return (characters + 3) / 4;
+    }
+
+    private String capped(byte[] body) {
+        int length = Math.min(body.length, maxPayloadBytes);
+        String text = new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+        return length < body.length ? text + "...[" + (body.length - length) + " more bytes]" : text;
     }
 
     private static Map<String, List<String>> passedOn(UpstreamResponse response) {

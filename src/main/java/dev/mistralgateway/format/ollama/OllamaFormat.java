@@ -266,7 +266,7 @@ public final class OllamaFormat implements Format {
                     usage);
         }
         try {
-            return new Translated(mapper.writeValueAsBytes(openAi), usage);
+            return new Translated(mapper.writeValueAsBytes(openAi), usage, model);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer record always serialises", e);
         }

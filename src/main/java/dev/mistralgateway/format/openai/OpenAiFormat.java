@@ -60,7 +60,7 @@ public final class OpenAiFormat implements Format {
             throw new TransformationException(request.routeType(), "",
                     "'choices' not in " + request.routeType().id() + " response");
         }
-        return new Translated(upstreamBody, usageOf(answer));
+        return new Translated(upstreamBody, usageOf(answer), answer.path("model").isTextual() ? answer.get("model").textValue() : null);
     }
 
     /** The answer's {@code usage}, when it has one with token counts. */

@@ -1,0 +1,42 @@
+package dev.mistralgateway.observe;
+
+import dev.mistralgateway.openai.Usage;
+
+/**
+ * One finished request, as its statistics line and metrics describe it.
+ *
+ * @param target the index of the target that gave the answer, or -1 when none was tried
+ * @param usage the token counts, the upstream's own unless {@code estimated}; null when unknown
+ * @param requestBody the client's body, or null unless the target logs payloads
+ * @param answerBody the answer's body, or null unless the target logs payloads
+ */
+public record RequestReport(
+        String requestId,
+        String route,
+        int target,
+        String requestModel,
+        String responseModel,
+        int status,
+        int attempts,
+        boolean stream,
+        long headersMillis,
+        long totalMillis,
+        Usage usage,
+        boolean estimated,
+        double inputCost,
+        double outputCost,
+        boolean logStatistics,
+        String requestBody,
+        String answerBody) {
+
+    /** (prompt × input_cost + completion × output_cost) / 1,000,000, with costs per million tokens. */
+    public double cost() {
+        return usage == null ? 0
+                : (usage.promptTokens() * inputCost + usage.completionTokens() * outputCost) / 1_000_000;
+    }
+
+    /** Time per output token, ms; 0 when there were none. */
+    public double timePerToken() {
+        return usage == null || usage.completionTokens() == 0 ? 0 : (double) totalMillis / usage.completionTokens();
+    }
+}

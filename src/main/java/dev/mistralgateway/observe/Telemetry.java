@@ -1,0 +1,113 @@
+package dev.mistralgateway.observe;
+
+import java.io.PrintStream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.mistralgateway.config.GatewayConfig;
+
+/**
+ * Writes one JSON line per finished request to standard output, which Lambda sends to CloudWatch
+ * Logs: a CloudWatch Embedded Metric Format document (requests, errors by class, latency, tokens,
+ * cost, by route and by route and model), carrying the request's statistics when its target has
+ * {@code log_statistics} on. Standard output, not the logger: CloudWatch reads metrics only from
+ * a log event that is the EMF document itself, not one wrapped in a JSON log record.
+ */
+@ApplicationScoped
+public class Telemetry {
+
+    private final ObjectMapper mapper;
+    private final boolean metrics;
+    private final String namespace;
+
+    public Telemetry(ObjectMapper mapper, GatewayConfig config) {
+        this.mapper = mapper;
+        this.metrics = config.metrics().enabled();
+        this.namespace = config.metrics().namespace();
+    }
+
+    public void record(RequestReport report) {
+        if (!metrics && !report.logStatistics()) {
+            return;
+        }
+        ObjectNode line = mapper.createObjectNode();
+        if (metrics) {
+            metrics(line, report);
+        }
+        if (report.logStatistics()) {
+            statistics(line, report);
+        }
+        try {
+            PrintStream out = System.out;
+            out.println(mapper.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    private void metrics(ObjectNode line, RequestReport report) {
+        ObjectNode directive = line.putObject("_aws").put("Timestamp", System.currentTimeMillis())
+                .putArray("CloudWatchMetrics").addObject().put("Namespace", namespace);
+        ArrayNode dimensions = directive.putArray("Dimensions");
+        dimensions.addArray().add("route");
+        dimensions.addArray().add("route").add("model");
+        ArrayNode definitions = directive.putArray("Metrics");
+        metric(definitions, "requests", "Count");
+        metric(definitions, "client_errors", "Count");
+        metric(definitions, "server_errors", "Count");
+        metric(definitions, "latency", "Milliseconds");
+        metric(definitions, "prompt_tokens", "Count");
+        metric(definitions, "completion_tokens", "Count");
+        metric(definitions, "cost", "None");
+        line.put("route", report.route());
+        line.put("model", report.requestModel() == null ? "none" : report.requestModel());
+        line.put("requests", 1);
+        line.put("client_errors", report.status() >= 400 && report.status() < 500 ? 1 : 0);
+        line.put("server_errors", report.status() >= 500 ? 1 : 0);
+        line.put("latency", report.totalMillis());
+        line.put("prompt_tokens", report.usage() == null ? 0 : report.usage().promptTokens());
+        line.put("completion_tokens", report.usage() == null ? 0 : report.usage().completionTokens());
+        line.put("cost", report.cost());
+        line.put("request_id", report.requestId());
+    }
+
+    private static void metric(ArrayNode definitions, String name, String unit) {
+        definitions.addObject().put("Name", name).put("Unit", unit);
+    }
+
+    /** Kong's ai.proxy statistics, under the same names where Kong has one. */
+    private void statistics(ObjectNode line, RequestReport report) {
+        ObjectNode proxy = line.putObject("ai_proxy");
+        ObjectNode meta = proxy.putObject("meta");
+        meta.put("request_id", report.requestId());
+        meta.put("provider_name", "mistral");
+        meta.put("route", report.route());
+        meta.put("target", report.target());
+        meta.put("request_model", report.requestModel());
+        meta.put("response_model", report.responseModel());
+        meta.put("status", report.status());
+        meta.put("attempts", report.attempts());
+        meta.put("stream", report.stream());
+        meta.put("upstream_headers_latency_ms", report.headersMillis());
+        meta.put("llm_latency", report.totalMillis());
+        ObjectNode usage = proxy.putObject("usage");
+        if (report.usage() != null) {
+            usage.put("prompt_tokens", report.usage().promptTokens());
+            usage.put("completion_tokens", report.usage().completionTokens());
+            usage.put("total_tokens", report.usage().totalTokens());
+        }
+        usage.put("time_per_token", report.timePerToken());
+        usage.put("cost", report.cost());
+        usage.put("estimated", report.estimated());
+        if (report.requestBody() != null || report.answerBody() != null) {
+            ObjectNode payload = proxy.putObject("payload");
+            payload.put("request", report.requestBody());
+            payload.put("response", report.answerBody());
+        }
+    }
+}
