@@ -250,7 +250,7 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        Path target = Path.of("target");
+        Path target = Path.of("target").toAbsolutePath();
         int port = Integer.parseInt(System.getenv().getOrDefault("LOCAL_LAMBDA_PORT", "9000"));
         Map<String, String> environment = new java.util.HashMap<>();
         System.getenv().forEach((name, value) -> {
