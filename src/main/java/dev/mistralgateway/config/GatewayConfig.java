@@ -65,6 +65,20 @@ public interface GatewayConfig {
         boolean modelNameHeader();
 
         /**
+         * SHA-256 digests (hex) of the client keys this route accepts; none means the route is open
+         * to whoever can reach it.
+         */
+        Optional<List<String>> clientAuthKeySha256();
+
+        /** Where clients send their key: {@code Authorization} takes {@code Bearer <key>}, any other header the bare key. */
+        @WithDefault("Authorization")
+        String clientAuthHeader();
+
+        /** Most messages a chat request may hold. */
+        @WithDefault("1000")
+        int maxMessages();
+
+        /**
          * A Kong plugin {@code config:} block (YAML or JSON) pasted whole. {@link KongConfigSource}
          * spreads it into the properties of this route; it is declared here so it is documented
          * and visible to the validator.

@@ -2,6 +2,7 @@ package dev.mistralgateway.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** One validated route: the paths it serves, its plugin-level settings and its targets. */
 public record Route(
@@ -13,7 +14,17 @@ public record Route(
         boolean modelNameHeader,
         Timeouts timeouts,
         Balancing balancing,
+        Optional<ClientAuth> clientAuth,
+        int maxMessages,
         List<Target> targets) {
+
+    /** The client keys a route accepts, as SHA-256 digests, and the header that carries them. */
+    public record ClientAuth(String header, List<byte[]> keyDigests) {
+        @Override
+        public String toString() {
+            return "ClientAuth[header=" + header + ", " + keyDigests.size() + " keys]";
+        }
+    }
 
     public record Timeouts(Duration connect, Duration read, Duration write) {
     }

@@ -127,6 +127,10 @@ public class RouteTable {
                 timeout(config.balancer().writeTimeout(), at + "balancer.write-timeout", problems));
 
         Balancing balancing = balancing(config.balancer(), at + "balancer.", problems);
+        Optional<Route.ClientAuth> clientAuth = clientAuth(config, at, problems);
+        if (config.maxMessages() < 1) {
+            problems.add(at + "max-messages", "must be at least 1, not " + config.maxMessages());
+        }
         List<Target> targets = new ArrayList<>();
         if (config.targets().isEmpty()) {
             problems.add(at + "targets[0].route-type", "the route has no target: configure its first target "
@@ -145,8 +149,34 @@ public class RouteTable {
                 "%s: field '%s' is not used by this gateway and is ignored", EnvNames.of(at + "config"), field)));
         String name = config.name().filter(n -> !n.isBlank())
                 .orElseGet(() -> paths.isEmpty() ? "route-" + index : paths.get(0).substring(1));
+        if (clientAuth.isEmpty()) {
+            LOG.warnf("route '%s' %s is open: anyone who can reach it spends its upstream keys. Set %s (SHA-256 "
+                    + "digests of client keys), or keep it behind IAM or JWT authorization", name, paths,
+                    EnvNames.of(at + "client-auth-key-sha256"));
+        }
         return new Route(index, name, paths, streaming, config.maxRequestBodySize(), config.modelNameHeader(),
-                timeouts, balancing, List.copyOf(targets));
+                timeouts, balancing, clientAuth, config.maxMessages(), List.copyOf(targets));
+    }
+
+    private static Optional<Route.ClientAuth> clientAuth(RouteConfig config, String at, Problems problems) {
+        List<String> digests = config.clientAuthKeySha256().orElse(List.of()).stream().map(String::trim)
+                .filter(digest -> !digest.isEmpty()).toList();
+        if (config.clientAuthHeader().isBlank()) {
+            problems.add(at + "client-auth-header", "must name a request header");
+        }
+        if (digests.isEmpty()) {
+            return Optional.empty();
+        }
+        List<byte[]> keys = new ArrayList<>();
+        for (String digest : digests) {
+            if (!digest.matches("[0-9a-fA-F]{64}")) {
+                problems.add(at + "client-auth-key-sha256", "'" + digest + "' is not a SHA-256 digest in hex "
+                        + "(64 characters; make one with: printf %s \"$KEY\" | sha256sum)");
+            } else {
+                keys.add(java.util.HexFormat.of().parseHex(digest));
+            }
+        }
+        return Optional.of(new Route.ClientAuth(config.clientAuthHeader().trim(), List.copyOf(keys)));
     }
 
     private static Balancing balancing(GatewayConfig.BalancerConfig config, String at, Problems problems) {

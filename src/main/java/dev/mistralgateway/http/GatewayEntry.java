@@ -10,6 +10,7 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -44,6 +45,13 @@ public abstract class GatewayEntry {
     /** The answer to a POST on a configured path; fails at once when the request is refused. */
     protected Uni<Answer> answer(byte[] body, HttpHeaders headers, UriInfo uri, RoutingContext http) {
         Route route = route(uri);
+        MediaType type = headers.getMediaType();
+        // JSON, or no type at all; text/plain too, since some clients label JSON so
+        if (type != null && !(type.getSubtype().equals("json") || type.getSubtype().endsWith("+json")
+                || type.isCompatible(MediaType.TEXT_PLAIN_TYPE))) {
+            throw new GatewayException(415, "send the request body as JSON, with Content-Type: application/json "
+                    + "(not " + type.getType() + "/" + type.getSubtype() + ")");
+        }
         return proxy.handle(route, body == null ? new byte[0] : body, headers::getHeaderString, query(uri),
                 RequestIds.of(http));
     }

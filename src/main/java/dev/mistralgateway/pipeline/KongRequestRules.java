@@ -2,6 +2,7 @@ package dev.mistralgateway.pipeline;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,9 +31,16 @@ public final class KongRequestRules {
 
     private final ObjectReader reader;
 
+    /** Deeper JSON than any chat request needs is refused before it costs a deep parse. */
+    static final int MAX_NESTING = 64;
+
     public KongRequestRules(ObjectMapper mapper) {
+        ObjectMapper strict = mapper.copyWith(com.fasterxml.jackson.core.JsonFactory.builder()
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING).build())
+                .build());
         // a body with anything after its JSON object is not valid JSON
-        this.reader = mapper.reader()
+        this.reader = strict.reader()
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
@@ -43,7 +51,9 @@ public final class KongRequestRules {
             throw new GatewayException(413, "request body is " + rawBody.length + " bytes, larger than this route's "
                     + "max_request_body_size of " + route.maxRequestBodySize() + " bytes");
         }
-        return parse(rawBody);
+        ObjectNode body = parse(rawBody);
+        RequestShape.check(body, route.maxMessages());
+        return body;
     }
 
     /**
@@ -63,17 +73,29 @@ public final class KongRequestRules {
         return new ClientRequest(body, target.routeType(), model, stream);
     }
 
+    /** Kong's message first, then what is wrong, so the client knows what to fix. */
     private ObjectNode parse(byte[] rawBody) {
+        if (rawBody.length == 0) {
+            throw GatewayException.badRequest(INVALID_PROMPTS + ": the body is empty; send a JSON object with "
+                    + "'messages' (chat) or 'prompt' (completions)");
+        }
         JsonNode node;
         try {
-            node = rawBody.length == 0 ? null : reader.readTree(rawBody);
+            node = reader.readTree(rawBody);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // some failures (a nesting limit) have no location
+            JsonLocation where = e.getLocation();
+            String at = where == null ? "" : ", at byte " + Math.max(where.getByteOffset(), where.getCharOffset());
+            throw GatewayException.badRequest(INVALID_PROMPTS + ": the body is not valid JSON ("
+                    + e.getOriginalMessage().split("\n")[0] + at + ")");
         } catch (IOException e) {
-            node = null;
+            throw GatewayException.badRequest(INVALID_PROMPTS + ": the body could not be read as JSON");
         }
         if (node instanceof ObjectNode body && (hasMessages(body) || hasPrompt(body))) {
             return body;
         }
-        throw GatewayException.badRequest(INVALID_PROMPTS);
+        throw GatewayException.badRequest(INVALID_PROMPTS + ": send a JSON object with a non-empty 'messages' "
+                + "array (chat) or a string 'prompt' (completions)");
     }
 
     private static boolean hasMessages(ObjectNode body) {

@@ -34,6 +34,7 @@ import dev.mistralgateway.observe.RequestReport;
 import dev.mistralgateway.observe.Telemetry;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
+import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.stream.SseWriter;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
@@ -117,6 +118,7 @@ public class Proxy {
         long start = System.nanoTime();
         ObjectNode checked;
         try {
+            ClientAuthenticator.check(route, clientHeader);
             checked = rules.check(route, body);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
@@ -124,7 +126,11 @@ public class Proxy {
             report(exchange, null, null, refused.status(), 0, null, null, null);
             throw refused;
         }
-        Exchange exchange = new Exchange(route, requestId, body, start, checked, clientHeader, clientQuery,
+        // the client's own key authenticated it to the gateway: it never goes further
+        String keyHeader = ClientAuthenticator.keyHeader(route);
+        UnaryOperator<String> forwardable = keyHeader == null ? clientHeader
+                : name -> name.equalsIgnoreCase(keyHeader) ? null : clientHeader.apply(name);
+        Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
                 pools.get(route.index()), new LinkedHashSet<>());
         return attempt(exchange, null);
     }

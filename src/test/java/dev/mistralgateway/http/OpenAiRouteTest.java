@@ -152,17 +152,17 @@ class OpenAiRouteTest {
 
     @Test
     void badRequestsNeverReachTheUpstream() {
-        String invalid = "request body doesn't contain valid prompts";
+        org.hamcrest.Matcher<String> invalid = startsWith("request body doesn't contain valid prompts");
         post("/mistral-chat", kong("openai/llm-v1-chat/requests/bad_request.json"))
-                .then().statusCode(400).body("error.message", equalTo(invalid));
+                .then().statusCode(400).body("error.message", invalid);
         post("/mistral-completions", kong("openai/llm-v1-completions/requests/bad_request.json"))
-                .then().statusCode(400).body("error.message", equalTo(invalid));
-        post("/mistral-chat", "this is not json").then().statusCode(400).body("error.message", equalTo(invalid));
-        post("/mistral-chat", "").then().statusCode(400).body("error.message", equalTo(invalid));
-        post("/mistral-chat", "[1,2]").then().statusCode(400).body("error.message", equalTo(invalid));
-        post("/mistral-chat", "{\"messages\":[]}").then().statusCode(400).body("error.message", equalTo(invalid));
+                .then().statusCode(400).body("error.message", invalid);
+        post("/mistral-chat", "this is not json").then().statusCode(400).body("error.message", invalid);
+        post("/mistral-chat", "").then().statusCode(400).body("error.message", invalid);
+        post("/mistral-chat", "[1,2]").then().statusCode(400).body("error.message", invalid);
+        post("/mistral-chat", "{\"messages\":[]}").then().statusCode(400).body("error.message", invalid);
         post("/mistral-chat", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} trailing")
-                .then().statusCode(400).body("error.message", equalTo(invalid));
+                .then().statusCode(400).body("error.message", invalid);
         given().body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":\"yes\"}")
                 .post("/mistral-chat").then().statusCode(400).body("error.message", equalTo("'stream' must be true or false"));
         assertEquals(0, upstream.received().size());

@@ -1,0 +1,75 @@
+package dev.mistralgateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.function.UnaryOperator;
+
+import dev.mistralgateway.config.Route;
+import dev.mistralgateway.error.GatewayException;
+
+/**
+ * The gateway's own client keys, usable with or without an API Gateway authorizer: a route with
+ * keys answers 401 to a request without one of them. Keys are configured as SHA-256 digests, so the
+ * configuration holds nothing a reader could use, and compared in constant time.
+ */
+public final class ClientAuthenticator {
+
+    private static final String BEARER = "bearer ";
+
+    private ClientAuthenticator() {
+    }
+
+    /** @throws GatewayException 401 when the route wants a key and the request has none of its keys */
+    public static void check(Route route, UnaryOperator<String> clientHeader) {
+        if (route.clientAuth().isEmpty()) {
+            return;
+        }
+        Route.ClientAuth auth = route.clientAuth().get();
+        String key = keyOf(auth.header(), clientHeader.apply(auth.header()));
+        if (key == null) {
+            throw new GatewayException(401, "this route needs an API key: send it as " + how(auth.header()));
+        }
+        byte[] digest = sha256(key);
+        boolean known = false;
+        for (byte[] candidate : auth.keyDigests()) {
+            // no early exit: every configured key is compared, whatever matches
+            known |= MessageDigest.isEqual(candidate, digest);
+        }
+        if (!known) {
+            throw new GatewayException(401, "the API key is not valid for this route; send a valid one as "
+                    + how(auth.header()));
+        }
+    }
+
+    /**
+     * The header the client's key arrives in, which must never reach an upstream, or null for a
+     * route without client keys.
+     */
+    public static String keyHeader(Route route) {
+        return route.clientAuth().map(Route.ClientAuth::header).orElse(null);
+    }
+
+    private static String keyOf(String header, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (header.equalsIgnoreCase("Authorization")) {
+            return value.regionMatches(true, 0, BEARER, 0, BEARER.length()) && value.length() > BEARER.length()
+                    ? value.substring(BEARER.length()).trim() : null;
+        }
+        return value.trim();
+    }
+
+    private static String how(String header) {
+        return header.equalsIgnoreCase("Authorization") ? "Authorization: Bearer <key>" : header + ": <key>";
+    }
+
+    private static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
