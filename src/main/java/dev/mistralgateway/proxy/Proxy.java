@@ -178,7 +178,7 @@ public class Proxy {
                         System.nanoTime() - start));
             });
         }
-        return Uni.createFrom().completionStage(upstream.post(exchange.route(), call))
+        return upstream.post(exchange.route(), call)
                 .onItemOrFailure().transformToUni((response, failure) -> {
                     if (failure != null) {
                         return failed(exchange, target, failure(failure));

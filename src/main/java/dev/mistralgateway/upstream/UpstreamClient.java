@@ -5,17 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.client.Entity;
-import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
@@ -71,34 +66,42 @@ public class UpstreamClient {
         return (ClientImpl) builder.build();
     }
 
-    /**
-     * Sends the request and reads the whole answer; completes with whatever status the upstream
-     * answered, or fails with a {@link GatewayException} 502 (unreachable) or 504 (too slow).
-     */
-    public CompletionStage<UpstreamResponse> post(Route route, UpstreamRequest request) {
-        Invocation.Builder call = clientsByRoute.get(route.index()).target(request.url())
-                .request(MediaType.APPLICATION_JSON_TYPE);
-        request.headers().forEach(call::header);
-        return call.rx()
-                .post(Entity.entity(request.body(), MediaType.APPLICATION_JSON_TYPE))
-                .handle((response, failure) -> {
-                    if (failure != null) {
-                        throw classify(request, failure);
-                    }
-                    try {
-                        return read(response);
-                    } finally {
-                        response.close();
-                    }
-                });
+    private static final String STREAMS = "text/event-stream, application/x-ndjson, application/json";
+
+    /** An answer whose head has arrived; its body comes as it arrives, paused until subscribed. */
+    private record Opened(int status, Map<String, List<String>> headers, Multi<byte[]> body) {
     }
 
     /**
-     * Sends the request and hands over the answer's body as it arrives, through the Vert.x client
-     * under the same route's REST Client (same pool, connect and write timeouts). The read timeout
-     * is an idle timeout here: the longest silence between two pieces of the stream.
+     * Sends the request and reads the whole answer; completes with whatever status the upstream
+     * answered, or fails with a {@link GatewayException} 502 (unreachable, broken off) or 504 (no
+     * data for the read timeout, also in the middle of a body).
+     */
+    public Uni<UpstreamResponse> post(Route route, UpstreamRequest request) {
+        return open(route, request, MediaType.APPLICATION_JSON)
+                .flatMap(opened -> whole(opened.body())
+                        .map(body -> new UpstreamResponse(opened.status(), opened.headers(), body)));
+    }
+
+    /**
+     * Sends the request and hands over the answer's body as it arrives. A non-200 answer is read
+     * whole first, so that it can be answered like any other error.
      */
     public Uni<UpstreamStream> stream(Route route, UpstreamRequest request) {
+        return open(route, request, STREAMS).flatMap(opened -> opened.status() == 200
+                ? Uni.createFrom().item(new UpstreamStream(
+                        new UpstreamResponse(200, opened.headers(), new byte[0]), opened.body()))
+                : whole(opened.body()).map(body -> new UpstreamStream(
+                        new UpstreamResponse(opened.status(), opened.headers(), body), Multi.createFrom().empty())));
+    }
+
+    /**
+     * Through the Vert.x client under the route's REST Client (its pool, connect and write
+     * timeouts). The read timeout covers the wait for the head (Vert.x's idle timeout) and every
+     * silence inside the body, whole or streamed: an upstream that stops sending half-way cannot
+     * hold a request forever.
+     */
+    private Uni<Opened> open(Route route, UpstreamRequest request, String accept) {
         HttpClient http = clientsByRoute.get(route.index()).getVertxHttpClient();
         long readTimeout = readTimeoutsByRoute.get(route.index());
         RequestOptions options = new RequestOptions()
@@ -106,29 +109,27 @@ public class UpstreamClient {
                 .setAbsoluteURI(request.url().toString())
                 .setIdleTimeout(readTimeout)
                 .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
-                .putHeader(HttpHeaders.ACCEPT, "text/event-stream, application/x-ndjson, application/json");
+                .putHeader(HttpHeaders.ACCEPT, accept);
         request.headers().forEach(options::putHeader);
-        Future<UpstreamStream> answer = http.request(options)
-                .compose(call -> call.send(Buffer.buffer(request.body())).compose(response -> {
-                    Map<String, List<String>> headers = headersOf(response.headers());
-                    if (response.statusCode() != 200) {
-                        return response.body().map(body -> new UpstreamStream(
-                                new UpstreamResponse(response.statusCode(), headers, body.getBytes()), Multi.createFrom().empty()));
-                    }
-                    // paused until the client's side subscribes, so that no byte is lost in between
+        Future<Opened> answer = http.request(options)
+                .compose(call -> call.send(Buffer.buffer(request.body())).map(response -> {
+                    // paused until someone subscribes to the body, so that no byte is lost in between
                     response.pause();
                     Multi<byte[]> body = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
                             .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
-                            // Vert.x's idle timeout stops at the answer's head: silence inside a stream is timed here
                             .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
-                                    "no data from the upstream stream for " + readTimeout + " ms"))
+                                    "no data from the upstream for " + readTimeout + " ms"))
                             .onFailure().transform(failure -> classify(request, failure))
                             .onCancellation().invoke(() -> call.reset());
-                    return Future.succeededFuture(new UpstreamStream(
-                            new UpstreamResponse(200, headers, new byte[0]), body));
+                    return new Opened(response.statusCode(), headersOf(response.headers()), body);
                 }));
         return Uni.createFrom().completionStage(answer.toCompletionStage())
                 .onFailure().transform(failure -> classify(request, failure));
+    }
+
+    private static Uni<byte[]> whole(Multi<byte[]> body) {
+        return body.collect().in(java.io.ByteArrayOutputStream::new, java.io.ByteArrayOutputStream::writeBytes)
+                .map(java.io.ByteArrayOutputStream::toByteArray);
     }
 
     private static Map<String, List<String>> headersOf(MultiMap vertxHeaders) {
@@ -139,19 +140,12 @@ public class UpstreamClient {
         return headers;
     }
 
-    private static UpstreamResponse read(Response response) {
-        Map<String, List<String>> headers = new HashMap<>();
-        response.getStringHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
-        byte[] body = response.hasEntity() ? response.readEntity(byte[].class) : new byte[0];
-        return new UpstreamResponse(response.getStatus(), headers, body);
-    }
-
     private static GatewayException classify(UpstreamRequest request, Throwable failure) {
         if (failure instanceof GatewayException classified) {
             return classified;
         }
         Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof jakarta.ws.rs.ProcessingException)
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof jakarta.ws.rs.ProcessingException)
                 && cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
