@@ -14,9 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * The configuration contract: the documented environment variables, read by SmallRye's own
@@ -41,12 +38,7 @@ class RouteTableTest {
     }
 
     static List<Route> routesFrom(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(GatewayConfig.class)
-                .withSources(new EnvConfigSource(env, 300))
-                .withSources(new KongConfigSource(), new OllamaSettingsEnvSource())
-                .build();
-        return RouteTable.validate(config.getConfigMapping(GatewayConfig.class));
+        return dev.mistralgateway.testing.TestRoutes.fromEnvironment(env);
     }
 
     static String failureFor(Map<String, String> env) {
