@@ -10,17 +10,25 @@ public record Auth(Optional<Header> header, Optional<Param> param, boolean allow
 
     public static final Auth NONE = new Auth(Optional.empty(), Optional.empty(), false);
 
-    public record Header(String name, String value) {
+    public record Header(String name, SecretText secret) {
+        public String value() {
+            return secret.value();
+        }
+
         @Override
         public String toString() {
-            return "Header[name=" + name + ", value=<redacted>]";
+            return "Header[name=" + name + ", value=" + secret + "]";
         }
     }
 
-    public record Param(String name, String value, ParamLocation location) {
+    public record Param(String name, SecretText secret, ParamLocation location) {
+        public String value() {
+            return secret.value();
+        }
+
         @Override
         public String toString() {
-            return "Param[name=" + name + ", location=" + location + ", value=<redacted>]";
+            return "Param[name=" + name + ", location=" + location + ", value=" + secret + "]";
         }
     }
 

@@ -33,6 +33,23 @@ public interface GatewayConfig {
     /** Limits of what the statistics lines carry. */
     StatisticsConfig statistics();
 
+    /** Where {@code {{aws-secret:...}}} and {@code {{aws-ssm:...}}} references are resolved. */
+    SecretsConfig secrets();
+
+    interface SecretsConfig {
+        /** The AWS Parameters and Secrets Lambda Extension's local endpoint. */
+        @WithDefault("http://localhost:${PARAMETERS_SECRETS_EXTENSION_HTTP_PORT:2773}")
+        String endpoint();
+
+        /** How long a resolved value is used before it is fetched again (in the background). */
+        @WithDefault("5M")
+        java.time.Duration ttl();
+
+        /** The extension wants the function's session token in every call. */
+        @WithDefault("${AWS_SESSION_TOKEN:none}")
+        String token();
+    }
+
     interface MetricsConfig {
         /** On by default: a deployed function wants its metrics; the off switch is AI_PROXY_METRICS_ENABLED=false. */
         @WithDefault("true")

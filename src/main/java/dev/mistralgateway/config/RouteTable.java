@@ -321,7 +321,8 @@ public class RouteTable {
             String missing = config.headerName().isPresent() ? "header-value" : "header-name";
             problems.add(at + missing, "auth.header_name and auth.header_value go together: set both or neither");
         } else if (config.headerName().isPresent()) {
-            header = Optional.of(new Auth.Header(config.headerName().get().trim(), config.headerValue().get()));
+            header = Optional.of(new Auth.Header(config.headerName().get().trim(),
+                    SecretText.of(config.headerValue().get())));
         }
         Optional<Auth.Param> param = Optional.empty();
         boolean anyParam = config.paramName().isPresent() || config.paramValue().isPresent()
@@ -335,7 +336,7 @@ public class RouteTable {
                 Auth.ParamLocation location = oneOf(Auth.ParamLocation.class, config.paramLocation().get(),
                         at + "param-location", problems);
                 if (location != null) {
-                    param = Optional.of(new Auth.Param(config.paramName().get().trim(), config.paramValue().get(),
+                    param = Optional.of(new Auth.Param(config.paramName().get().trim(), SecretText.of(config.paramValue().get()),
                             location));
                 }
             }

@@ -34,6 +34,7 @@ import dev.mistralgateway.observe.RequestReport;
 import dev.mistralgateway.observe.Telemetry;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
+import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.stream.SseWriter;
 import dev.mistralgateway.upstream.UpstreamAuth;
@@ -78,9 +79,12 @@ public class Proxy {
     private final Telemetry telemetry;
     private final int maxPayloadBytes;
 
+    private final AwsSecrets secrets;
+
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, Telemetry telemetry,
-            GatewayConfig config) {
+            GatewayConfig config, AwsSecrets secrets) {
         this.mapper = mapper;
+        this.secrets = secrets;
         this.telemetry = telemetry;
         this.maxPayloadBytes = config.statistics().maxPayloadBytes();
         this.rules = new KongRequestRules(mapper);
@@ -148,6 +152,7 @@ public class Proxy {
         }
         Target target = picked.get();
         exchange.tried().add(target.index());
+        secrets.freshen(target);
         Format format = formats.of(target.format());
         ClientRequest request;
         UpstreamRequest call;

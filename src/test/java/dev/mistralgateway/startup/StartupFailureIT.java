@@ -65,4 +65,20 @@ class StartupFailureIT {
                 + "must set 'model.options.mistral_format' for mistral provider"), run.output());
         assertTrue(!run.output().contains("sk-startup-secret-77"), "the key must not be logged:\n" + run.output());
     }
+
+    @Test
+    void aKeyThatCannotBeReadFromAwsStopsTheStart() throws Exception {
+        Run run = start(Map.of(
+                "AI_PROXY_ROUTES_0__PATHS", "/mistral-chat",
+                "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME", "Authorization",
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer {{aws-secret:mistral/api-key}}",
+                "AI_PROXY_SECRETS_ENDPOINT", "http://127.0.0.1:1"));
+
+        assertNotEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("Credentials could not be read from AWS"), run.output());
+        assertTrue(run.output().contains("Bearer {{aws-secret:mistral/api-key}}"), run.output());
+    }
 }
