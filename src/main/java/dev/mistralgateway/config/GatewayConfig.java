@@ -42,7 +42,7 @@ public interface GatewayConfig {
         String endpoint();
 
         /** How long a resolved value is used before it is fetched again (in the background). */
-        @WithDefault("5M")
+        @WithDefault("PT5M")
         java.time.Duration ttl();
 
         /** The extension wants the function's session token in every call. */

@@ -27,6 +27,7 @@ public final class SecretText {
     private final Reference reference;
     private volatile String resolved;
     private volatile long resolvedAtNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SecretText(String before, Reference reference, String after) {
         this.before = before;
@@ -78,6 +79,27 @@ public final class SecretText {
     public void resolvedAs(String value, long nanoTime) {
         this.resolved = value;
         this.resolvedAtNanos = nanoTime;
+    }
+
+    /** Claims the refresh of this value; false when another one is already under way. */
+    public boolean startRefresh() {
+        return refreshing.compareAndSet(false, true);
+    }
+
+    public void endRefresh() {
+        refreshing.set(false);
+    }
+
+    /** Equal when written the same, whatever has been resolved so far. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SecretText text && text.before.equals(before) && text.after.equals(after)
+                && java.util.Objects.equals(text.reference, reference);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(before, reference, after);
     }
 
     /** Whether a resolved reference is older than {@code ttl}. */

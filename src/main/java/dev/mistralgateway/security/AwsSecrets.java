@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,7 +47,6 @@ public class AwsSecrets {
     private final String token;
     private final Duration ttl;
     private final HttpClient http;
-    private final Set<SecretText> refreshing = ConcurrentHashMap.newKeySet();
 
     public AwsSecrets(RouteTable routes, GatewayConfig config, ObjectMapper mapper) {
         this.mapper = mapper;
@@ -95,9 +92,9 @@ public class AwsSecrets {
         }
         long now = System.nanoTime();
         for (SecretText secret : secrets(target.auth())) {
-            if (secret.staleAt(now, ttl) && refreshing.add(secret)) {
+            if (secret.staleAt(now, ttl) && secret.startRefresh()) {
                 fetch(secret.reference()).whenComplete((value, failure) -> {
-                    refreshing.remove(secret);
+                    secret.endRefresh();
                     if (failure == null) {
                         secret.resolvedAs(value, System.nanoTime());
                     } else {
