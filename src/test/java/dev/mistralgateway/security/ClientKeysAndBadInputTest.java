@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -163,5 +164,23 @@ class ClientKeysAndBadInputTest {
         given().contentType("multipart/form-data; boundary=x").body("--x--".getBytes(StandardCharsets.UTF_8)).post("/open").then().statusCode(415);
         given().contentType("text/plain").body(CHAT).post("/open").then().statusCode(200);
         given().contentType("application/vnd.api+json").body(CHAT).post("/open").then().statusCode(200);
+    }
+
+    @Test
+    void nothingInARequestChangesWhereItGoesOrWhatHeadersFollowIt() {
+        given().contentType("application/json")
+                .header("X-Forwarded-Host", "evil.example").header("X-Forwarded-For", "10.0.0.1")
+                .header("Cookie", "session=abc").header("Connection", "keep-alive, X-Secret")
+                .header("Proxy-Authorization", "Basic abc").header("X-Api-Key", "mine")
+                .queryParam("url", "http://169.254.169.254/latest/meta-data")
+                .body("{\"model\":\"http://169.254.169.254/latest\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/open?upstream=http://evil.example/").then().statusCode(200);
+
+        FakeUpstream.Received sent = upstream.only();
+        assertEquals("/v1/chat/completions", sent.path());
+        assertEquals(null, sent.query());
+        for (String header : List.of("x-forwarded-host", "x-forwarded-for", "cookie", "proxy-authorization", "x-api-key")) {
+            assertEquals(null, sent.header(header), header + " was forwarded");
+        }
     }
 }
