@@ -1,6 +1,8 @@
 package dev.mistralgateway.proxy;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import java.util.function.UnaryOperator;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -31,6 +34,7 @@ import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.observe.RequestReport;
+import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.observe.Telemetry;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
@@ -367,7 +371,7 @@ public class Proxy {
     /** The events a stream sent: how many, for a token estimate, and the first bytes, for payload logging. */
     private static final class SentEvents {
         private final int keep;
-        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private int events;
 
         SentEvents(int keep) {
@@ -385,12 +389,12 @@ public class Proxy {
     }
 
     private void streamReport(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
-            dev.mistralgateway.openai.Usage usage, SentEvents sent) {
-        dev.mistralgateway.openai.Usage counted = usage;
+            Usage usage, SentEvents sent) {
+        Usage counted = usage;
         if (counted == null && status == 200) {
             // no usage from the upstream: one token per content event is the usual shape of a stream
             // (less the role-only first event, the finish event and [DONE])
-            counted = dev.mistralgateway.openai.Usage.of(promptEstimate(exchange), Math.max(0, sent.events - 3));
+            counted = Usage.of(promptEstimate(exchange), Math.max(0, sent.events - 3));
             reportWith(exchange, target, request, status, headersNanos, counted, true, null,
                     sent.kept.toByteArray());
             return;
@@ -400,16 +404,16 @@ public class Proxy {
 
     /** A finished request's statistics and metrics; a whole answer without usage gets an estimate. */
     private void report(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
-            dev.mistralgateway.openai.Usage usage, String responseModel, byte[] answer) {
+            Usage usage, String responseModel, byte[] answer) {
         boolean estimate = usage == null && status == 200 && answer != null;
-        dev.mistralgateway.openai.Usage counted = estimate
-                ? dev.mistralgateway.openai.Usage.of(promptEstimate(exchange), answer.length / 4)
+        Usage counted = estimate
+                ? Usage.of(promptEstimate(exchange), answer.length / 4)
                 : usage;
         reportWith(exchange, target, request, status, headersNanos, counted, estimate, responseModel, answer);
     }
 
     private void reportWith(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
-            dev.mistralgateway.openai.Usage usage, boolean estimated, String responseModel, byte[] answer) {
+            Usage usage, boolean estimated, String responseModel, byte[] answer) {
         boolean payloads = target != null && target.logPayloads();
         telemetry.record(new RequestReport(
                 exchange.requestId(),
@@ -445,7 +449,7 @@ public class Proxy {
             return 0;
         }
         long characters = exchange.checked().path("prompt").asText("").length();
-        for (com.fasterxml.jackson.databind.JsonNode message : exchange.checked().path("messages")) {
+        for (JsonNode message : exchange.checked().path("messages")) {
             characters += message.path("content").isTextual() ? message.get("content").textValue().length()
                     : message.path("content").toString().length();
         }
@@ -454,7 +458,7 @@ public class Proxy {
 
     private String capped(byte[] body) {
         int length = Math.min(body.length, maxPayloadBytes);
-        String text = new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(body, 0, length, StandardCharsets.UTF_8);
         return length < body.length ? text + "...[" + (body.length - length) + " more bytes]" : text;
     }
 
