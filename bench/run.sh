@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 requests=${REQUESTS:-4000}
+# the heap a 512 MB Lambda function would give it, and the collector with the least overhead on 2 cores
+gateway_jvm=${GATEWAY_JVM_OPTS:--Xmx128m -XX:+UseSerialGC}
 stub_port=18901 gateway_port=18902 portkey_port=18903
 work=$(mktemp -d)
 pids=()
@@ -28,7 +30,7 @@ AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL="http://127.0.0.1:$stub
 AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME=Authorization \
 AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE="Bearer bench-key" \
 AI_PROXY_METRICS_ENABLED=false QUARKUS_HTTP_PORT=$gateway_port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_LEVEL=WARN \
-  java -jar ../target/quarkus-app/quarkus-run.jar > "$work/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  java $gateway_jvm -jar ../target/quarkus-app/quarkus-run.jar > "$work/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 NODE_ENV=production node --require ./loopback-only.cjs node_modules/@portkey-ai/gateway/build/start-server.js \
   --port=$portkey_port --headless > "$work/portkey.log" 2>&1 & pids+=($!); portkey_pid=$!
 wait_for $stub_port; wait_for $gateway_port; wait_for $portkey_port
@@ -62,4 +64,4 @@ for kind in chat sse; do
       "$(echo "$p_p50 - $d_p50" | bc -l)" "$(peak_rss $portkey_pid)" 1.0
   done
 done
-echo "($requests requests per run; hey; $(nproc) cores; $(java -version 2>&1 | head -1))"
+echo "($requests requests per run; hey; $(nproc) cores; $(java -version 2>&1 | head -1); gateway JVM: $gateway_jvm)"
