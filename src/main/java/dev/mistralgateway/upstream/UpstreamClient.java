@@ -30,10 +30,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * Calls upstreams through the Quarkus REST Client (its JAX-RS client API, because the URL and the
- * auth header are per target), without blocking a thread.
+ * Calls upstreams without blocking a thread, through the Vert.x HTTP client under each route's
+ * Quarkus REST Client: the JAX-RS client API cannot hand over a body as it arrives with the status
+ * first, nor time out a body that stalls half-way, and a gateway needs both.
  *
- * <p>One client per route carries that route's timeouts. Clients are built when the bean is
+ * <p>One client per route carries that route's connect and write timeouts. Clients are built when the bean is
  * created at run time, never in a static initialiser, so a native image holds no open client.
  */
 @ApplicationScoped
@@ -46,20 +47,18 @@ public class UpstreamClient {
     private static final Logger LOG = Logger.getLogger(UpstreamClient.class);
 
     private final Map<Integer, ClientImpl> clientsByRoute = new HashMap<>();
-    private final Map<Integer, Long> readTimeoutsByRoute = new HashMap<>();
 
     public UpstreamClient(RouteTable routes) {
         for (Route route : routes.routes()) {
             clientsByRoute.put(route.index(), newClient(route.timeouts()));
-            readTimeoutsByRoute.put(route.index(), route.timeouts().read().toMillis());
         }
     }
 
     private static ClientImpl newClient(Route.Timeouts timeouts) {
         ClientBuilderImpl builder = new ClientBuilderImpl();
         builder.followRedirects(false);
+        // the read timeout is applied per request in open(), to the head and to every silence in the body
         builder.connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS);
-        builder.readTimeout(timeouts.read().toMillis(), TimeUnit.MILLISECONDS);
         builder.clientOptionsCustomizer(options -> options
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setWriteIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeouts.write().toMillis())));
@@ -103,7 +102,7 @@ public class UpstreamClient {
      */
     private Uni<Opened> open(Route route, UpstreamRequest request, String accept) {
         HttpClient http = clientsByRoute.get(route.index()).getVertxHttpClient();
-        long readTimeout = readTimeoutsByRoute.get(route.index());
+        long readTimeout = route.timeouts().read().toMillis();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(request.url().toString())
@@ -145,8 +144,8 @@ public class UpstreamClient {
             return classified;
         }
         Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof jakarta.ws.rs.ProcessingException)
-                && cause.getCause() != null && cause.getCause() != cause) {
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
+                && cause.getCause() != cause) {
             cause = cause.getCause();
         }
         boolean timeout = cause instanceof TimeoutException
