@@ -38,13 +38,9 @@ class FailoverTest {
     public static class Routes extends FakeUpstreamResource {
         @Override
         protected Map<String, String> routes(FakeUpstream upstream) {
-            GatewaySettings settings = new GatewaySettings()
+            return new GatewaySettings()
                     .route(0, "/failover", "llm/v1/chat", "openai", upstream.url("/a/v1/chat/completions"))
-                    .routeSetting(0, "targets[1].route-type", "llm/v1/chat")
-                    .routeSetting(0, "targets[1].model.provider", "mistral")
-                    .routeSetting(0, "targets[1].model.options.mistral-format", "openai")
-                    .routeSetting(0, "targets[1].model.options.upstream-url", upstream.url("/b/v1/chat/completions"))
-                    .routeSetting(0, "targets[1].weight", "50")
+                    .alsoTarget(0, 1, "openai", upstream.url("/b/v1/chat/completions"), 50)
                     .routeSetting(0, "balancer.algorithm", "priority")
                     .routeSetting(0, "balancer.failover-criteria", "error,timeout,http_429,http_500")
                     .routeSetting(0, "balancer.read-timeout", "500")
@@ -54,38 +50,22 @@ class FailoverTest {
                     .target(1, "model.name", "mistral-tiny")
                     .target(1, "auth.header-name", "Authorization")
                     .target(1, "auth.header-value", "Bearer mistral-key")
-                    .routeSetting(1, "targets[1].route-type", "llm/v1/chat")
-                    .routeSetting(1, "targets[1].model.provider", "mistral")
-                    .routeSetting(1, "targets[1].model.name", "mistral")
-                    .routeSetting(1, "targets[1].model.options.mistral-format", "ollama")
-                    .routeSetting(1, "targets[1].model.options.upstream-url", upstream.url("/api/chat"))
-                    .routeSetting(1, "targets[1].weight", "1")
+                    .alsoTarget(1, 1, "ollama", upstream.url("/api/chat"), 1)
+                    .target(1, 1, "model.name", "mistral")
                     .routeSetting(1, "balancer.algorithm", "priority")
                     .route(2, "/limit", "llm/v1/chat", "openai", upstream.url("/c/v1/chat/completions"))
+                    .alsoTarget(2, 1, "openai", upstream.url("/d/v1/chat/completions"), 90)
+                    .alsoTarget(2, 2, "openai", upstream.url("/e/v1/chat/completions"), 80)
                     .routeSetting(2, "balancer.algorithm", "priority")
                     .routeSetting(2, "balancer.retries", "1")
                     .routeSetting(2, "balancer.failover-criteria", "http_500")
                     .route(3, "/breaker", "llm/v1/chat", "openai", upstream.url("/f/v1/chat/completions"))
+                    .alsoTarget(3, 1, "openai", upstream.url("/g/v1/chat/completions"), 50)
                     .routeSetting(3, "balancer.algorithm", "priority")
                     .routeSetting(3, "balancer.failover-criteria", "http_500")
                     .routeSetting(3, "balancer.max-fails", "1")
-                    .routeSetting(3, "balancer.fail-timeout", "700");
-            secondTarget(settings, 2, upstream.url("/d/v1/chat/completions"), 90);
-            settings.routeSetting(2, "targets[2].route-type", "llm/v1/chat")
-                    .routeSetting(2, "targets[2].model.provider", "mistral")
-                    .routeSetting(2, "targets[2].model.options.mistral-format", "openai")
-                    .routeSetting(2, "targets[2].model.options.upstream-url", upstream.url("/e/v1/chat/completions"))
-                    .routeSetting(2, "targets[2].weight", "80");
-            secondTarget(settings, 3, upstream.url("/g/v1/chat/completions"), 50);
-            return settings.build();
-        }
-
-        private static void secondTarget(GatewaySettings settings, int route, String url, int weight) {
-            settings.routeSetting(route, "targets[1].route-type", "llm/v1/chat")
-                    .routeSetting(route, "targets[1].model.provider", "mistral")
-                    .routeSetting(route, "targets[1].model.options.mistral-format", "openai")
-                    .routeSetting(route, "targets[1].model.options.upstream-url", url)
-                    .routeSetting(route, "targets[1].weight", String.valueOf(weight));
+                    .routeSetting(3, "balancer.fail-timeout", "700")
+                    .build();
         }
     }
 

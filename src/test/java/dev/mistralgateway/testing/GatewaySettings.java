@@ -25,8 +25,22 @@ public final class GatewaySettings {
 
     /** A property of the route's first target, e.g. {@code model.name}. */
     public GatewaySettings target(int route, String property, String value) {
-        properties.put("ai-proxy.routes[" + route + "].targets[0]." + property, value);
+        return target(route, 0, property, value);
+    }
+
+    /** A property of one of the route's targets. */
+    public GatewaySettings target(int route, int target, String property, String value) {
+        properties.put("ai-proxy.routes[" + route + "].targets[" + target + "]." + property, value);
         return this;
+    }
+
+    /** Another target of a route (mistral provider), with its weight. */
+    public GatewaySettings alsoTarget(int route, int target, String format, String upstreamUrl, int weight) {
+        target(route, target, "route-type", "llm/v1/chat");
+        target(route, target, "model.provider", "mistral");
+        target(route, target, "model.options.mistral-format", format);
+        target(route, target, "model.options.upstream-url", upstreamUrl);
+        return target(route, target, "weight", String.valueOf(weight));
     }
 
     public Map<String, String> build() {
