@@ -104,7 +104,8 @@ class FaultInjectionTest {
 
     @Test
     void tenThousandFaultsLeaveNoThreadsConnectionsOrMemoryBehind() throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         List<String> fast = List.of("ok", "500", "429", "garbage", "reset", "half", "stream-cut");
         Map<String, Integer> expected = Map.of("ok", 200, "500", 500, "429", 429, "garbage", 500, "reset", 502,
                 "half", 502, "stream-cut", 200);
@@ -117,7 +118,7 @@ class FaultInjectionTest {
         for (int i = 0; i < requests; i++) {
             String fault = fast.get(i % fast.size());
             String body = fault.equals("stream-cut") ? CHAT.replace("{", "{\"stream\":true,") : CHAT;
-            HttpResponse<String> answer = client.send(request(fault, body), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = send(client, request(fault, body), i + " (" + fault + ")");
             assertEquals(expected.get(fault), answer.statusCode(), fault + ": " + answer.body());
             assertTrue(answer.body().startsWith("{") || answer.body().startsWith("data: "), answer.body());
         }
@@ -141,7 +142,20 @@ class FaultInjectionTest {
 
     private static void warmUp(HttpClient client, List<String> faults) throws Exception {
         for (int i = 0; i < 500; i++) {
-            client.send(request(faults.get(i % faults.size()), CHAT), HttpResponse.BodyHandlers.discarding());
+            String fault = faults.get(i % faults.size());
+            send(client, request(fault, CHAT), "warm-up " + i + " (" + fault + ")");
+        }
+    }
+
+    /** A request that gets no answer fails the test with its name and where every thread stood. */
+    private static HttpResponse<String> send(HttpClient client, HttpRequest request, String name) throws Exception {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            for (java.lang.management.ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+                System.out.print(thread);
+            }
+            throw new AssertionError("request " + name + " got no answer in 10 s; threads above", e);
         }
     }
 
