@@ -8,6 +8,11 @@ public final class EnvNames {
     private EnvNames() {
     }
 
+    /** The variable of one route's setting: {@code (0, "max-messages")} is {@code AI_PROXY_ROUTES_0__MAX_MESSAGES}. */
+    public static String ofRoute(int route, String setting) {
+        return of(GatewayConfig.PREFIX + ".routes[" + route + "]." + setting);
+    }
+
     /** {@code ai-proxy.routes[0].paths} becomes {@code AI_PROXY_ROUTES_0__PATHS}. */
     public static String of(String propertyName) {
         StringBuilder env = new StringBuilder(propertyName.length());

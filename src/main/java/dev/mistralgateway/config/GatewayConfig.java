@@ -96,6 +96,21 @@ public interface GatewayConfig {
         int maxMessages();
 
         /**
+         * Longest a streamed answer may run, in seconds, before the gateway cancels the upstream call
+         * and ends the stream with an error event; 0, the default, sets no limit. Behind a streaming
+         * Lambda, keep it below the function's timeout so the client learns why the stream ended.
+         */
+        @WithDefault("0")
+        int maxStreamSeconds();
+
+        /**
+         * Most output tokens a streamed answer may carry before the gateway cancels the upstream call
+         * and ends the stream with an error event; 0, the default, sets no limit.
+         */
+        @WithDefault("0")
+        long maxStreamTokens();
+
+        /**
          * A Kong plugin {@code config:} block (YAML or JSON) pasted whole. {@link KongConfigSource}
          * spreads it into the properties of this route; it is declared here so it is documented
          * and visible to the validator.

@@ -16,7 +16,13 @@ public record Route(
         Balancing balancing,
         Optional<ClientAuth> clientAuth,
         int maxMessages,
+        StreamLimits streamLimits,
         List<Target> targets) {
+
+    /** How long a stream may run and how many output tokens it may carry; zero for no limit. */
+    public record StreamLimits(Duration maxDuration, long maxTokens) {
+        public static final StreamLimits NONE = new StreamLimits(Duration.ZERO, 0);
+    }
 
     /** The client keys a route accepts, as SHA-256 digests, and the header that carries them. */
     public record ClientAuth(String header, List<byte[]> keyDigests) {

@@ -131,6 +131,16 @@ public class RouteTable {
         if (config.maxMessages() < 1) {
             problems.add(at + "max-messages", "must be at least 1, not " + config.maxMessages());
         }
+        if (config.maxStreamSeconds() < 0) {
+            problems.add(at + "max-stream-seconds", "must be 0 (no limit) or a number of seconds, not "
+                    + config.maxStreamSeconds());
+        }
+        if (config.maxStreamTokens() < 0) {
+            problems.add(at + "max-stream-tokens", "must be 0 (no limit) or a number of tokens, not "
+                    + config.maxStreamTokens());
+        }
+        Route.StreamLimits streamLimits = new Route.StreamLimits(
+                Duration.ofSeconds(Math.max(0, config.maxStreamSeconds())), Math.max(0, config.maxStreamTokens()));
         List<Target> targets = new ArrayList<>();
         if (config.targets().isEmpty()) {
             problems.add(at + "targets[0].route-type", "the route has no target: configure its first target "
@@ -155,7 +165,7 @@ public class RouteTable {
                     EnvNames.of(at + "client-auth-key-sha256"));
         }
         return new Route(index, name, paths, streaming, config.maxRequestBodySize(), config.modelNameHeader(),
-                timeouts, balancing, clientAuth, config.maxMessages(), List.copyOf(targets));
+                timeouts, balancing, clientAuth, config.maxMessages(), streamLimits, List.copyOf(targets));
     }
 
     private static Optional<Route.ClientAuth> clientAuth(RouteConfig config, String at, Problems problems) {

@@ -14,7 +14,12 @@ public record ErrorBody(Detail error) {
     }
 
     public static ErrorBody of(int status, String message) {
-        return new ErrorBody(new Detail(message, typeFor(status), null, null));
+        return of(status, message, null);
+    }
+
+    /** With a {@code code} a client can branch on, for errors of the gateway's own. */
+    public static ErrorBody of(int status, String message, String code) {
+        return new ErrorBody(new Detail(message, typeFor(status), null, code));
     }
 
     /** OpenAI's error types by status, so that SDK users can branch on {@code type}. */

@@ -18,6 +18,12 @@ public interface StreamTranslator {
      */
     byte[] end();
 
+    /**
+     * Output tokens streamed so far, for the route's token cap: counted as one per upstream event,
+     * since LLM servers stream about one token an event (the stream's own usage only comes at the end).
+     */
+    long outputTokens();
+
     /** The token counts the stream reported so far (Ollama's last line, an OpenAI usage chunk), or null. */
     Usage usage();
 }

@@ -12,10 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
+import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
@@ -65,6 +70,8 @@ public class Proxy {
     public static final String ATTEMPTS_HEADER = "X-AI-Proxy-Attempts";
 
     private static final String JSON = "application/json";
+
+    private static final Logger LOG = Logger.getLogger(Proxy.class);
 
     /**
      * Upstream headers a client must not get: hop-by-hop ones, ones the gateway sets itself, and
@@ -296,9 +303,31 @@ public class Proxy {
         TargetPool pool = exchange.pool();
         AtomicBoolean started = new AtomicBoolean();
         SentEvents sent = new SentEvents(target.logPayloads() ? maxPayloadBytes : 0);
-        Multi<byte[]> events = stream.body()
+        Route.StreamLimits limits = exchange.route().streamLimits();
+        AtomicBoolean upstreamEnded = new AtomicBoolean();
+        AtomicReference<Flow.Subscription> upstreamCall = new AtomicReference<>();
+        Multi<byte[]> body = stream.body()
+                .onSubscription().invoke(upstreamCall::set)
+                .onCompletion().invoke(() -> upstreamEnded.set(true));
+        if (limits.maxTokens() > 0) {
+            // checked before the next piece is translated: nothing past the cap goes out
+            body = body.select().first(bytes -> translator.outputTokens() < limits.maxTokens());
+        }
+        if (!limits.maxDuration().isZero()) {
+            Duration left = limits.maxDuration().minusNanos(System.nanoTime() - exchange.startNanos());
+            body = body.select().first(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
+        }
+        // a limit ends the body early (and cancels the upstream call): the client gets an error event instead of [DONE]
+        Multi<byte[]> events = body
                 .map(translator::next)
-                .onCompletion().switchTo(() -> Multi.createFrom().item(translator::end))
+                .onCompletion().switchTo(() -> Multi.createFrom().item(() -> {
+                    if (upstreamEnded.get()) {
+                        return translator.end();
+                    }
+                    // Mutiny's time-bounded select() completes without cancelling what it reads from
+                    upstreamCall.get().cancel();
+                    return limitReached(exchange, limits, translator);
+                }))
                 .onCompletion().invoke(() -> {
                     Duration took = Duration.ofNanos(System.nanoTime() - exchange.startNanos());
                     pool.succeeded(target, took, translator.usage());
@@ -325,6 +354,25 @@ public class Proxy {
                         : Multi.createFrom().failure(failure instanceof GatewayException gateway
                                 ? gateway.withHeaders(attemptHeaders(exchange)) : failure));
         return new Answer(200, headers, events);
+    }
+
+    /** The error event that ends a stream cut at one of its route's limits; the log names the setting. */
+    private byte[] limitReached(Exchange exchange, Route.StreamLimits limits, StreamTranslator translator) {
+        boolean tokens = limits.maxTokens() > 0 && translator.outputTokens() >= limits.maxTokens();
+        String setting = EnvNames.ofRoute(exchange.route().index(), tokens ? "max-stream-tokens" : "max-stream-seconds");
+        LOG.infof("stream of request %s on route '%s' ended at the route's limit (%s)", exchange.requestId(),
+                exchange.route().name(), setting);
+        ErrorBody error = tokens
+                ? ErrorBody.of(400, "the answer was cut after about " + limits.maxTokens()
+                        + " tokens, the most this route streams; ask for fewer with max_tokens", "stream_token_limit")
+                : ErrorBody.of(504, "the answer was cut after " + limits.maxDuration().toSeconds()
+                        + " s, the longest this route streams; ask for a shorter answer with max_tokens",
+                        "stream_time_limit");
+        try {
+            return new SseWriter().event(mapper.writeValueAsBytes(error)).drain();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error record always serialises", e);
+        }
     }
 
     private byte[] errorEvent(Throwable failure) {

@@ -1,5 +1,6 @@
 package dev.mistralgateway.stream;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -23,10 +24,16 @@ final class ByteAccumulator {
 
     /** The next line without its {@code \n} or {@code \r\n}, or null when no line is complete yet. */
     String nextLine() {
+        byte[] line = nextLineBytes();
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+    }
+
+    /** {@link #nextLine()} as UTF-8 bytes, for a parser that reads bytes. */
+    byte[] nextLineBytes() {
         for (int i = scanned; i < length; i++) {
             if (bytes[i] == '\n') {
                 int end = i > 0 && bytes[i - 1] == '\r' ? i - 1 : i;
-                String line = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+                byte[] line = Arrays.copyOf(bytes, end);
                 consume(i + 1);
                 return line;
             }
@@ -37,8 +44,12 @@ final class ByteAccumulator {
 
     /** Whatever is left, as a last line without its newline (an upstream may end without one). */
     String rest() {
+        return new String(restBytes(), StandardCharsets.UTF_8);
+    }
+
+    byte[] restBytes() {
         int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
-        String rest = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+        byte[] rest = Arrays.copyOf(bytes, end);
         consume(length);
         return rest;
     }

@@ -12,19 +12,29 @@ public final class JsonLines {
 
     private final ByteAccumulator pending = new ByteAccumulator();
 
-    public List<String> feed(byte[] bytes) {
+    /** The lines completed by these bytes, as UTF-8 bytes: JSON parsers read bytes directly. */
+    public List<byte[]> feed(byte[] bytes) {
         pending.append(bytes);
-        List<String> lines = new ArrayList<>(2);
-        for (String line = pending.nextLine(); line != null; line = pending.nextLine()) {
-            if (!line.isBlank()) {
+        List<byte[]> lines = new ArrayList<>(2);
+        for (byte[] line = pending.nextLineBytes(); line != null; line = pending.nextLineBytes()) {
+            if (!isBlank(line)) {
                 lines.add(line);
             }
         }
         return lines;
     }
 
-    public List<String> finish() {
-        String rest = pending.rest();
-        return rest.isBlank() ? List.of() : List.of(rest);
+    public List<byte[]> finish() {
+        byte[] rest = pending.restBytes();
+        return isBlank(rest) ? List.of() : List.of(rest);
+    }
+
+    private static boolean isBlank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -25,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -77,9 +78,12 @@ public class UpstreamClient {
      * data for the read timeout, also in the middle of a body).
      */
     public Uni<UpstreamResponse> post(Route route, UpstreamRequest request) {
-        return open(route, request, MediaType.APPLICATION_JSON)
-                .flatMap(opened -> whole(opened.body())
-                        .map(body -> new UpstreamResponse(opened.status(), opened.headers(), body)));
+        // one Vert.x future from request to whole body: Vert.x's idle timeout also covers a body
+        // that stalls half-way, and a whole answer needs no stream operators
+        Future<UpstreamResponse> answer = send(route, request, MediaType.APPLICATION_JSON)
+                .compose(response -> response.body().map(body -> new UpstreamResponse(response.statusCode(),
+                        headersOf(response.headers()), body.getBytes())));
+        return toUni(answer, request);
     }
 
     /**
@@ -101,29 +105,47 @@ public class UpstreamClient {
      * hold a request forever.
      */
     private Uni<Opened> open(Route route, UpstreamRequest request, String accept) {
-        HttpClient http = clientsByRoute.get(route.index()).getVertxHttpClient();
         long readTimeout = route.timeouts().read().toMillis();
+        Future<Opened> answer = send(route, request, accept).map(response -> {
+            // paused until someone subscribes to the body, so that no byte is lost in between
+            response.pause();
+            Multi<byte[]> body = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
+                    .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
+                    .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
+                            "no data from the upstream for " + readTimeout + " ms"))
+                    .onFailure().transform(failure -> classify(request, failure))
+                    .onCancellation().invoke(() -> response.request().reset());
+            return new Opened(response.statusCode(), headersOf(response.headers()), body);
+        });
+        return toUni(answer, request);
+    }
+
+    /**
+     * Sends the request through the route's client (its pool, connect and write timeouts); the
+     * read timeout is Vert.x's idle timeout, which covers the wait for the head and every silence
+     * in a body read whole.
+     */
+    private Future<HttpClientResponse> send(Route route, UpstreamRequest request, String accept) {
+        HttpClient http = clientsByRoute.get(route.index()).getVertxHttpClient();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(request.url().toString())
-                .setIdleTimeout(readTimeout)
+                .setIdleTimeout(route.timeouts().read().toMillis())
                 .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
                 .putHeader(HttpHeaders.ACCEPT, accept);
         request.headers().forEach(options::putHeader);
-        Future<Opened> answer = http.request(options)
-                .compose(call -> call.send(Buffer.buffer(request.body())).map(response -> {
-                    // paused until someone subscribes to the body, so that no byte is lost in between
-                    response.pause();
-                    Multi<byte[]> body = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
-                            .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
-                            .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
-                                    "no data from the upstream for " + readTimeout + " ms"))
-                            .onFailure().transform(failure -> classify(request, failure))
-                            .onCancellation().invoke(() -> call.reset());
-                    return new Opened(response.statusCode(), headersOf(response.headers()), body);
-                }));
-        return Uni.createFrom().completionStage(answer.toCompletionStage())
-                .onFailure().transform(failure -> classify(request, failure));
+        return http.request(options).compose(call -> call.send(Buffer.buffer(request.body())));
+    }
+
+    /** Completes on the thread the future completes on, without a CompletionStage in between. */
+    private static <T> Uni<T> toUni(Future<T> future, UpstreamRequest request) {
+        return Uni.createFrom().<T>emitter(emitter -> future.onComplete(result -> {
+            if (result.succeeded()) {
+                emitter.complete(result.result());
+            } else {
+                emitter.fail(classify(request, result.cause()));
+            }
+        }));
     }
 
     private static Uni<byte[]> whole(Multi<byte[]> body) {

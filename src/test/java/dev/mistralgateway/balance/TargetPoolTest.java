@@ -58,7 +58,8 @@ class TargetPoolTest {
                 Duration.ofSeconds(10));
         Duration minute = Duration.ofMinutes(1);
         return new Route(0, "r", List.of("/r"), StreamingMode.ALLOW, 0, true,
-                new Route.Timeouts(minute, minute, minute), balancing, Optional.empty(), 1000, targets);
+                new Route.Timeouts(minute, minute, minute), balancing, Optional.empty(), 1000, Route.StreamLimits.NONE,
+                targets);
     }
 
     private TargetPool pool(Route route) {

@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.ErrorBody;
@@ -30,6 +30,8 @@ import dev.mistralgateway.stream.SseWriter;
 final class OllamaStreamTranslator implements StreamTranslator {
 
     private final ObjectMapper mapper;
+    /** Events are records of a few known types: the writer is looked up once, not per event. */
+    private final ObjectWriter writer;
     private final Clock clock;
     private final ClientRequest request;
     private final boolean includeUsage;
@@ -43,9 +45,11 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private int toolCallsSent;
     private boolean finished;
     private Usage usage;
+    private long linesRead;
 
     OllamaStreamTranslator(ObjectMapper mapper, Clock clock, ClientRequest request) {
         this.mapper = mapper;
+        this.writer = mapper.writer();
         this.clock = clock;
         this.request = request;
         this.includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
@@ -66,10 +70,11 @@ final class OllamaStreamTranslator implements StreamTranslator {
         return out.drain();
     }
 
-    private void line(String text) {
+    private void line(byte[] text) {
         if (finished) {
             return;
         }
+        linesRead++;
         JsonNode line;
         try {
             line = mapper.readTree(text);
@@ -145,6 +150,11 @@ final class OllamaStreamTranslator implements StreamTranslator {
     }
 
     @Override
+    public long outputTokens() {
+        return linesRead;
+    }
+
+    @Override
     public Usage usage() {
         return usage;
     }
@@ -157,8 +167,8 @@ final class OllamaStreamTranslator implements StreamTranslator {
 
     private void write(Object event) {
         try {
-            out.event(mapper.writeValueAsBytes(event));
-        } catch (JsonProcessingException e) {
+            out.event(writer, event);
+        } catch (IOException e) {
             throw new IllegalStateException("an event record always serialises", e);
         }
     }

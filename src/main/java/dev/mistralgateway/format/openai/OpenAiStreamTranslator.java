@@ -24,6 +24,7 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     private final SseWriter out = new SseWriter();
     private boolean done;
     private Usage usage;
+    private long eventsPassed;
 
     OpenAiStreamTranslator(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -54,6 +55,7 @@ final class OpenAiStreamTranslator implements StreamTranslator {
             done = true;
         } else {
             out.event(data);
+            eventsPassed++;
             noteUsage(data);
         }
     }
@@ -72,6 +74,11 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         } catch (IOException e) {
             // not JSON: passed through all the same, just not counted
         }
+    }
+
+    @Override
+    public long outputTokens() {
+        return eventsPassed;
     }
 
     @Override
