@@ -2,10 +2,13 @@
 # The load benchmark: a fast local stub upstream measured directly, through this gateway (the plain
 # HTTP server build) and through Portkey's gateway, for chat JSON and SSE at concurrency 1 and 16,
 # all on 127.0.0.1 and on this one machine. Prints one table. Not part of the test run.
-#   bench/run.sh            (REQUESTS=4000 by default; installs hey and Portkey when missing)
+#   bench/run.sh            (DURATION=10s a cell after WARMUP=10s; installs hey and Portkey when missing)
 set -euo pipefail
 cd "$(dirname "$0")"
-requests=${REQUESTS:-4000}
+# cells are timed, not counted: a slow peer cannot stretch the run, and every peer's JIT (the JVM's
+# C2, V8's TurboFan) has warmed up on the same traffic before it is measured
+duration=${DURATION:-10s}
+warmup=${WARMUP:-10s}
 # the heap a 512 MB Lambda function would give it, and the collector with the least overhead on 2 cores
 gateway_jvm=${GATEWAY_JVM_OPTS:--Xmx128m -XX:+UseSerialGC}
 stub_port=18901 gateway_port=18902 portkey_port=18903
@@ -39,10 +42,10 @@ chat='{"model":"mistral-tiny","messages":[{"role":"user","content":"What is 1+1?
 sse='{"model":"mistral-tiny","stream":true,"messages":[{"role":"user","content":"What is 1+1?"}]}'
 
 # one hey run; prints "req/s p50_ms p99_ms"
-measure() { # url concurrency body extra-headers...
-  local url=$1 concurrency=$2 body=$3; shift 3
+measure() { # seconds url concurrency body extra-headers...
+  local time=$1 url=$2 concurrency=$3 body=$4; shift 4
   local args=(); for header in "$@"; do args+=(-H "$header"); done
-  hey -n "$requests" -c "$concurrency" -m POST -T application/json "${args[@]}" -d "$body" "$url" > "$work/hey.txt"
+  hey -z "$time" -c "$concurrency" -m POST -T application/json "${args[@]}" -d "$body" "$url" > "$work/hey.txt"
   awk '/Requests\/sec/ {rps=$2} /50%% in|50% in/ {p50=$3*1000} /99% in/ {p99=$3*1000} END {printf "%.0f %.3f %.3f\n", rps, p50, p99}' "$work/hey.txt"
 }
 peak_rss() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
@@ -52,11 +55,12 @@ printf "%-8s %-5s %3s %10s %9s %9s %11s %9s %10s\n" peer body c "req/s" "p50 ms"
 for kind in chat sse; do
   body=$chat; [ $kind = sse ] && body=$sse
   for concurrency in 1 16; do
-    measure "http://127.0.0.1:$gateway_port/v1/chat/completions" "$concurrency" "$body" > /dev/null   # warm-up
-    read -r d_rps d_p50 d_p99 < <(measure "http://127.0.0.1:$stub_port/v1/chat/completions" "$concurrency" "$body")
-    read -r g_rps g_p50 g_p99 < <(measure "http://127.0.0.1:$gateway_port/v1/chat/completions" "$concurrency" "$body")
-    measure "http://127.0.0.1:$portkey_port/v1/chat/completions" "$concurrency" "$body" "${portkey_headers[@]}" > /dev/null
-    read -r p_rps p_p50 p_p99 < <(measure "http://127.0.0.1:$portkey_port/v1/chat/completions" "$concurrency" "$body" "${portkey_headers[@]}")
+    measure "$warmup" "http://127.0.0.1:$stub_port/v1/chat/completions" "$concurrency" "$body" > /dev/null
+    read -r d_rps d_p50 d_p99 < <(measure "$duration" "http://127.0.0.1:$stub_port/v1/chat/completions" "$concurrency" "$body")
+    measure "$warmup" "http://127.0.0.1:$gateway_port/v1/chat/completions" "$concurrency" "$body" > /dev/null
+    read -r g_rps g_p50 g_p99 < <(measure "$duration" "http://127.0.0.1:$gateway_port/v1/chat/completions" "$concurrency" "$body")
+    measure "$warmup" "http://127.0.0.1:$portkey_port/v1/chat/completions" "$concurrency" "$body" "${portkey_headers[@]}" > /dev/null
+    read -r p_rps p_p50 p_p99 < <(measure "$duration" "http://127.0.0.1:$portkey_port/v1/chat/completions" "$concurrency" "$body" "${portkey_headers[@]}")
     printf "%-8s %-5s %3s %10s %9s %9s %11s %9s %10s\n" direct $kind $concurrency "$d_rps" "$d_p50" "$d_p99" - "$(peak_rss $stub_pid)" -
     printf "%-8s %-5s %3s %10s %9s %9s %11.3f %9s %10.1f\n" gateway $kind $concurrency "$g_rps" "$g_p50" "$g_p99" \
       "$(echo "$g_p50 - $d_p50" | bc -l)" "$(peak_rss $gateway_pid)" "$(echo "$g_rps / $p_rps" | bc -l)"
@@ -64,4 +68,4 @@ for kind in chat sse; do
       "$(echo "$p_p50 - $d_p50" | bc -l)" "$(peak_rss $portkey_pid)" 1.0
   done
 done
-echo "($requests requests per run; hey; $(nproc) cores; $(java -version 2>&1 | head -1); gateway JVM: $gateway_jvm)"
+echo "(hey, $duration per cell after $warmup of warm-up; $(nproc) cores; $(java -version 2>&1 | head -1); gateway JVM: $gateway_jvm)"
