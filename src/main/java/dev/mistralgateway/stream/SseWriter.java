@@ -44,6 +44,16 @@ public final class SseWriter {
         return this;
     }
 
+    /** An event whose data is these pieces one after the other, e.g. JSON cut around a value. */
+    public SseWriter eventOfParts(byte[]... data) {
+        out.writeBytes(DATA);
+        for (byte[] part : data) {
+            out.writeBytes(part);
+        }
+        out.writeBytes(END);
+        return this;
+    }
+
     public SseWriter done() {
         out.writeBytes(DONE);
         return this;

@@ -78,12 +78,11 @@ public class UpstreamClient {
      * data for the read timeout, also in the middle of a body).
      */
     public Uni<UpstreamResponse> post(Route route, UpstreamRequest request) {
-        // one Vert.x future from request to whole body: Vert.x's idle timeout also covers a body
-        // that stalls half-way, and a whole answer needs no stream operators
-        Future<UpstreamResponse> answer = send(route, request, MediaType.APPLICATION_JSON)
-                .compose(response -> response.body().map(body -> new UpstreamResponse(response.statusCode(),
-                        headersOf(response.headers()), body.getBytes())));
-        return toUni(answer, request);
+        // through the body stream, not Vert.x's body(): its idle timeout stops at the head, and a
+        // body that stalls half-way must time out too
+        return open(route, request, MediaType.APPLICATION_JSON)
+                .flatMap(opened -> whole(opened.body())
+                        .map(body -> new UpstreamResponse(opened.status(), opened.headers(), body)));
     }
 
     /**
@@ -122,8 +121,7 @@ public class UpstreamClient {
 
     /**
      * Sends the request through the route's client (its pool, connect and write timeouts); the
-     * read timeout is Vert.x's idle timeout, which covers the wait for the head and every silence
-     * in a body read whole.
+     * read timeout is Vert.x's idle timeout until the head has arrived.
      */
     private Future<HttpClientResponse> send(Route route, UpstreamRequest request, String accept) {
         HttpClient http = clientsByRoute.get(route.index()).getVertxHttpClient();
