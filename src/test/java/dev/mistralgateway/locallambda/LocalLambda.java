@@ -76,8 +76,11 @@ public final class LocalLambda implements AutoCloseable {
 
         String classpath = String.join(java.io.File.pathSeparator, task.toString(), task.resolve("lib") + "/*",
                 runtimeJars + "/*");
+        // As AWS's java21 runtime starts a 512 MB function: C1 only (its default), and a JVM that sees
+        // 512 MB, so its ergonomics pick the serial collector and a quarter of that as heap
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-cp", classpath, RUNTIME_CLIENT, HANDLER)
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m", "-cp", classpath,
+                RUNTIME_CLIENT, HANDLER)
                 .directory(task.toFile()).inheritIO();
         Map<String, String> env = builder.environment();
         env.putAll(environment);
