@@ -21,6 +21,7 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
     private static final Pattern CONFIG_NAME = Pattern.compile("^AI_PROXY_ROUTES_\\d+__CONFIG$");
     private static final Pattern CONFIG_KEY = Pattern.compile("(header|param)_value", Pattern.CASE_INSENSITIVE);
     private static final Pattern PATHS_NAME = Pattern.compile("^AI_PROXY_ROUTES_\\d+__PATHS$");
+    private static final Pattern ROUTE_NAME = Pattern.compile("^AI_PROXY_ROUTES_(\\d+)__.*");
 
     static GatewayEnv load(Path file) {
         return of(DotEnv.read(file));
@@ -42,6 +43,18 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
                     + "the API would have no route");
         }
         return new GatewayEnv(variables, List.copyOf(secrets), List.copyOf(paths));
+    }
+
+    /** The numbers of the routes that gateway.env configures, in order. */
+    Set<Integer> routes() {
+        Set<Integer> routes = new java.util.TreeSet<>();
+        for (String name : variables.keySet()) {
+            var route = ROUTE_NAME.matcher(name);
+            if (route.matches()) {
+                routes.add(Integer.parseInt(route.group(1)));
+            }
+        }
+        return routes;
     }
 
     private static void requireReferenceIfSecret(DotEnv.Line line) {

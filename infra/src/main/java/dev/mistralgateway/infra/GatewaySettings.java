@@ -11,6 +11,7 @@ import software.constructs.Node;
  * so everything is read through {@link String#valueOf}.
  */
 record GatewaySettings(
+        FrontDoor frontDoor,
         FunctionRuntime runtime,
         String arch,
         String artifact,
@@ -25,6 +26,31 @@ record GatewaySettings(
         int logRetentionDays,
         double alarm5xxPercent) {
 
+    /**
+     * What stands in front of the function. {@code http-api} runs the Lambda build (function.zip) behind
+     * a buffering HTTP API; the two streaming ones run the plain-HTTP server build behind the AWS Lambda
+     * Web Adapter, so the answer reaches the client token by token.
+     */
+    enum FrontDoor {
+        HTTP_API("http-api"), REST_STREAM("rest-stream"), URL_STREAM("url-stream");
+
+        final String value;
+
+        FrontDoor(String value) {
+            this.value = value;
+        }
+
+        boolean streams() {
+            return this != HTTP_API;
+        }
+
+        static FrontDoor of(String text) {
+            return Arrays.stream(values()).filter(d -> d.value.equals(text.toLowerCase(Locale.ROOT))).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("frontDoor must be one of "
+                            + Arrays.stream(values()).map(d -> d.value).toList() + ", not " + text));
+        }
+    }
+
     enum FunctionRuntime { JVM, NATIVE }
 
     enum Auth { IAM, JWT, NONE }
@@ -35,7 +61,14 @@ record GatewaySettings(
 
     static GatewaySettings fromContext(Node node) {
         Context c = new Context(node);
+        FrontDoor door = FrontDoor.of(c.text("frontDoor", FrontDoor.HTTP_API.value));
+        FunctionRuntime runtime = c.choice("runtime", FunctionRuntime.JVM, FunctionRuntime.class);
         Auth auth = c.choice("auth", Auth.IAM, Auth.class);
+        if (auth == Auth.JWT && door.streams()) {
+            throw new IllegalArgumentException("auth=jwt is not available with frontDoor=" + door.value + ": "
+                    + (door == FrontDoor.REST_STREAM ? "API Gateway REST APIs have no JWT authorizer" : "Function URLs accept IAM or no auth only")
+                    + ". Use -c auth=iam (callers sign with SigV4), or -c frontDoor=http-api for JWT (answers are then buffered, not streamed)");
+        }
         if (auth == Auth.NONE && !Boolean.parseBoolean(c.text("allowPublicAccess", "false"))) {
             throw new IllegalArgumentException("auth=none makes the gateway (and your Mistral key) usable by anyone "
                     + "on the internet; add -c allowPublicAccess=true if that is really wanted");
@@ -55,12 +88,14 @@ record GatewaySettings(
             throw new IllegalArgumentException("logRetentionDays must be one of " + RETENTION_DAYS);
         }
         return new GatewaySettings(
-                c.choice("runtime", FunctionRuntime.JVM, FunctionRuntime.class),
+                door,
+                runtime,
                 arch,
-                c.text("artifact", "../target/function.zip"),
+                c.text("artifact", defaultArtifact(door, runtime)),
                 c.integer("memory", 512, 128, 10240),
-                // API Gateway HTTP APIs end an integration after 30 s, so a longer function timeout is wasted.
-                c.integer("timeout", 30, 1, 900),
+                // API Gateway HTTP APIs end an integration after 30 s, so a longer function timeout is wasted
+                // there. A stream may run for minutes (REST API streaming: up to 15), hence 300 s for those.
+                c.integer("timeout", door.streams() ? 300 : 30, 1, 900),
                 c.text("config", "gateway.env"),
                 auth,
                 issuer,
@@ -69,6 +104,14 @@ record GatewaySettings(
                 c.integer("throttleBurst", 40, 0, 5000),
                 retention,
                 c.number("alarm5xxPercent", 5));
+    }
+
+    /** Where the root build puts what the given front door deploys, relative to infra/. */
+    static String defaultArtifact(FrontDoor door, FunctionRuntime runtime) {
+        if (!door.streams()) {
+            return "../target/function.zip";
+        }
+        return runtime == FunctionRuntime.JVM ? "../target/quarkus-app" : "../target/function-server.zip";
     }
 
     /** Typed, validated access to context values. */

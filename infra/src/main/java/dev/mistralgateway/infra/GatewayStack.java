@@ -1,8 +1,10 @@
 package dev.mistralgateway.infra;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.ZipFile;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,11 +15,19 @@ import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigateway.AuthorizationType;
+import software.amazon.awscdk.services.apigateway.EndpointType;
+import software.amazon.awscdk.services.apigateway.LambdaIntegration;
+import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.ResponseTransferMode;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.apigateway.StageOptions;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
@@ -28,12 +38,18 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionUrl;
+import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
+import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
+import software.amazon.awscdk.services.lambda.InvokeMode;
+import software.amazon.awscdk.services.lambda.LayerVersion;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
@@ -43,14 +59,36 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
 /**
- * The gateway: one Lambda function (JVM with SnapStart, or native) behind an API Gateway HTTP API with
- * one POST route per configured path, access control, throttling, log retention and a 5xx alarm.
+ * The gateway: one Lambda function and the front door that calls it, chosen by {@code frontDoor}:
+ * <ul>
+ * <li>{@code http-api} (default): the Lambda build (JVM with SnapStart, or native) behind an API Gateway HTTP
+ * API with one POST route per configured path; answers are buffered;</li>
+ * <li>{@code rest-stream}: the plain-HTTP server build behind the AWS Lambda Web Adapter, called by an API
+ * Gateway REST API whose Lambda proxy integrations stream;</li>
+ * <li>{@code url-stream}: the same server build behind a Function URL in RESPONSE_STREAM mode.</li>
+ * </ul>
+ * All three have access control, log retention, read access to the referenced secrets and a 5xx alarm;
+ * the two APIs are throttled.
  */
 public class GatewayStack extends Stack {
 
     static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
     /** The provided runtime runs the native `bootstrap`; Lambda still wants some handler string. */
     static final String NATIVE_HANDLER = "not.used.in.provided.runtime";
+    /** With the adapter's exec wrapper, the java21 runtime starts this script of the server build instead of a handler. */
+    static final String SERVER_SCRIPT = "run.sh";
+
+    /** The AWS account that publishes the AWS Lambda Web Adapter layers in every commercial region. */
+    static final String ADAPTER_ACCOUNT = "753240598075";
+    /**
+     * Version of both adapter layers (LambdaAdapterLayerArm64, LambdaAdapterLayerX86): 30 is adapter release
+     * 1.1.0, the first with SnapStart support. Both architectures share the number; bump it deliberately.
+     */
+    static final int ADAPTER_LAYER_VERSION = 30;
+    /** The server listens here and the adapter forwards to it. */
+    static final String SERVER_PORT = "8080";
+    /** Stage of the REST API, the first segment of its URL's path. */
+    static final String REST_STAGE = "prod";
 
     public GatewayStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
@@ -58,13 +96,24 @@ public class GatewayStack extends Stack {
         GatewayEnv env = GatewayEnv.load(Path.of(settings.config()));
 
         Alias live = function(settings, env);
-        HttpApi api = api(settings, env, live);
-        alarm(settings, api);
+        switch (settings.frontDoor()) {
+            case HTTP_API -> {
+                HttpApi api = api(settings, env, live);
+                MetricOptions sum = fiveMinuteSum();
+                alarm(settings, api.metricServerError(sum), api.metricCount(sum));
+            }
+            case REST_STREAM -> restApi(settings, env, live);
+            case URL_STREAM -> functionUrl(settings, env, live);
+        }
     }
 
     private Alias function(GatewaySettings s, GatewayEnv env) {
+        boolean jvm = s.runtime() == GatewaySettings.FunctionRuntime.JVM;
+        boolean server = s.frontDoor().streams();
         Path artifact = Path.of(s.artifact());
-        if (!Files.isRegularFile(artifact)) {
+        if (server) {
+            requireServerBuild(artifact, s.artifact(), jvm);
+        } else if (!Files.isRegularFile(artifact)) {
             throw new IllegalArgumentException("Function artifact " + s.artifact() + " not found: build it first "
                     + "(./mvnw package, or ./mvnw package -Dnative, at the project root) or set -c artifact=...");
         }
@@ -73,26 +122,33 @@ public class GatewayStack extends Stack {
         // already checked against the allowed values in GatewaySettings.
         ((CfnLogGroup) logs.getNode().getDefaultChild()).setRetentionInDays(s.logRetentionDays());
 
-        boolean jvm = s.runtime() == GatewaySettings.FunctionRuntime.JVM;
         Map<String, String> variables = new LinkedHashMap<>();
-        if (!jvm) {
+        if (server) {
+            variables.putAll(adapterVariables(jvm));
+        } else if (!jvm) {
             // As in Quarkus's generated sam.native.yaml: the native image must not install signal handlers.
             variables.put("DISABLE_SIGNAL_HANDLERS", "true");
         }
         variables.putAll(env.variables());
+        if (server) {
+            variables.putAll(streamTimeLimits(env, s.timeoutSeconds()));
+        }
 
+        String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
         Function fn = Function.Builder.create(this, "Function")
-                .description("Mistral AI gateway (" + s.runtime().name().toLowerCase(Locale.ROOT) + ")")
+                .description("Mistral AI gateway (" + (server ? runtime + " server, " + s.frontDoor().value : runtime) + ")")
                 .runtime(jvm ? Runtime.JAVA_21 : Runtime.PROVIDED_AL2023)
-                .handler(jvm ? JVM_HANDLER : NATIVE_HANDLER)
+                .handler(jvm ? (server ? SERVER_SCRIPT : JVM_HANDLER) : NATIVE_HANDLER)
                 .code(Code.fromAsset(artifact.toString()))
                 .architecture(s.arch().equals("x86_64") ? Architecture.X86_64 : Architecture.ARM_64)
                 .memorySize(s.memoryMb())
                 .timeout(Duration.seconds(s.timeoutSeconds()))
                 .environment(variables)
                 .logGroup(logs)
+                .layers(server ? List.of(LayerVersion.fromLayerVersionArn(this, "WebAdapter", adapterLayerArn(s.arch()))) : null)
                 // SnapStart restores a snapshot of the started JVM: cold starts drop from seconds to
-                // well under one. It applies to published versions only, hence the alias below.
+                // well under one. It applies to published versions only, hence the alias below. With the
+                // adapter, the snapshot holds the started server too (see README, "Streaming").
                 .snapStart(jvm ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 .build();
         if (jvm) {
@@ -103,6 +159,82 @@ public class GatewayStack extends Stack {
         grantSecrets(fn, env);
         // The API calls the alias, so it always reaches a published (and, on the JVM, snapshotted) version.
         return Alias.Builder.create(this, "Live").aliasName("live").version(fn.getCurrentVersion()).build();
+    }
+
+    /**
+     * The adapter's settings. It runs as a Lambda extension from the layer, waits until the server answers
+     * its readiness check, then turns each invocation into an HTTP request to the server and streams the
+     * answer back. On java21 the exec wrapper makes the runtime start run.sh (the server) instead of a Java
+     * handler; on provided.al2023 the runtime starts the zip's own bootstrap, so no wrapper is needed.
+     */
+    static Map<String, String> adapterVariables(boolean jvm) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        if (jvm) {
+            variables.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
+        }
+        variables.put("AWS_LWA_INVOKE_MODE", "response_stream");
+        variables.put("AWS_LWA_PORT", SERVER_PORT);
+        variables.put("QUARKUS_HTTP_PORT", SERVER_PORT);
+        variables.put("AWS_LWA_READINESS_CHECK_PATH", "/q/health/ready");
+        return variables;
+    }
+
+    /**
+     * A streaming function that reaches its timeout is cut off without a word. So every route that
+     * gateway.env leaves without a stream time limit ends its streams 5 s before the timeout (1 s
+     * for very short ones), with an error event that tells the client why.
+     */
+    static Map<String, String> streamTimeLimits(GatewayEnv env, int timeoutSeconds) {
+        Map<String, String> limits = new LinkedHashMap<>();
+        String seconds = String.valueOf(timeoutSeconds > 10 ? timeoutSeconds - 5 : Math.max(1, timeoutSeconds - 1));
+        for (int route : env.routes()) {
+            String name = "AI_PROXY_ROUTES_" + route + "__MAX_STREAM_SECONDS";
+            if (!env.variables().containsKey(name)) {
+                limits.put(name, seconds);
+            }
+        }
+        return limits;
+    }
+
+    /** The adapter layer for the function's architecture, in the deployment's region. */
+    static String adapterLayerArn(String arch) {
+        String name = arch.equals("x86_64") ? "LambdaAdapterLayerX86" : "LambdaAdapterLayerArm64";
+        return Fn.sub("arn:aws:lambda:${AWS::Region}:" + ADAPTER_ACCOUNT + ":layer:" + name + ":" + ADAPTER_LAYER_VERSION);
+    }
+
+    /**
+     * The server build must hold its start script: run.sh (JVM, started by the adapter's exec wrapper) or
+     * bootstrap (native, started by the provided runtime). A directory or a zip will do.
+     */
+    private static void requireServerBuild(Path artifact, String name, boolean jvm) {
+        String entry = jvm ? SERVER_SCRIPT : "bootstrap";
+        String build = jvm
+                ? "./mvnw package -Pserver at the project root, which writes target/quarkus-app with its run.sh"
+                : "the native server build, function-server.zip, made by the native GitHub workflow (.github/workflows/native.yml); "
+                        + "put it in target/";
+        if (Files.isDirectory(artifact)) {
+            Path script = artifact.resolve(entry);
+            if (!Files.isRegularFile(script)) {
+                throw new IllegalArgumentException("Server build " + name + " has no " + entry + ": it is not the server build. "
+                        + "Build it with " + build + ", or set -c artifact=...");
+            }
+            if (!Files.isExecutable(script)) {
+                throw new IllegalArgumentException(name + "/" + entry + " is not executable; Lambda runs it directly: "
+                        + "chmod +x it, or rebuild with " + build);
+            }
+        } else if (Files.isRegularFile(artifact)) {
+            try (ZipFile zip = new ZipFile(artifact.toFile())) {
+                if (zip.getEntry(entry) == null) {
+                    throw new IllegalArgumentException("Server build " + name + " holds no " + entry + " at its top: "
+                            + "it is not the server build. Build it with " + build + ", or set -c artifact=...");
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Server build " + name + " is neither a folder nor a readable zip: " + e.getMessage());
+            }
+        } else {
+            throw new IllegalArgumentException("Server build " + name + " not found: build it first (" + build
+                    + ") or set -c artifact=...");
+        }
     }
 
     /**
@@ -173,13 +305,81 @@ public class GatewayStack extends Stack {
         };
     }
 
+    /**
+     * A REST API with one POST method per configured path, each a Lambda proxy integration that invokes
+     * the alias with InvokeWithResponseStream (response transfer mode STREAM), so API Gateway passes the
+     * answer on as it comes. Regional endpoint: its idle timeout is 5 minutes, an edge-optimized one's 30 s.
+     */
+    private void restApi(GatewaySettings s, GatewayEnv env, Alias live) {
+        RestApi api = RestApi.Builder.create(this, "Api")
+                // The 5xx metrics are per API name: the stack's name keeps them apart from other APIs.
+                .restApiName(getStackName())
+                .description("Mistral AI gateway (response streaming)")
+                .endpointTypes(List.of(EndpointType.REGIONAL))
+                // No execution logging, so no account-wide CloudWatch role (a singleton other stacks may own).
+                .cloudWatchRole(false)
+                .deployOptions(StageOptions.builder()
+                        .stageName(REST_STAGE)
+                        .throttlingRateLimit(s.throttleRate())
+                        .throttlingBurstLimit(s.throttleBurst())
+                        .build())
+                .build();
+        // The construct's own output repeats the URL; ApiUrl below is the one all front doors share.
+        api.getNode().tryRemoveChild("Endpoint");
+
+        LambdaIntegration integration = LambdaIntegration.Builder.create(live)
+                .responseTransferMode(ResponseTransferMode.STREAM)
+                // Streaming integrations may run up to 15 minutes; give the stream as long as the function.
+                .timeout(Duration.seconds(s.timeoutSeconds()))
+                // One permission for the whole API rather than two per method: the function's policy stays small.
+                .scopePermissionToMethod(false)
+                .build();
+        MethodOptions access = MethodOptions.builder()
+                .authorizationType(s.auth() == GatewaySettings.Auth.IAM ? AuthorizationType.IAM : AuthorizationType.NONE)
+                .build();
+        for (String path : env.paths()) {
+            api.getRoot().resourceForPath(path).addMethod("POST", integration, access);
+        }
+        CfnOutput.Builder.create(this, "ApiUrl")
+                .description("HTTPS endpoint of the gateway (REST API, streaming); POST to "
+                        + String.join(", ", env.paths()) + " under it")
+                .value(api.getUrl())
+                .build();
+        MetricOptions sum = fiveMinuteSum();
+        alarm(s, api.metricServerError(sum), api.metricCount(sum));
+    }
+
+    /** A Function URL on the alias in RESPONSE_STREAM mode; IAM (SigV4) or public. No throttling. */
+    private void functionUrl(GatewaySettings s, GatewayEnv env, Alias live) {
+        FunctionUrl url = live.addFunctionUrl(FunctionUrlOptions.builder()
+                .authType(s.auth() == GatewaySettings.Auth.IAM ? FunctionUrlAuthType.AWS_IAM : FunctionUrlAuthType.NONE)
+                .invokeMode(InvokeMode.RESPONSE_STREAM)
+                .build());
+        CfnOutput.Builder.create(this, "ApiUrl")
+                .description("HTTPS endpoint of the gateway (Function URL, streaming); POST to "
+                        + String.join(", ", env.paths()) + " under it")
+                .value(url.getUrl())
+                .build();
+        // Lambda publishes the URL metrics per function name, summed over its URLs (here just this one).
+        Map<String, String> function = Map.of("FunctionName", live.getVersion().getLambda().getFunctionName());
+        alarm(s, urlMetric("Url5xxCount", function), urlMetric("UrlRequestCount", function));
+    }
+
+    private static Metric urlMetric(String name, Map<String, String> dimensions) {
+        return Metric.Builder.create().namespace("AWS/Lambda").metricName(name).dimensionsMap(dimensions)
+                .statistic("Sum").period(Duration.minutes(5)).build();
+    }
+
+    private static MetricOptions fiveMinuteSum() {
+        return MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
+    }
+
     /** Alarms when more than alarm5xxPercent of the requests in 5 minutes end in a 5xx answer. */
-    private void alarm(GatewaySettings s, HttpApi api) {
-        MetricOptions sum = MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
+    private void alarm(GatewaySettings s, IMetric errors, IMetric requests) {
         // An ordered map: Map.of's order changes from one JVM to the next, and so would the template.
         Map<String, IMetric> metrics = new LinkedHashMap<>();
-        metrics.put("errors", api.metricServerError(sum));
-        metrics.put("requests", api.metricCount(sum));
+        metrics.put("errors", errors);
+        metrics.put("requests", requests);
         MathExpression rate = MathExpression.Builder.create()
                 // IF avoids a division by zero when there was no request.
                 .expression("IF(requests > 0, 100 * errors / requests, 0)")

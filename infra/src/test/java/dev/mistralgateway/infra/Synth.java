@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -16,8 +17,10 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * Synthesizes a GatewayStack for a test from a gateway.env text and context values, with a tiny
- * generated function.zip: the tests never need the real ../target/function.zip.
+ * Synthesizes a GatewayStack for a test from a gateway.env text and context values, with tiny generated
+ * artifacts: the tests never need the real ../target/function.zip, ../target/quarkus-app or
+ * ../target/function-server.zip. The fakes of the server build sit under the test's target/ folder,
+ * laid out as the root build lays out the real ones.
  */
 final class Synth {
 
@@ -58,7 +61,7 @@ final class Synth {
     GatewayStack stack() {
         try {
             Path config = Files.writeString(dir.resolve("gateway.env"), env);
-            Map<String, Object> all = new HashMap<>(Map.of("config", config.toString(), "artifact", dummyZip().toString()));
+            Map<String, Object> all = new HashMap<>(Map.of("config", config.toString(), "artifact", fakeArtifact().toString()));
             all.putAll(context);
             App app = new App(AppProps.builder().context(all).outdir(dir.resolve("cdk.out").toString()).build());
             return new GatewayStack(app, "TestGateway", StackProps.builder().build());
@@ -74,6 +77,40 @@ final class Synth {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The artifact the context's front door and runtime deploy, as GatewaySettings.defaultArtifact names it. */
+    private Path fakeArtifact() throws IOException {
+        String door = String.valueOf(context.getOrDefault("frontDoor", "http-api")).toLowerCase(Locale.ROOT);
+        if (!door.equals("rest-stream") && !door.equals("url-stream")) {
+            return dummyZip();
+        }
+        return String.valueOf(context.getOrDefault("runtime", "jvm")).equalsIgnoreCase("native") ? fakeServerZip() : fakeServerDir();
+    }
+
+    /** Like target/quarkus-app of `./mvnw package -Pserver`: the jar and an executable run.sh. */
+    Path fakeServerDir() throws IOException {
+        Path app = Files.createDirectories(dir.resolve("target/quarkus-app"));
+        Path script = app.resolve("run.sh");
+        if (!Files.exists(script)) {
+            Files.writeString(app.resolve("quarkus-run.jar"), "not a jar");
+            Files.writeString(script, "#!/bin/sh\nexec java -jar quarkus-run.jar\n");
+            script.toFile().setExecutable(true);
+        }
+        return app;
+    }
+
+    /** Like target/function-server.zip of the native workflow: a bootstrap at its top. */
+    Path fakeServerZip() throws IOException {
+        Path zip = Files.createDirectories(dir.resolve("target")).resolve("function-server.zip");
+        if (!Files.exists(zip)) {
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new ZipEntry("bootstrap"));
+                out.write("#!/bin/sh\nexec ./gateway-server\n".getBytes());
+                out.closeEntry();
+            }
+        }
+        return zip;
     }
 
     private Path dummyZip() throws IOException {
