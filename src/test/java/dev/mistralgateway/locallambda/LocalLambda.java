@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -78,9 +80,15 @@ public final class LocalLambda implements AutoCloseable {
                 runtimeJars + "/*");
         // As AWS's java21 runtime starts a 512 MB function: C1 only (its default), and a JVM that sees
         // 512 MB, so its ergonomics pick the serial collector and a quarter of that as heap
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m", "-cp", classpath,
-                RUNTIME_CLIENT, HANDLER)
+        // (-Dlocal-lambda.jvm-options adds options, as JAVA_TOOL_OPTIONS would on AWS, to try their effect)
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m"));
+        String extra = System.getProperty("local-lambda.jvm-options", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", classpath, RUNTIME_CLIENT, HANDLER));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(task.toFile()).inheritIO();
         Map<String, String> env = builder.environment();
         env.putAll(environment);
