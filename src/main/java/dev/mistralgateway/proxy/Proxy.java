@@ -368,19 +368,20 @@ public class Proxy {
                 : ErrorBody.of(504, "the answer was cut after " + limits.maxDuration().toSeconds()
                         + " s, the longest this route streams; ask for a shorter answer with max_tokens",
                         "stream_time_limit");
-        try {
-            return new SseWriter().event(mapper.writeValueAsBytes(error)).drain();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an error record always serialises", e);
-        }
+        return errorEvent(error);
     }
 
     private byte[] errorEvent(Throwable failure) {
         int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
         String message = failure instanceof GatewayException ? failure.getMessage()
                 : "the upstream stream failed: " + failure.getClass().getSimpleName();
+        return errorEvent(ErrorBody.of(status, message));
+    }
+
+    /** An error as the last event of a stream, whose status has gone out already. */
+    private byte[] errorEvent(ErrorBody error) {
         try {
-            return new SseWriter().event(mapper.writeValueAsBytes(ErrorBody.of(status, message))).drain();
+            return new SseWriter().event(mapper.writeValueAsBytes(error)).drain();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error record always serialises", e);
         }
