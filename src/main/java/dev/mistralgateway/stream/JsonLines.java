@@ -29,9 +29,10 @@ public final class JsonLines {
         return isBlank(rest) ? List.of() : List.of(rest);
     }
 
+    /** As {@link String#isBlank()} for the ASCII whitespace an NDJSON stream may hold between lines. */
     private static boolean isBlank(byte[] line) {
         for (byte b : line) {
-            if (b != ' ' && b != '\t' && b != '\r') {
+            if (b < 0 || !Character.isWhitespace(b)) {
                 return false;
             }
         }
