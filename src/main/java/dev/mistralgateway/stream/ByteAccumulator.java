@@ -24,34 +24,52 @@ final class ByteAccumulator {
 
     /** The next line without its {@code \n} or {@code \r\n}, or null when no line is complete yet. */
     String nextLine() {
-        byte[] line = nextLineBytes();
-        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+        int newline = nextNewline();
+        if (newline < 0) {
+            return null;
+        }
+        String line = new String(bytes, 0, lineEnd(newline), StandardCharsets.UTF_8);
+        consume(newline + 1);
+        return line;
     }
 
     /** {@link #nextLine()} as UTF-8 bytes, for a parser that reads bytes. */
     byte[] nextLineBytes() {
-        for (int i = scanned; i < length; i++) {
-            if (bytes[i] == '\n') {
-                int end = i > 0 && bytes[i - 1] == '\r' ? i - 1 : i;
-                byte[] line = Arrays.copyOf(bytes, end);
-                consume(i + 1);
-                return line;
-            }
+        int newline = nextNewline();
+        if (newline < 0) {
+            return null;
         }
-        scanned = length;
-        return null;
+        byte[] line = Arrays.copyOf(bytes, lineEnd(newline));
+        consume(newline + 1);
+        return line;
     }
 
     /** Whatever is left, as a last line without its newline (an upstream may end without one). */
     String rest() {
-        return new String(restBytes(), StandardCharsets.UTF_8);
+        String rest = new String(bytes, 0, lineEnd(length), StandardCharsets.UTF_8);
+        consume(length);
+        return rest;
     }
 
     byte[] restBytes() {
-        int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
-        byte[] rest = Arrays.copyOf(bytes, end);
+        byte[] rest = Arrays.copyOf(bytes, lineEnd(length));
         consume(length);
         return rest;
+    }
+
+    private int nextNewline() {
+        for (int i = scanned; i < length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        scanned = length;
+        return -1;
+    }
+
+    /** Where the line that ends at {@code end} (a newline, or the end of the bytes) ends, less a {@code \r}. */
+    private int lineEnd(int end) {
+        return end > 0 && bytes[end - 1] == '\r' ? end - 1 : end;
     }
 
     private void consume(int count) {

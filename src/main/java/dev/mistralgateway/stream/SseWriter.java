@@ -1,10 +1,7 @@
 package dev.mistralgateway.stream;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
-import com.fasterxml.jackson.databind.ObjectWriter;
 
 /** The client's side of a stream: {@code data: <json>\n\n} events and the final {@code data: [DONE]}. */
 public final class SseWriter {
@@ -32,14 +29,6 @@ public final class SseWriter {
     public SseWriter event(byte[] data) {
         out.writeBytes(DATA);
         out.writeBytes(data);
-        out.writeBytes(END);
-        return this;
-    }
-
-    /** An event whose data is this value as JSON, written straight into the stream. */
-    public SseWriter event(ObjectWriter json, Object value) throws IOException {
-        out.writeBytes(DATA);
-        json.writeValue(out, value);
         out.writeBytes(END);
         return this;
     }

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.ErrorBody;
@@ -40,8 +39,6 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private static final byte[] MARK_JSON = "\"\\u0000\"".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper mapper;
-    /** Events are records of a few known types: the writer is looked up once, not per event. */
-    private final ObjectWriter writer;
     private final Clock clock;
     private final ClientRequest request;
     private final boolean includeUsage;
@@ -62,7 +59,6 @@ final class OllamaStreamTranslator implements StreamTranslator {
 
     OllamaStreamTranslator(ObjectMapper mapper, Clock clock, ClientRequest request) {
         this.mapper = mapper;
-        this.writer = mapper.writer();
         this.clock = clock;
         this.request = request;
         this.includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
@@ -291,16 +287,12 @@ final class OllamaStreamTranslator implements StreamTranslator {
     }
 
     private void write(Object event) {
-        try {
-            out.event(writer, event);
-        } catch (IOException e) {
-            throw new IllegalStateException("an event record always serialises", e);
-        }
+        out.event(serialize(event));
     }
 
     private byte[] serialize(Object event) {
         try {
-            return writer.writeValueAsBytes(event);
+            return mapper.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an event record always serialises", e);
         }
