@@ -332,7 +332,7 @@ public class RouteTable {
             problems.add(at + missing, "auth.header_name and auth.header_value go together: set both or neither");
         } else if (config.headerName().isPresent()) {
             header = Optional.of(new Auth.Header(config.headerName().get().trim(),
-                    SecretText.of(config.headerValue().get())));
+                    secret(config.headerValue().get(), at + "header-value", problems)));
         }
         Optional<Auth.Param> param = Optional.empty();
         boolean anyParam = config.paramName().isPresent() || config.paramValue().isPresent()
@@ -346,12 +346,21 @@ public class RouteTable {
                 Auth.ParamLocation location = oneOf(Auth.ParamLocation.class, config.paramLocation().get(),
                         at + "param-location", problems);
                 if (location != null) {
-                    param = Optional.of(new Auth.Param(config.paramName().get().trim(), SecretText.of(config.paramValue().get()),
-                            location));
+                    param = Optional.of(new Auth.Param(config.paramName().get().trim(),
+                            secret(config.paramValue().get(), at + "param-value", problems), location));
                 }
             }
         }
         return new Auth(header, param, config.allowOverride());
+    }
+
+    private static SecretText secret(String value, String property, Problems problems) {
+        if (SecretText.referenceCount(value) > 1) {
+            // only the first would be read; the second would go upstream as literal text
+            problems.add(property, "holds more than one {{aws-secret:...}} or {{aws-ssm:...}} reference; "
+                    + "a value may hold one (store the whole value in one secret)");
+        }
+        return SecretText.of(value);
     }
 
     private static <E extends Enum<E>> E oneOf(Class<E> type, String value, String property, Problems problems) {

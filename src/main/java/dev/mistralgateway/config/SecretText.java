@@ -35,6 +35,11 @@ public final class SecretText {
         this.after = after;
     }
 
+    /** How many references {@code text} holds; {@link #of} reads one, so a value may hold at most one. */
+    public static long referenceCount(String text) {
+        return REFERENCE.matcher(text).results().count();
+    }
+
     public static SecretText of(String text) {
         Matcher matcher = REFERENCE.matcher(text);
         if (!matcher.find()) {

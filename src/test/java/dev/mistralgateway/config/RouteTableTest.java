@@ -325,4 +325,16 @@ class RouteTableTest {
         assertEquals(Map.of("num_ctx", 8192L, "repeat_penalty", 1.1, "keep_alive", "10m", "use_mmap", false),
                 target.ollamaSettings());
     }
+
+    @Test
+    void aCredentialHoldsAtMostOneAwsReference() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "{{aws-ssm:/scheme}} {{aws-secret:mistral/api-key}}");
+        String message = failureFor(env);
+        assertTrue(message.contains("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE: holds more than one"), message);
+
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer {{aws-secret:mistral/api-key}}");
+        SecretText one = routesFrom(env).get(0).targets().get(0).auth().header().orElseThrow().secret();
+        assertEquals(new SecretText.Reference(SecretText.Reference.Kind.SECRET, "mistral/api-key", null), one.reference());
+    }
 }

@@ -54,6 +54,10 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsLayerVersion;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsLogLevel;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsOptions;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsVersions;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
@@ -135,6 +139,11 @@ public class GatewayStack extends Stack {
         }
 
         String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
+        boolean readsSecretsAtRuntime = env.secrets().stream().anyMatch(SecretReference::atRuntime);
+        // The extension authenticates the function by AWS_SESSION_TOKEN, which a SnapStart function does not
+        // have (it gets container credentials instead): the two do not work together, so run-time references
+        // cost the JVM its SnapStart.
+        boolean snapStart = jvm && !readsSecretsAtRuntime;
         Function fn = Function.Builder.create(this, "Function")
                 .description("Mistral AI gateway (" + (server ? runtime + " server, " + s.frontDoor().value : runtime) + ")")
                 .runtime(jvm ? Runtime.JAVA_21 : Runtime.PROVIDED_AL2023)
@@ -146,12 +155,20 @@ public class GatewayStack extends Stack {
                 .environment(variables)
                 .logGroup(logs)
                 .layers(server ? List.of(LayerVersion.fromLayerVersionArn(this, "WebAdapter", adapterLayerArn(s.arch()))) : null)
+                .paramsAndSecrets(readsSecretsAtRuntime ? secretsExtension() : null)
                 // SnapStart restores a snapshot of the started JVM: cold starts drop from seconds to
                 // well under one. It applies to published versions only, hence the alias below. With the
                 // adapter, the snapshot holds the started server too (see README, "Streaming").
-                .snapStart(jvm ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
+                .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 .build();
-        if (jvm) {
+        if (jvm && !snapStart) {
+            Annotations.of(fn).addWarningV2("mistral-gateway:noSnapStartWithRuntimeSecrets",
+                    "SnapStart is off: gateway.env has {{aws-secret:...}} or {{aws-ssm:...}} references, read through the "
+                    + "AWS Parameters and Secrets Lambda Extension, which does not work with SnapStart. Cold starts take "
+                    + "seconds; use the native build, or {{secretsmanager:...}} references read at deploy time, to keep "
+                    + "them short.");
+        }
+        if (snapStart) {
             // CDK warns in case no version gets published; the alias below publishes fn.getCurrentVersion().
             Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                     "the alias 'live' publishes the current version");
@@ -159,6 +176,17 @@ public class GatewayStack extends Stack {
         grantSecrets(fn, env);
         // The API calls the alias, so it always reaches a published (and, on the JVM, snapshotted) version.
         return Alias.Builder.create(this, "Live").aliasName("live").version(fn.getCurrentVersion()).build();
+    }
+
+    /**
+     * The AWS Parameters and Secrets Lambda Extension, from which the gateway reads {@code {{aws-secret:...}}} and
+     * {@code {{aws-ssm:...}}} references on its local endpoint. CDK picks the layer of the function's region and
+     * architecture. Its own cache is off: the gateway keeps each value for AI_PROXY_SECRETS_TTL, and a second
+     * cache in front of it would only delay a rotated key by another TTL.
+     */
+    private static ParamsAndSecretsLayerVersion secretsExtension() {
+        return ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103,
+                ParamsAndSecretsOptions.builder().cacheEnabled(false).logLevel(ParamsAndSecretsLogLevel.WARN).build());
     }
 
     /**
@@ -238,9 +266,9 @@ public class GatewayStack extends Stack {
     }
 
     /**
-     * Read access to exactly the secrets and parameters that gateway.env references. CloudFormation
-     * itself resolves the references at deploy time (with the deployer's rights); this grant lets the
-     * function read its own secrets too, and states in IAM which ones it uses.
+     * Read access to exactly the secrets and parameters that gateway.env references. References read at
+     * deploy time are resolved by CloudFormation itself (with the deployer's rights), and the grant states in
+     * IAM which ones the function uses; references read at run time need it.
      */
     private void grantSecrets(Function fn, GatewayEnv env) {
         // Insertion order keeps construct ids, and so the template, stable from one synth to the next.

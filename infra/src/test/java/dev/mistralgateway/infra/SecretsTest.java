@@ -102,6 +102,7 @@ class SecretsTest {
                 AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE=Bearer {{ssm-secure:/mistral/key}}
                 """).stack());
         assertTrue(secure.getMessage().contains("do not accept SecureString"), secure.getMessage());
+        assertTrue(secure.getMessage().contains("{{aws-ssm:NAME}}"), "names the run-time way: " + secure.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Synth(dir).env("""
                 AI_PROXY_ROUTES_0__PATHS=/mistral-chat
                 AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE=Bearer {{vault:mistral}}
@@ -113,5 +114,66 @@ class SecretsTest {
         assertEquals("{{resolve:secretsmanager:a/b:SecretString}}", SecretReference.resolve("{{secretsmanager:a/b}}", "x", new java.util.ArrayList<>()));
         assertEquals("x {{resolve:ssm:p}} y", SecretReference.resolve("x {{ssm:p}} y", "x", new java.util.ArrayList<>()));
         assertThrows(IllegalArgumentException.class, () -> SecretReference.resolve("Bearer {{secretsmanager:a", "x", new java.util.ArrayList<>()));
+    }
+
+    private static final String READ_AT_RUNTIME = """
+            AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+            AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE=Bearer {{aws-secret:mistral/keys:chat}}
+            AI_PROXY_ROUTES_0__TARGETS_1__AUTH_PARAM_VALUE={{aws-ssm:/gateway/ollama-token}}
+            """;
+
+    @Test
+    void runtimeReferencesStayAsWrittenAndBringTheExtension() {
+        Template t = new Synth(dir).env(READ_AT_RUNTIME).template();
+        String json = Synth.json(t);
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer {{aws-secret:mistral/keys:chat}}",
+                "AI_PROXY_ROUTES_0__TARGETS_1__AUTH_PARAM_VALUE", "{{aws-ssm:/gateway/ollama-token}}",
+                // the gateway caches each value for AI_PROXY_SECRETS_TTL; the extension must not add its own TTL
+                "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED", "false")))));
+        assertFalse(json.contains("{{resolve:"), "nothing is resolved at deploy time");
+        assertTrue(json.contains("AWS-Parameters-and-Secrets-Lambda-Extension-Arm64"), "the arm64 extension layer");
+        // the function reads them itself, so its role must allow exactly these two
+        assertTrue(json.contains(":secret:mistral/keys-??????"), json);
+        assertTrue(json.contains(":parameter/gateway/ollama-token"), json);
+    }
+
+    @Test
+    void runtimeReferencesTurnSnapStartOffWithAWarningOnTheJvm() {
+        GatewayStack jvm = new Synth(dir).env(READ_AT_RUNTIME).stack();
+        Template.fromStack(jvm).hasResourceProperties("AWS::Lambda::Function", Map.of("SnapStart", Match.absent()));
+        assertTrue(Synth.warnings(jvm).stream().anyMatch(w -> w.contains("SnapStart is off")), Synth.warnings(jvm).toString());
+
+        GatewayStack deployTime = new Synth(dir).stack();
+        Template.fromStack(deployTime).hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"), "Layers", Match.absent()));
+        assertFalse(Synth.json(Template.fromStack(deployTime)).contains("Parameters-and-Secrets"),
+                "no extension without run-time references");
+        assertTrue(Synth.warnings(deployTime).isEmpty(), Synth.warnings(deployTime).toString());
+
+        GatewayStack nativeBuild = new Synth(dir).env(READ_AT_RUNTIME).context("runtime", "native").stack();
+        assertTrue(Synth.json(Template.fromStack(nativeBuild)).contains("AWS-Parameters-and-Secrets-Lambda-Extension-Arm64"));
+        assertTrue(Synth.warnings(nativeBuild).isEmpty(), "native has no SnapStart to lose: " + Synth.warnings(nativeBuild));
+    }
+
+    @Test
+    void theStreamingServerBuildGetsBothExtensions() {
+        Template t = new Synth(dir).env(READ_AT_RUNTIME).context("frontDoor", "rest-stream").template();
+        String json = Synth.json(t);
+        assertTrue(json.contains("LambdaAdapterLayerArm64"), "the web adapter");
+        assertTrue(json.contains("AWS-Parameters-and-Secrets-Lambda-Extension-Arm64"), "the secrets extension");
+    }
+
+    @Test
+    void aValueHoldsOneRuntimeReference() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).env("""
+                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+                AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE={{aws-ssm:/scheme}} {{aws-secret:mistral/api-key}}
+                """).stack());
+        assertTrue(e.getMessage().contains("line 2 (AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE): holds more than one"),
+                e.getMessage());
+        assertEquals("{{aws-secret:arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf:chat}}",
+                SecretReference.resolve("{{aws-secret: arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf:chat }}",
+                        "x", new java.util.ArrayList<>()));
     }
 }

@@ -14,6 +14,8 @@ import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -68,6 +70,12 @@ final class Synth {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The texts of the warnings that synthesizing {@code stack} prints. */
+    static java.util.List<String> warnings(GatewayStack stack) {
+        return Annotations.fromStack(stack).findWarning("*", Match.anyValue()).stream()
+                .map(message -> String.valueOf(message.getEntry().getData())).toList();
     }
 
     /** The template as JSON text, to search it for anything that must not be there. */
