@@ -63,7 +63,13 @@ public class UpstreamClient {
         builder.clientOptionsCustomizer(options -> options
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setWriteIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeouts.write().toMillis())));
-        return (ClientImpl) builder.build();
+        ClientImpl client = (ClientImpl) builder.build();
+        // A reset or broken connection also fails the request on it, which classify() logs with the
+        // upstream's URL. Without a handler of its own, Vert.x would log it a second time, as an ERROR
+        // without a request id: noise that a log alarm would fire on.
+        client.getVertxHttpClient().connectionHandler(connection -> connection.exceptionHandler(
+                failure -> LOG.debugf("upstream connection failed: %s", failure)));
+        return client;
     }
 
     private static final String STREAMS = "text/event-stream, application/x-ndjson, application/json";
@@ -113,7 +119,12 @@ public class UpstreamClient {
                     .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
                             "no data from the upstream for " + readTimeout + " ms"))
                     .onFailure().transform(failure -> classify(request, failure))
-                    .onCancellation().invoke(() -> response.request().reset());
+                    .onCancellation().invoke(() -> {
+                        // The reset we send fails the response too: that is no upstream failure, and no one
+                        // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
+                        response.exceptionHandler(ignored -> { });
+                        response.request().reset();
+                    });
             return new Opened(response.statusCode(), headersOf(response.headers()), body);
         });
         return toUni(answer, request);

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,7 @@ import dev.mistralgateway.testing.FakeUpstream.Reply;
 import dev.mistralgateway.testing.FakeUpstreamResource;
 import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
+import dev.mistralgateway.testing.LoggedRecords;
 import dev.mistralgateway.testing.SseBody;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,9 +64,18 @@ class StreamLimitsTest {
     @InjectUpstream
     FakeUpstream upstream;
 
+    /** Warnings and errors logged while a test runs. */
+    private LoggedRecords warnings;
+
     @BeforeEach
     void reset() {
         upstream.reset();
+        warnings = LoggedRecords.atLeast(Level.WARNING);
+    }
+
+    @AfterEach
+    void stopListening() {
+        warnings.close();
     }
 
     /** A token every 20 ms, for over half an hour: an upstream that, for a test, never stops. */
@@ -85,6 +97,8 @@ class StreamLimitsTest {
         int sent = upstream.chunksSent();
         Thread.sleep(200);
         assertEquals(sent, upstream.chunksSent(), "the upstream kept streaming after the limit");
+        // the gateway ended the call itself: nothing failed, so nothing is logged as a failure
+        assertEquals(List.of(), warnings.lines());
     }
 
     @Test
