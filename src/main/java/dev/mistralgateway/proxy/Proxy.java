@@ -1,8 +1,6 @@
 package dev.mistralgateway.proxy;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,14 +20,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.EnvNames;
-import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.Target;
@@ -38,9 +34,9 @@ import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
-import dev.mistralgateway.observe.RequestReport;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.observe.Telemetry;
+import dev.mistralgateway.observe.ReportedRequest;
+import dev.mistralgateway.observe.RequestReporter;
+import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
 import dev.mistralgateway.security.AwsSecrets;
@@ -87,17 +83,14 @@ public class Proxy {
     private final UpstreamClient upstream;
     private final ObjectMapper mapper;
     private final Map<Integer, TargetPool> pools = new HashMap<>();
-    private final Telemetry telemetry;
-    private final int maxPayloadBytes;
-
+    private final RequestReporter reporter;
     private final AwsSecrets secrets;
 
-    public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, Telemetry telemetry,
-            GatewayConfig config, AwsSecrets secrets) {
+    public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
+            AwsSecrets secrets) {
         this.mapper = mapper;
         this.secrets = secrets;
-        this.telemetry = telemetry;
-        this.maxPayloadBytes = config.statistics().maxPayloadBytes();
+        this.reporter = reporter;
         this.rules = new KongRequestRules(mapper);
         this.formats = new Formats(mapper, Clock.systemUTC());
         this.upstream = upstream;
@@ -108,7 +101,13 @@ public class Proxy {
 
     /** One client request, across its attempts. */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
-            UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried) {
+            UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried)
+            implements ReportedRequest {
+
+        @Override
+        public int attempts() {
+            return tried.size();
+        }
 
         int lastTried() {
             int last = -1;
@@ -138,7 +137,7 @@ public class Proxy {
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
                     pools.get(route.index()), new LinkedHashSet<>());
-            report(exchange, null, null, refused.status(), 0, null, null, null);
+            reporter.failed(exchange, null, refused.status());
             throw refused;
         }
         // the client's own key authenticated it to the gateway: it never goes further
@@ -158,7 +157,7 @@ public class Proxy {
                 return answer(exchange, previous);
             }
             GatewayException none = noTarget(exchange);
-            report(exchange, null, null, none.status(), 0, null, null, null);
+            reporter.failed(exchange, null, none.status());
             return Uni.createFrom().failure(none);
         }
         Target target = picked.get();
@@ -177,8 +176,7 @@ public class Proxy {
         } catch (RuntimeException refused) {
             // the client's request does not suit this target: that is the client's to fix, not a failover
             exchange.pool().released(target);
-            report(exchange, target, null, refused instanceof GatewayException gateway ? gateway.status() : 500, 0,
-                    null, null, null);
+            reporter.failed(exchange, target, refused instanceof GatewayException gateway ? gateway.status() : 500);
             throw refused;
         }
         long start = System.nanoTime();
@@ -247,10 +245,10 @@ public class Proxy {
         Map<String, String> attempted = attemptHeaders(exchange);
         Target last = exchange.route().targets().get(exchange.lastTried());
         if (failure.error() != null) {
-            report(exchange, last, null, failure.error().status(), 0, null, null, null);
+            reporter.failed(exchange, last, failure.error().status());
             return Uni.createFrom().failure(failure.error().withHeaders(attempted));
         }
-        report(exchange, last, null, failure.response().status(), 0, null, null, null);
+        reporter.failed(exchange, last, failure.response().status());
         Answer answer = upstreamError(failure.format(), failure.response());
         attempted.forEach((name, value) -> answer.headers().put(name, List.of(value)));
         return Uni.createFrom().item(answer);
@@ -274,11 +272,11 @@ public class Proxy {
             translated = format.fromUpstream(response.body(), request, target);
         } catch (RuntimeException untranslatable) {
             exchange.pool().failed(target, false, Optional.empty());
-            report(exchange, target, request, 500, headersNanos, null, null, null);
+            reporter.answered(exchange, target, request, 500, headersNanos, null, null, null);
             throw untranslatable;
         }
         exchange.pool().succeeded(target, Duration.ofNanos(headersNanos), translated.usage());
-        report(exchange, target, request, 200, headersNanos, translated.usage(), translated.model(),
+        reporter.answered(exchange, target, request, 200, headersNanos, translated.usage(), translated.model(),
                 translated.body());
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
@@ -302,7 +300,7 @@ public class Proxy {
         describe(exchange, request, headers);
         TargetPool pool = exchange.pool();
         AtomicBoolean started = new AtomicBoolean();
-        SentEvents sent = new SentEvents(target.logPayloads() ? maxPayloadBytes : 0);
+        SentEvents sent = reporter.sentEvents(target);
         Route.StreamLimits limits = exchange.route().streamLimits();
         AtomicBoolean upstreamEnded = new AtomicBoolean();
         AtomicReference<Flow.Subscription> upstreamCall = new AtomicReference<>();
@@ -331,18 +329,18 @@ public class Proxy {
                 .onCompletion().invoke(() -> {
                     Duration took = Duration.ofNanos(System.nanoTime() - exchange.startNanos());
                     pool.succeeded(target, took, translator.usage());
-                    streamReport(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                    reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
                 })
                 .onFailure().invoke(failure -> {
                     pool.failed(target, true, Optional.empty());
                     int status = started.get() ? 200
                             : failure instanceof GatewayException gateway ? gateway.status() : 502;
-                    streamReport(exchange, target, request, status, headersNanos, translator.usage(), sent);
+                    reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
                 })
                 .onCancellation().invoke(() -> {
                     pool.released(target);
                     // 499: nginx's word for a client that closed the connection before the answer ended
-                    streamReport(exchange, target, request, 499, headersNanos, translator.usage(), sent);
+                    reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent);
                 })
                 .filter(bytes -> bytes.length > 0)
                 .invoke(bytes -> {
@@ -415,100 +413,6 @@ public class Proxy {
         headers.put(TARGET_HEADER, String.valueOf(exchange.lastTried()));
         headers.put(ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
         return headers;
-    }
-
-    /** The events a stream sent: how many, for a token estimate, and the first bytes, for payload logging. */
-    private static final class SentEvents {
-        private final int keep;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private int events;
-
-        SentEvents(int keep) {
-            this.keep = keep;
-        }
-
-        synchronized void add(byte[] bytes) {
-            for (int i = 1; i < bytes.length; i++) {
-                if (bytes[i] == '\n' && bytes[i - 1] == '\n') {
-                    events++;
-                }
-            }
-            kept.write(bytes, 0, Math.max(0, Math.min(bytes.length, keep - kept.size())));
-        }
-    }
-
-    private void streamReport(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
-            Usage usage, SentEvents sent) {
-        Usage counted = usage;
-        if (counted == null && status == 200) {
-            // no usage from the upstream: one token per content event is the usual shape of a stream
-            // (less the role-only first event, the finish event and [DONE])
-            counted = Usage.of(promptEstimate(exchange), Math.max(0, sent.events - 3));
-            reportWith(exchange, target, request, status, headersNanos, counted, true, null,
-                    sent.kept.toByteArray());
-            return;
-        }
-        reportWith(exchange, target, request, status, headersNanos, counted, false, null, sent.kept.toByteArray());
-    }
-
-    /** A finished request's statistics and metrics; a whole answer without usage gets an estimate. */
-    private void report(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
-            Usage usage, String responseModel, byte[] answer) {
-        boolean estimate = usage == null && status == 200 && answer != null;
-        Usage counted = estimate
-                ? Usage.of(promptEstimate(exchange), answer.length / 4)
-                : usage;
-        reportWith(exchange, target, request, status, headersNanos, counted, estimate, responseModel, answer);
-    }
-
-    private void reportWith(Exchange exchange, Target target, ClientRequest request, int status, long headersNanos,
-            Usage usage, boolean estimated, String responseModel, byte[] answer) {
-        boolean payloads = target != null && target.logPayloads();
-        telemetry.record(new RequestReport(
-                exchange.requestId(),
-                exchange.route().name(),
-                target == null ? -1 : target.index(),
-                request == null ? requestedModel(exchange, target) : request.model(),
-                responseModel,
-                status,
-                exchange.tried().size(),
-                request != null && request.stream(),
-                headersNanos / 1_000_000,
-                (System.nanoTime() - exchange.startNanos()) / 1_000_000,
-                usage,
-                estimated,
-                target == null ? 0 : target.options().inputCost().orElse(0),
-                target == null ? 0 : target.options().outputCost().orElse(0),
-                target != null && target.logStatistics(),
-                payloads ? capped(exchange.body()) : null,
-                payloads && answer != null ? capped(answer) : null));
-    }
-
-    private static String requestedModel(Exchange exchange, Target target) {
-        if (target != null && target.modelName().isPresent()) {
-            return target.modelName().get();
-        }
-        return exchange.checked() != null && exchange.checked().path("model").isTextual()
-                ? exchange.checked().get("model").textValue() : null;
-    }
-
-    /** About four characters a token: an estimate, marked as one, for upstreams that report no usage. */
-    private static long promptEstimate(Exchange exchange) {
-        if (exchange.checked() == null) {
-            return 0;
-        }
-        long characters = exchange.checked().path("prompt").asText("").length();
-        for (JsonNode message : exchange.checked().path("messages")) {
-            characters += message.path("content").isTextual() ? message.get("content").textValue().length()
-                    : message.path("content").toString().length();
-        }
-        return (characters + 3) / 4;
-    }
-
-    private String capped(byte[] body) {
-        int length = Math.min(body.length, maxPayloadBytes);
-        String text = new String(body, 0, length, StandardCharsets.UTF_8);
-        return length < body.length ? text + "...[" + (body.length - length) + " more bytes]" : text;
     }
 
     private static Map<String, List<String>> passedOn(UpstreamResponse response) {

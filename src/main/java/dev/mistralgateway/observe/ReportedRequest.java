@@ -1,0 +1,25 @@
+package dev.mistralgateway.observe;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.mistralgateway.config.Route;
+
+/** What a report needs to know of a client's request, whatever became of it. */
+public interface ReportedRequest {
+
+    String requestId();
+
+    Route route();
+
+    /** The body as the client sent it. */
+    byte[] body();
+
+    /** The body once checked, or null when it was refused before. */
+    ObjectNode checked();
+
+    /** When the gateway received it, in {@link System#nanoTime()}. */
+    long startNanos();
+
+    /** How many targets were tried so far. */
+    int attempts();
+}

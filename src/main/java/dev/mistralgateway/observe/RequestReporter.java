@@ -1,0 +1,107 @@
+package dev.mistralgateway.observe;
+
+import java.nio.charset.StandardCharsets;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.mistralgateway.config.GatewayConfig;
+import dev.mistralgateway.config.Target;
+import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.pipeline.ClientRequest;
+
+/**
+ * Turns each finished request into its {@link RequestReport}: the figures of the statistics line
+ * and metrics, with token counts estimated (and marked so) when the upstream reported none, and the
+ * bodies cut to the configured size when the target logs payloads.
+ */
+@ApplicationScoped
+public class RequestReporter {
+
+    private final Telemetry telemetry;
+    private final int maxPayloadBytes;
+
+    public RequestReporter(Telemetry telemetry, GatewayConfig config) {
+        this.telemetry = telemetry;
+        this.maxPayloadBytes = config.statistics().maxPayloadBytes();
+    }
+
+    /** A request that ended without an answer of a target: refused, or every attempt failed. */
+    public void failed(ReportedRequest request, Target target, int status) {
+        answered(request, target, null, status, 0, null, null, null);
+    }
+
+    /** A whole answer (or a failed one); without usage from the upstream, the tokens are estimated. */
+    public void answered(ReportedRequest request, Target target, ClientRequest translated, int status,
+            long headersNanos, Usage usage, String responseModel, byte[] answer) {
+        boolean estimate = usage == null && status == 200 && answer != null;
+        Usage counted = estimate ? Usage.of(promptEstimate(request), answer.length / 4) : usage;
+        record(request, target, translated, status, headersNanos, counted, estimate, responseModel, answer);
+    }
+
+    /** Where a stream to the client keeps what its report needs. */
+    public SentEvents sentEvents(Target target) {
+        return new SentEvents(target.logPayloads() ? maxPayloadBytes : 0);
+    }
+
+    /** A stream that ended, however it ended (status 499: the client went away). */
+    public void streamed(ReportedRequest request, Target target, ClientRequest translated, int status,
+            long headersNanos, Usage usage, SentEvents sent) {
+        boolean estimate = usage == null && status == 200;
+        // no usage from the upstream: one token per content event is the usual shape of a stream
+        // (less the role-only first event, the finish event and [DONE])
+        Usage counted = estimate ? Usage.of(promptEstimate(request), Math.max(0, sent.events() - 3)) : usage;
+        record(request, target, translated, status, headersNanos, counted, estimate, null, sent.kept());
+    }
+
+    private void record(ReportedRequest request, Target target, ClientRequest translated, int status,
+            long headersNanos, Usage usage, boolean estimated, String responseModel, byte[] answer) {
+        boolean payloads = target != null && target.logPayloads();
+        telemetry.record(new RequestReport(
+                request.requestId(),
+                request.route().name(),
+                target == null ? -1 : target.index(),
+                translated == null ? requestedModel(request, target) : translated.model(),
+                responseModel,
+                status,
+                request.attempts(),
+                translated != null && translated.stream(),
+                headersNanos / 1_000_000,
+                (System.nanoTime() - request.startNanos()) / 1_000_000,
+                usage,
+                estimated,
+                target == null ? 0 : target.options().inputCost().orElse(0),
+                target == null ? 0 : target.options().outputCost().orElse(0),
+                target != null && target.logStatistics(),
+                payloads ? capped(request.body()) : null,
+                payloads && answer != null ? capped(answer) : null));
+    }
+
+    private static String requestedModel(ReportedRequest request, Target target) {
+        if (target != null && target.modelName().isPresent()) {
+            return target.modelName().get();
+        }
+        return request.checked() != null && request.checked().path("model").isTextual()
+                ? request.checked().get("model").textValue() : null;
+    }
+
+    /** About four characters a token: an estimate, marked as one, for upstreams that report no usage. */
+    private static long promptEstimate(ReportedRequest request) {
+        if (request.checked() == null) {
+            return 0;
+        }
+        long characters = request.checked().path("prompt").asText("").length();
+        for (JsonNode message : request.checked().path("messages")) {
+            characters += message.path("content").isTextual() ? message.get("content").textValue().length()
+                    : message.path("content").toString().length();
+        }
+        return (characters + 3) / 4;
+    }
+
+    private String capped(byte[] body) {
+        int length = Math.min(body.length, maxPayloadBytes);
+        String text = new String(body, 0, length, StandardCharsets.UTF_8);
+        return length < body.length ? text + "...[" + (body.length - length) + " more bytes]" : text;
+    }
+}
