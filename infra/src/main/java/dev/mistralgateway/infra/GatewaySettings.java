@@ -69,6 +69,12 @@ record GatewaySettings(
                     + (door == FrontDoor.REST_STREAM ? "API Gateway REST APIs have no JWT authorizer" : "Function URLs accept IAM or no auth only")
                     + ". Use -c auth=iam (callers sign with SigV4), or -c frontDoor=http-api for JWT (answers are then buffered, not streamed)");
         }
+        if (door == FrontDoor.URL_STREAM && (c.isSet("throttleRate") || c.isSet("throttleBurst"))) {
+            // A throttle that silently does nothing is worse than none: the owner would count on it.
+            throw new IllegalArgumentException("throttleRate and throttleBurst are not available with frontDoor=url-stream: "
+                    + "a Function URL cannot throttle. Use -c frontDoor=rest-stream to stream behind a throttled API, "
+                    + "or leave both unset");
+        }
         if (auth == Auth.NONE && !Boolean.parseBoolean(c.text("allowPublicAccess", "false"))) {
             throw new IllegalArgumentException("auth=none makes the gateway (and your Mistral key) usable by anyone "
                     + "on the internet; add -c allowPublicAccess=true if that is really wanted");
@@ -116,6 +122,10 @@ record GatewaySettings(
 
     /** Typed, validated access to context values. */
     private record Context(Node node) {
+        boolean isSet(String key) {
+            return node.tryGetContext(key) != null;
+        }
+
         String text(String key, String fallback) {
             Object value = node.tryGetContext(key);
             return value == null ? fallback : String.valueOf(value).strip();

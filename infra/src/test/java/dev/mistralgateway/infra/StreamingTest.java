@@ -259,6 +259,19 @@ class StreamingTest {
     }
 
     @Test
+    void aThrottleIsRefusedWhereAFunctionUrlCannotApplyIt() {
+        for (String setting : List.of("throttleRate", "throttleBurst")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> url().context(setting, "5").stack());
+            assertTrue(e.getMessage().startsWith("throttleRate and throttleBurst are not available with frontDoor=url-stream"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("-c frontDoor=rest-stream"), e.getMessage());
+        }
+        // behind the REST API the same setting throttles its stage
+        rest().context("throttleRate", "5").template().hasResourceProperties("AWS::ApiGateway::Stage", Map.of(
+                "MethodSettings", Match.arrayWith(List.of(Match.objectLike(Map.of("ThrottlingRateLimit", 5))))));
+    }
+
+    @Test
     void anUnknownFrontDoorIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("frontDoor", "websocket").stack());
         assertEquals("frontDoor must be one of [http-api, rest-stream, url-stream], not websocket", e.getMessage());
