@@ -78,11 +78,12 @@ public final class LocalLambda implements AutoCloseable {
 
         String classpath = String.join(java.io.File.pathSeparator, task.toString(), task.resolve("lib") + "/*",
                 runtimeJars + "/*");
-        // As AWS's java21 runtime starts a 512 MB function: C1 only (its default), and a JVM that sees
-        // 512 MB, so its ergonomics pick the serial collector and a quarter of that as heap
+        // As AWS's java21 runtime starts a 512 MB function: C1 only (its default), a quarter of 512 MB as
+        // heap, and the serial collector, which the JVM's ergonomics pick in a 512 MB machine. Here the
+        // machine is larger, so MaxRAM alone would still get G1: the collector is named.
         // (-Dlocal-lambda.jvm-options adds options, as JAVA_TOOL_OPTIONS would on AWS, to try their effect)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m"));
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m", "-XX:+UseSerialGC"));
         String extra = System.getProperty("local-lambda.jvm-options", "").strip();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
