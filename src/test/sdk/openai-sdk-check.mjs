@@ -21,3 +21,45 @@ try {
 } catch (e) {
   console.log("error: " + e.status + " " + e.error?.message);
 }
+
+// A tool conversation as apps write it with the SDK, to a Mistral.ai route: the answer's message
+// pushed back into the history as it came, OpenAI-only options, and an earlier turn replayed from
+// an OpenAI conversation (OpenAI's tool call ids, the SDK's null fields).
+const tools = [{
+  type: "function",
+  function: {
+    name: "get_weather", description: "Weather in a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+}];
+const history = [
+  { role: "developer", content: "Answer briefly." },
+  { role: "user", content: "Weather in Rome?" },
+  {
+    role: "assistant", content: null, refusal: null, annotations: [],
+    tool_calls: [{ id: "call_Xy7PqL2mN8vR4tK9wB3zD1aF", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Rome\"}" } }],
+  },
+  { role: "tool", tool_call_id: "call_Xy7PqL2mN8vR4tK9wB3zD1aF", content: "24C" },
+  { role: "assistant", content: "24C in Rome.", refusal: null },
+  { role: "user", content: "And in Paris?" },
+];
+const first = await client.chat.completions.create({
+  model: "mistral-tiny", messages: history, tools, tool_choice: "required",
+  max_completion_tokens: 100, seed: 7, user: "app-user-1", store: false, reasoning_effort: "low", top_p: null,
+});
+const call = first.choices[0].message.tool_calls[0];
+console.log("tool call: " + call.function.name + " " + call.function.arguments);
+history.push(first.choices[0].message);
+history.push({ role: "tool", tool_call_id: call.id, content: "18C" });
+
+const second = await client.chat.completions.create({
+  model: "mistral-tiny", messages: history, tools, stream: true, stream_options: { include_usage: true },
+});
+let text = "";
+let reasoning = "";
+for await (const chunk of second) {
+  text += chunk.choices[0]?.delta?.content ?? "";
+  reasoning += chunk.choices[0]?.delta?.reasoning_content ?? "";
+}
+console.log("reasoning: " + reasoning);
+console.log("after the tool: " + text);

@@ -23,7 +23,7 @@ public record ErrorBody(Detail error) {
     }
 
     /** OpenAI's error types by status, so that SDK users can branch on {@code type}. */
-    static String typeFor(int status) {
+    public static String typeFor(int status) {
         return switch (status) {
             case 401 -> "authentication_error";
             case 403 -> "permission_error";

@@ -6,6 +6,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Ids {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final char[] ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+            .toCharArray();
+
+    /** Mistral's cloud accepts only tool call ids of exactly this many letters or digits. */
+    public static final int TOOL_CALL_ID_LENGTH = 9;
 
     private Ids() {
     }
@@ -23,5 +28,58 @@ public final class Ids {
             id.append(HEX[(low >>> shift) & 0xf]);
         }
         return id.toString();
+    }
+
+    /**
+     * A tool call id every hosting takes: nine letters or digits, the only form Mistral's cloud
+     * accepts, and a valid OpenAI id too, so a conversation can move between targets of any format.
+     */
+    public static String toolCall() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] id = new char[TOOL_CALL_ID_LENGTH];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ALPHANUMERIC[random.nextInt(ALPHANUMERIC.length)];
+        }
+        return new String(id);
+    }
+
+    /** Whether Mistral's cloud takes this tool call id as it is ({@code ^[a-zA-Z0-9]{9}$}). */
+    public static boolean isMistralToolCallId(String id) {
+        if (id.length() != TOOL_CALL_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Any tool call id in Mistral's form, always the same for the same id: nine base-62 digits of
+     * its SHA-256. The assistant's call and the tool message that answers it get the same mapped
+     * id, in this request and in every later turn, with no state kept in the gateway.
+     */
+    public static String mistralToolCallId(String id) {
+        if (isMistralToolCallId(id)) {
+            return id;
+        }
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        // 9 base-62 digits hold 53.6 bits: take them from the digest's first 64 bits
+        long value = java.nio.ByteBuffer.wrap(digest).getLong() >>> 1;
+        char[] mapped = new char[TOOL_CALL_ID_LENGTH];
+        for (int i = 0; i < mapped.length; i++) {
+            mapped[i] = ALPHANUMERIC[(int) (value % ALPHANUMERIC.length)];
+            value /= ALPHANUMERIC.length;
+        }
+        return new String(mapped);
     }
 }

@@ -56,7 +56,9 @@ final class RequestShape {
                     + "assistant, tool");
         }
         JsonNode content = message.get("content");
-        boolean assistantWithTools = role.textValue().equals("assistant") && message.has("tool_calls");
+        // an assistant turn may be only tool calls, or a refusal that OpenAI SDKs echo back as it came
+        boolean assistantWithTools = role.textValue().equals("assistant")
+                && (message.has("tool_calls") || message.path("refusal").isTextual());
         if (content == null || content.isNull()) {
             if (!assistantWithTools) {
                 throw GatewayException.badRequest("messages[" + i + "].content is missing: give a string or an "

@@ -19,6 +19,7 @@ import dev.mistralgateway.testing.FakeUpstream.Reply;
 import dev.mistralgateway.testing.FakeUpstreamResource;
 import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
+import dev.mistralgateway.testing.mistral.MistralCloud;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -42,7 +43,8 @@ class SelfHostedAndCloudTest {
                     .target(0, "model.name", "mistral-small-latest")
                     .target(0, "auth.header-name", "Authorization")
                     .target(0, "auth.header-value", "Bearer cloud-key")
-                    .route(1, "/gguf-chat", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    // llama-server answers on /chat/completions too; this path keeps it apart from the Mistral stand-in
+                    .route(1, "/gguf-chat", "llm/v1/chat", "openai", upstream.url("/chat/completions"))
                     .route(2, "/gguf-completions", "llm/v1/completions", "openai", upstream.url("/v1/completions"))
                     .build();
         }
@@ -51,10 +53,14 @@ class SelfHostedAndCloudTest {
     @InjectUpstream
     FakeUpstream upstream;
 
+    MistralCloud mistral;
+
     @BeforeEach
     void reset() {
         upstream.reset();
+        mistral = MistralCloud.guard(upstream);
         upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")));
+        upstream.reply("/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")));
         upstream.reply("/v1/completions", Reply.json(200, kong("mistral/llm-v1-completions/responses/good.json")));
     }
 
@@ -79,14 +85,16 @@ class SelfHostedAndCloudTest {
     void mistralCloudGetsWhatItAcceptsAndNothingItRefuses() {
         post("/mistral-cloud", OPENAI_SDK_REQUEST).then().statusCode(200);
 
+        mistral.assertAllValid();
         FakeUpstream.Received sent = upstream.only();
         assertEquals("Bearer cloud-key", sent.header("Authorization"));
         assertSameJson("{\"model\":\"mistral-small-latest\",\"stream\":false,"
                 + "\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
                 + "{\"role\":\"user\",\"content\":\"hi\"},"
-                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
+                // "c1" is no id Mistral takes: both places get the same 9-character id
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"lJDSN1AF9\",\"type\":\"function\","
                 + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
-                + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"name\":\"f\",\"content\":\"42\"}],"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"lJDSN1AF9\",\"name\":\"f\",\"content\":\"42\"}],"
                 + "\"max_tokens\":100,\"random_seed\":7,\"tool_choice\":\"any\",\"parallel_tool_calls\":true,"
                 + "\"metadata\":{\"team\":\"a\"},\"n\":1,\"safe_prompt\":false}", sent.bodyText());
     }
@@ -99,6 +107,7 @@ class SelfHostedAndCloudTest {
         assertSameJson("{\"model\":\"mistral-small-latest\",\"stream\":false,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":10,\"random_seed\":1}",
                 upstream.only().bodyText());
+        mistral.assertAllValid();
     }
 
     @Test

@@ -87,6 +87,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger chunksSent = new AtomicInteger();
     private final AtomicInteger streamsCompleted = new AtomicInteger();
     private final AtomicInteger streamsAbandoned = new AtomicInteger();
+    private volatile Function<Received, Reply> gate;
 
     public FakeUpstream() {
         this(0);
@@ -121,6 +122,15 @@ public final class FakeUpstream implements AutoCloseable {
         replies.put(path, responder);
     }
 
+    /**
+     * A check every request passes before its scripted reply, e.g. a real upstream's validation of
+     * the body: when it answers (non-null), that answer is sent instead of the scripted one; null lets
+     * the scripted reply through. One gate at a time; {@link #reset()} removes it.
+     */
+    public void gate(Function<Received, Reply> gate) {
+        this.gate = gate;
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -136,6 +146,7 @@ public final class FakeUpstream implements AutoCloseable {
     public void reset() {
         received.clear();
         replies.clear();
+        gate = null;
         chunksSent.set(0);
         streamsCompleted.set(0);
         streamsAbandoned.set(0);
@@ -150,9 +161,13 @@ public final class FakeUpstream implements AutoCloseable {
             Received request = new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
                     headers, body);
             received.add(request);
-            Reply reply = replies.getOrDefault(path, r -> Reply.json(404,
-                    "{\"error\":{\"message\":\"fake upstream: no reply scripted for " + path + "\"}}"))
-                    .apply(request);
+            Function<Received, Reply> gate = this.gate;
+            Reply reply = gate == null ? null : gate.apply(request);
+            if (reply == null) {
+                reply = replies.getOrDefault(path, r -> Reply.json(404,
+                        "{\"error\":{\"message\":\"fake upstream: no reply scripted for " + path + "\"}}"))
+                        .apply(request);
+            }
             if (!reply.delay().isZero()) {
                 Thread.sleep(reply.delay().toMillis());
             }

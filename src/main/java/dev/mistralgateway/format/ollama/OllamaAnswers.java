@@ -62,7 +62,7 @@ final class OllamaAnswers {
             } else {
                 argumentsText = arguments.toString();
             }
-            String id = call.path("id").isTextual() ? call.get("id").textValue() : Ids.next("call_");
+            String id = call.path("id").isTextual() ? call.get("id").textValue() : Ids.toolCall();
             out.add(new ChatCompletion.ToolCall(id, "function",
                     new ChatCompletion.Function(function.path("name").asText(""), argumentsText)));
         }

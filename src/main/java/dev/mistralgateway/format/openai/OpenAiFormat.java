@@ -1,7 +1,9 @@
 package dev.mistralgateway.format.openai;
 
 import java.io.IOException;
+import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +20,9 @@ import dev.mistralgateway.pipeline.ClientRequest;
  * {@code llama-server}, vLLM). The body goes up as the client sent it, with the model set,
  * {@code stream} explicit and {@code top_k} removed (Mistral answers 422 to fields it does not
  * know); a target on Mistral's cloud API also gets {@link MistralCloudHygiene}. An answer comes back
- * byte for byte once it is JSON with {@code choices}.
+ * byte for byte once it is JSON with {@code choices}, unless its content is Mistral's reasoning
+ * chunks ({@link ContentChunks}); Mistral's error bodies come back in the OpenAI shape
+ * ({@link MistralErrors}).
  */
 public final class OpenAiFormat implements Format {
 
@@ -60,7 +64,28 @@ public final class OpenAiFormat implements Format {
             throw new TransformationException(request.routeType(), "",
                     "'choices' not in " + request.routeType().id() + " response");
         }
-        return new Translated(upstreamBody, usageOf(answer), answer.path("model").isTextual() ? answer.get("model").textValue() : null);
+        byte[] body = ContentChunks.flattenAnswer(answer) ? write(answer) : upstreamBody;
+        return new Translated(body, usageOf(answer), answer.path("model").isTextual() ? answer.get("model").textValue() : null);
+    }
+
+    /** Mistral's error bodies in the OpenAI error shape; other bodies pass through. */
+    @Override
+    public Optional<byte[]> errorFromUpstream(int status, byte[] upstreamBody) {
+        JsonNode error;
+        try {
+            error = mapper.readTree(upstreamBody);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return MistralErrors.toOpenAi(status, error).map(this::write);
+    }
+
+    private byte[] write(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree or record always serialises", e);
+        }
     }
 
     /** The answer's {@code usage}, when it has one with token counts. */

@@ -1,9 +1,11 @@
 package dev.mistralgateway.format.openai;
 
 import java.io.IOException;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.openai.Usage;
@@ -13,7 +15,8 @@ import dev.mistralgateway.stream.SseWriter;
 /**
  * An OpenAI-compatible upstream already streams the client's events: each event's data passes
  * through unchanged, re-framed as {@code data: ...\n\n} so an event split across reads reaches the
- * client whole, and {@code [DONE]} is sent exactly once, even by an upstream that forgot it.
+ * client whole, and {@code [DONE]} is sent exactly once, even by an upstream that forgot it. Only a
+ * reasoning model's events, whose content is chunks, are rewritten ({@link ContentChunks}).
  */
 final class OpenAiStreamTranslator implements StreamTranslator {
 
@@ -53,10 +56,36 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         if (data.equals(DONE)) {
             out.done();
             done = true;
+        } else if (data.contains("\"content\":[")) {
+            reasoningChunks(data);
         } else {
             out.event(data);
             eventsPassed++;
             noteUsage(data);
+        }
+    }
+
+    /** A reasoning model's chunks, as the events OpenAI clients read ({@link ContentChunks}). */
+    private void reasoningChunks(String data) {
+        List<ObjectNode> events = List.of();
+        try {
+            if (mapper.readTree(data) instanceof ObjectNode event) {
+                events = ContentChunks.flattenEvent(event);
+            }
+        } catch (IOException e) {
+            // not JSON: passed through below all the same
+        }
+        if (events.isEmpty()) {
+            out.event(data);
+            eventsPassed++;
+            noteUsage(data);
+            return;
+        }
+        for (ObjectNode event : events) {
+            String translated = event.toString();
+            out.event(translated);
+            eventsPassed++;
+            noteUsage(translated);
         }
     }
 

@@ -1,0 +1,357 @@
+package dev.mistralgateway.testing.mistral;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
+import com.networknt.schema.keyword.UnknownKeywordFactory;
+import com.networknt.schema.path.NodePath;
+
+/**
+ * What Mistral's cloud API accepts as a request body: its own published OpenAPI 3.1 document
+ * ({@code src/test/resources/mistral/openapi.yaml}, see the NOTICE beside it), plus the few rules
+ * its servers apply to chat requests beyond that document.
+ *
+ * <p>
+ * The document is loaded once per JVM, as a whole (so its {@code #/components/schemas/...}
+ * references resolve), and each endpoint's request schema is taken from it.
+ */
+public final class MistralContract {
+
+    /** The spec on the test classpath. */
+    public static final String SPEC = "mistral/openapi.yaml";
+
+    /** Request schema per endpoint, by the ending of the path the request went to. */
+    private static final Map<String, String> SCHEMAS = Map.of(
+            "/v1/chat/completions", "ChatCompletionRequest",
+            "/v1/fim/completions", "FIMCompletionRequest",
+            "/v1/embeddings", "EmbeddingRequest");
+
+    /** What Mistral's servers require of a tool call id (the spec itself only says "string"). */
+    private static final Pattern TOOL_CALL_ID = Pattern.compile("[a-zA-Z0-9]{9}");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private MistralContract() {
+    }
+
+    /** Whether a Mistral schema problem (answered 422) or a rule Mistral's servers apply after it (answered 400). */
+    public enum Kind {
+        SCHEMA, SERVER_RULE
+    }
+
+    /**
+     * One reason Mistral would refuse a body. {@code loc} is where, as Mistral's 422 lists it after
+     * {@code "body"} (property names and array indexes); {@code type} is a short name of the problem
+     * (pydantic's, for schema problems); {@code input} is the value found there (null when absent).
+     */
+    public record Violation(Kind kind, List<Object> loc, String type, String message, JsonNode input) {
+
+        /** {@code $.messages[0].refusal}. */
+        public String path() {
+            StringBuilder path = new StringBuilder("$");
+            for (Object element : loc) {
+                if (element instanceof Integer) {
+                    path.append('[').append(element).append(']');
+                } else if (element.toString().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    path.append('.').append(element);
+                } else {
+                    path.append("['").append(element).append("']");
+                }
+            }
+            return path.toString();
+        }
+
+        @Override
+        public String toString() {
+            return path() + ": " + message;
+        }
+    }
+
+    /** The request schema Mistral has for this path (matched on its ending), if it is one of the covered endpoints. */
+    public static Optional<String> schemaFor(String endpointPath) {
+        return SCHEMAS.entrySet().stream().filter(e -> endpointPath.endsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst();
+    }
+
+    public static boolean covers(String endpointPath) {
+        return schemaFor(endpointPath).isPresent();
+    }
+
+    /** Every reason Mistral would refuse this body at this endpoint, as {@code $.json.path: message}; empty when it is fine. */
+    public static List<String> violations(String endpointPath, byte[] body) {
+        return check(endpointPath, body).stream().map(Violation::toString).toList();
+    }
+
+    public static List<String> violations(String endpointPath, String body) {
+        return violations(endpointPath, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Every reason Mistral would refuse this body at this endpoint: schema problems first, then the
+     * server rules (chat only). Fails on a path that does not end in a covered endpoint.
+     */
+    public static List<Violation> check(String endpointPath, byte[] body) {
+        String schemaName = schemaFor(endpointPath).orElseThrow(() -> new IllegalArgumentException(
+                "no Mistral request schema for " + endpointPath + "; covered: " + SCHEMAS.keySet()));
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (IOException e) {
+            String why = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+            return List.of(new Violation(Kind.SCHEMA, List.of(), "json_invalid", "body is not JSON: " + why, null));
+        }
+        if (tree == null || tree.isMissingNode()) {
+            return List.of(new Violation(Kind.SCHEMA, List.of(), "json_invalid", "body is not JSON: it is empty", null));
+        }
+        List<Violation> found = new ArrayList<>(schemaViolations(Spec.schema(schemaName), tree));
+        if (schemaName.equals("ChatCompletionRequest")) {
+            found.addAll(chatRules(tree));
+        }
+        return found;
+    }
+
+    // ---- the schema
+
+    /** The spec, loaded on first use and kept for the JVM's life. */
+    private static final class Spec {
+
+        /**
+         * OpenAPI 3.1's schema dialect, told that the document's own top-level fields and the
+         * vendor extensions ({@code x-...}) are not schema keywords, so that it does not warn of them.
+         * Other unknown keywords are still warned of.
+         */
+        static final Dialect DIALECT = Dialect.builder(Dialects.getOpenApi31())
+                .keywords(Stream.of("openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks",
+                        "components", "security", "tags", "externalDocs").map(NonValidationKeyword::new).toList())
+                .unknownKeywordFactory((keyword, context) -> keyword.startsWith("x-")
+                        ? new NonValidationKeyword(keyword)
+                        : UnknownKeywordFactory.getInstance().getKeyword(keyword, context))
+                .build();
+
+        static final long LOAD_MILLIS;
+        static final Map<String, Schema> REQUESTS = new LinkedHashMap<>();
+
+        static {
+            long start = System.nanoTime();
+            String text;
+            try (InputStream in = MistralContract.class.getClassLoader().getResourceAsStream(SPEC)) {
+                if (in == null) {
+                    throw new IllegalStateException(SPEC + " is not on the test classpath");
+                }
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String iri = "classpath:" + SPEC;
+            SchemaRegistry registry = SchemaRegistry.withDefaultDialect(DIALECT, builder -> builder
+                    // the document as read here, under its own name: nothing is fetched from anywhere
+                    .schemas(Map.of(iri, text))
+                    // Mistral's pydantic models check formats too (e.g. a file_id must be a UUID)
+                    .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+            for (String name : SCHEMAS.values()) {
+                Schema schema = registry.getSchema(SchemaLocation.of(iri + "#/components/schemas/" + name));
+                schema.initializeValidators();
+                REQUESTS.put(name, schema);
+            }
+            LOAD_MILLIS = (System.nanoTime() - start) / 1_000_000;
+        }
+
+        static Schema schema(String name) {
+            return REQUESTS.get(name);
+        }
+    }
+
+    /** How long loading and compiling the spec took, in milliseconds (it is loaded once per JVM). */
+    public static long loadMillis() {
+        return Spec.LOAD_MILLIS;
+    }
+
+    private static List<Violation> schemaViolations(Schema schema, JsonNode body) {
+        List<Violation> all = new ArrayList<>();
+        for (Error error : schema.validate(body)) {
+            List<Object> loc = elements(error.getInstanceLocation());
+            String keyword = String.valueOf(error.getKeyword());
+            if ((keyword.equals("additionalProperties") || keyword.equals("required")) && error.getProperty() != null) {
+                loc.add(error.getProperty());
+            }
+            all.add(new Violation(Kind.SCHEMA, List.copyOf(loc), typeOf(error), error.getMessage(), at(body, loc)));
+        }
+        return readable(all);
+    }
+
+    /**
+     * Drops what only restates a deeper problem, without ever changing whether there is one: a union
+     * that matched no alternative, and alternatives whose type did not even fit, are left out when
+     * another problem was found at or under the same place (the alternative that did fit).
+     */
+    private static List<Violation> readable(List<Violation> all) {
+        List<Violation> kept = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Violation v : all) {
+            boolean restates = isUnionNoise(v) && all.stream()
+                    .anyMatch(other -> !isUnionNoise(other) && startsWith(other.loc(), v.loc()));
+            if (!restates && seen.add(v.toString())) {
+                kept.add(v);
+            }
+        }
+        return kept.isEmpty() ? all : kept;
+    }
+
+    private static boolean isUnionNoise(Violation v) {
+        return v.type().equals("union_tag_invalid") || v.type().equals("union") || v.type().endsWith("_type")
+                || v.type().equals("none_required");
+    }
+
+    private static boolean startsWith(List<Object> loc, List<Object> prefix) {
+        return loc.size() >= prefix.size() && loc.subList(0, prefix.size()).equals(prefix);
+    }
+
+    /** A pydantic-like name for the problem, for the 422's {@code type}. */
+    private static String typeOf(Error error) {
+        String keyword = String.valueOf(error.getKeyword());
+        return switch (keyword) {
+            case "additionalProperties" -> "extra_forbidden";
+            case "required" -> "missing";
+            case "maximum" -> "less_than_equal";
+            case "minimum" -> "greater_than_equal";
+            case "exclusiveMaximum" -> "less_than";
+            case "exclusiveMinimum" -> "greater_than";
+            case "enum", "const" -> "literal_error";
+            case "oneOf", "anyOf" -> "union";
+            case "discriminator" -> "union_tag_invalid";
+            case "maxLength" -> "string_too_long";
+            case "minLength" -> "string_too_short";
+            case "maxItems" -> "too_long";
+            case "minItems" -> "too_short";
+            case "pattern" -> "string_pattern_mismatch";
+            case "type" -> switch (error.getSchemaNode() == null ? "" : error.getSchemaNode().asText()) {
+                case "string" -> "string_type";
+                case "number" -> "float_type";
+                case "integer" -> "int_type";
+                case "boolean" -> "bool_type";
+                case "array" -> "list_type";
+                case "object" -> "model_type";
+                case "null" -> "none_required";
+                default -> "value_type";
+            };
+            default -> "value_error";
+        };
+    }
+
+    private static List<Object> elements(NodePath path) {
+        List<Object> loc = new ArrayList<>();
+        for (int i = 0; i < path.getNameCount(); i++) {
+            loc.add(path.getElement(i));
+        }
+        return loc;
+    }
+
+    /** The value at loc, or the object that lacks it (as pydantic reports a missing field's input). */
+    private static JsonNode at(JsonNode body, List<Object> loc) {
+        JsonNode node = body;
+        for (Object element : loc) {
+            JsonNode next = element instanceof Integer i ? node.path(i) : node.path(element.toString());
+            if (next.isMissingNode()) {
+                return node;
+            }
+            node = next;
+        }
+        return node;
+    }
+
+    // ---- the server rules beyond the schema (chat)
+
+    private static List<Violation> chatRules(JsonNode body) {
+        JsonNode messages = body.path("messages");
+        if (!messages.isArray()) {
+            return List.of(); // the schema has already said so
+        }
+        List<Violation> found = new ArrayList<>();
+        Set<String> calledEarlier = new HashSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            String role = message.path("role").asText("");
+            if (role.equals("assistant") && message.path("tool_calls").isArray()) {
+                JsonNode calls = message.path("tool_calls");
+                for (int j = 0; j < calls.size(); j++) {
+                    JsonNode id = calls.get(j).path("id");
+                    idRule(found, id, List.of("messages", i, "tool_calls", j, "id"));
+                    if (id.isTextual()) {
+                        calledEarlier.add(id.asText());
+                    }
+                }
+            } else if (role.equals("tool")) {
+                JsonNode id = message.path("tool_call_id");
+                List<Object> loc = List.of("messages", i, "tool_call_id");
+                idRule(found, id, loc);
+                if (!id.isTextual() || !calledEarlier.contains(id.asText())) {
+                    found.add(new Violation(Kind.SERVER_RULE, loc, "invalid_request_message_order",
+                            "Tool message answers tool call id " + shown(id)
+                                    + ", which no earlier assistant message's tool_calls holds",
+                            id.isMissingNode() ? null : id));
+                }
+            }
+        }
+        lastMessageRule(found, messages);
+        return found;
+    }
+
+    private static void idRule(List<Violation> found, JsonNode id, List<Object> loc) {
+        if (!id.isTextual() || !TOOL_CALL_ID.matcher(id.asText()).matches()) {
+            // Mistral's own wording
+            found.add(new Violation(Kind.SERVER_RULE, loc, "invalid_function_call",
+                    "Tool call id was " + (id.isTextual() ? id.asText() : "null")
+                            + " but must be a-z, A-Z, 0-9, with a length of 9.",
+                    id.isMissingNode() ? null : id));
+        }
+    }
+
+    private static void lastMessageRule(List<Violation> found, JsonNode messages) {
+        if (messages.isEmpty()) {
+            found.add(new Violation(Kind.SERVER_RULE, List.of("messages"), "invalid_request_message_order",
+                    "Expected last role User or Tool (or Assistant with prefix True) for serving but got no message",
+                    messages));
+            return;
+        }
+        int lastIndex = messages.size() - 1;
+        JsonNode last = messages.get(lastIndex);
+        String role = last.path("role").asText("");
+        boolean servable = role.equals("user") || role.equals("tool")
+                || role.equals("assistant") && last.path("prefix").asBoolean(false) && last.path("prefix").isBoolean();
+        if (!servable) {
+            // Mistral's own wording
+            found.add(new Violation(Kind.SERVER_RULE, List.of("messages", lastIndex), "invalid_request_message_order",
+                    "Expected last role User or Tool (or Assistant with prefix True) for serving but got "
+                            + (role.isEmpty() ? "none" : role),
+                    last));
+        }
+    }
+
+    private static String shown(JsonNode id) {
+        return id.isTextual() ? id.asText() : id.isMissingNode() ? "(none)" : id.toString();
+    }
+}
