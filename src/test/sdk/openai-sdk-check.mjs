@@ -63,3 +63,16 @@ for await (const chunk of second) {
 }
 console.log("reasoning: " + reasoning);
 console.log("after the tool: " + text);
+
+// Embeddings (the SDK asks for base64 and decodes it), fill-in-the-middle, the model list.
+const embedded = await client.embeddings.create({ model: "mistral-embed", input: ["first", "second"] });
+console.log("embeddings: " + embedded.data.length + " " + embedded.data[0].embedding.join(","));
+const fim = await client.completions.create({
+  model: "codestral-latest", prompt: "def add(a, b):\n", suffix: "\nprint(add(1, 2))", max_tokens: 32,
+});
+console.log("fill-in-the-middle: " + JSON.stringify(fim.choices[0].text));
+const models = [];
+for await (const model of client.models.list()) {
+  models.push(model.id);
+}
+console.log("models: " + models.join(","));

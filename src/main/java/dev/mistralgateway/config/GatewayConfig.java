@@ -36,6 +36,13 @@ public interface GatewayConfig {
     /** Where {@code {{aws-secret:...}}} and {@code {{aws-ssm:...}}} references are resolved. */
     SecretsConfig secrets();
 
+    /**
+     * Where {@code GET} lists the models the routes serve, in OpenAI's shape; {@code off} turns the
+     * list off (an empty value counts as unset in Quarkus's configuration, so it keeps the default).
+     */
+    @WithDefault("/v1/models")
+    String modelsPath();
+
     interface SecretsConfig {
         /** The AWS Parameters and Secrets Lambda Extension's local endpoint. */
         @WithDefault("http://localhost:${PARAMETERS_SECRETS_EXTENSION_HTTP_PORT:2773}")
@@ -194,6 +201,13 @@ public interface GatewayConfig {
         Optional<String> provider();
 
         Optional<String> name();
+
+        /**
+         * Another name a client may ask for this target's model by, e.g. {@code fast} for
+         * {@code mistral-small-latest}; on a route serving several models, the model the client names
+         * picks the targets.
+         */
+        Optional<String> alias();
 
         OptionsConfig options();
     }

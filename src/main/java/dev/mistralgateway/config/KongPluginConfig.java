@@ -35,7 +35,7 @@ public final class KongPluginConfig {
             "targets[].auth.header_name", "targets[].auth.header_value",
             "targets[].auth.param_name", "targets[].auth.param_value", "targets[].auth.param_location",
             "targets[].auth.allow_override",
-            "targets[].model.provider", "targets[].model.name",
+            "targets[].model.provider", "targets[].model.name", "targets[].model.alias",
             "targets[].model.options.mistral_format", "targets[].model.options.upstream_url",
             "targets[].model.options.max_tokens", "targets[].model.options.temperature",
             "targets[].model.options.top_p", "targets[].model.options.top_k",

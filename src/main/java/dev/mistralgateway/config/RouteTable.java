@@ -35,14 +35,22 @@ public class RouteTable {
 
     /** Mistral's cloud chat endpoint, Kong's default for the mistral provider. */
     public static final URI MISTRAL_CHAT_URL = URI.create("https://api.mistral.ai/v1/chat/completions");
+    /** Mistral's only completions endpoint: Codestral's fill-in-the-middle, which takes a prompt alone too. */
+    public static final URI MISTRAL_FIM_URL = URI.create("https://api.mistral.ai/v1/fim/completions");
+    public static final URI MISTRAL_EMBEDDINGS_URL = URI.create("https://api.mistral.ai/v1/embeddings");
 
     private static final Logger LOG = Logger.getLogger(RouteTable.class);
 
+    /** The value of {@code AI_PROXY_MODELS_PATH} that turns the model list off. */
+    static final String OFF = "off";
+
     private final List<Route> routes;
     private final Map<String, Route> byPath;
+    private final Optional<String> modelsPath;
 
     public RouteTable(GatewayConfig config) {
         this.routes = validate(config);
+        this.modelsPath = Optional.of(config.modelsPath().trim()).filter(path -> !path.equalsIgnoreCase(OFF));
         Map<String, Route> paths = new HashMap<>();
         for (Route route : routes) {
             for (String path : route.paths()) {
@@ -72,6 +80,11 @@ public class RouteTable {
         return routes;
     }
 
+    /** Where {@code GET} lists the models the routes serve; empty when the list is turned off. */
+    public Optional<String> modelsPath() {
+        return modelsPath;
+    }
+
     /** Turns the raw tree into routes, or throws one exception listing every problem found. */
     public static List<Route> validate(GatewayConfig config) {
         Problems problems = new Problems();
@@ -95,6 +108,16 @@ public class RouteTable {
                 }
             }
             routes.add(route);
+        }
+        String modelsPath = config.modelsPath().trim();
+        if (!modelsPath.equalsIgnoreCase(OFF)) {
+            if (!modelsPath.startsWith("/")) {
+                problems.add(GatewayConfig.PREFIX + ".models-path", "'" + modelsPath + "' must start with / (or be "
+                        + OFF + " to turn the model list off)");
+            } else if (pathOwners.containsKey(modelsPath)) {
+                problems.add(GatewayConfig.PREFIX + ".models-path", "path " + modelsPath + " is already served by route '"
+                        + pathOwners.get(modelsPath) + "': move the model list elsewhere, or set " + OFF);
+            }
         }
         problems.throwIfAny();
         return List.copyOf(routes);
@@ -230,8 +253,8 @@ public class RouteTable {
         RouteType routeType = config.routeType().flatMap(RouteType::fromId).orElse(null);
         if (routeType == null) {
             problems.add(at + "route-type", config.routeType()
-                    .map(v -> "'" + v + "' is not supported; use llm/v1/chat or llm/v1/completions")
-                    .orElse("set llm/v1/chat or llm/v1/completions"));
+                    .map(v -> "'" + v + "' is not supported; use llm/v1/chat, llm/v1/completions or llm/v1/embeddings")
+                    .orElse("set llm/v1/chat, llm/v1/completions or llm/v1/embeddings"));
         }
         String provider = config.model().provider().orElse(null);
         if (provider == null) {
@@ -263,10 +286,15 @@ public class RouteTable {
             problems.add(at + "weight", "must be between 1 and 65535, not " + config.weight());
         }
         Optional<String> modelName = config.model().name().map(String::trim).filter(n -> !n.isEmpty());
+        Optional<String> modelAlias = config.model().alias().map(String::trim).filter(n -> !n.isEmpty());
+        if (modelAlias.isPresent() && modelName.isEmpty()) {
+            problems.add(at + "model.alias", "an alias names a configured model: set "
+                    + EnvNames.of(at + "model.name") + " too");
+        }
         if (problems.count() > errorsBefore) {
             return null;
         }
-        return new Target(index, routeType, auth, modelName, format, upstream, modelOptions, mistralCloud,
+        return new Target(index, routeType, auth, modelName, modelAlias, format, upstream, modelOptions, mistralCloud,
                 ollamaSettings(options.ollama()), config.logging().logStatistics(), config.logging().logPayloads(),
                 config.weight());
     }
@@ -299,17 +327,14 @@ public class RouteTable {
             Problems problems) {
         if (options.upstreamUrl().isEmpty()) {
             if (format == MistralFormat.OLLAMA) {
-                problems.add(property, "the ollama format needs the full URL of Ollama's "
-                        + (routeType == RouteType.COMPLETIONS ? "/api/generate" : "/api/chat")
-                        + ", e.g. http://ollama.internal:11434"
-                        + (routeType == RouteType.COMPLETIONS ? "/api/generate" : "/api/chat"));
+                String endpoint = routeType == RouteType.COMPLETIONS ? "/api/generate"
+                        : routeType == RouteType.EMBEDDINGS ? "/api/embed" : "/api/chat";
+                problems.add(property, "the ollama format needs the full URL of Ollama's " + endpoint
+                        + ", e.g. http://ollama.internal:11434" + endpoint);
                 return null;
             }
-            if (routeType == RouteType.COMPLETIONS) {
-                problems.add(property, "llm/v1/completions needs the full URL of the completions endpoint, "
-                        + "e.g. http://127.0.0.1:8080/v1/completions");
-            }
-            return MISTRAL_CHAT_URL;
+            return routeType == RouteType.COMPLETIONS ? MISTRAL_FIM_URL
+                    : routeType == RouteType.EMBEDDINGS ? MISTRAL_EMBEDDINGS_URL : MISTRAL_CHAT_URL;
         }
         String value = options.upstreamUrl().get().trim();
         try {

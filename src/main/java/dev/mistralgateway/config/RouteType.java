@@ -5,7 +5,8 @@ import java.util.Optional;
 /** Kong's {@code route_type}: which OpenAI operation a route speaks. */
 public enum RouteType {
     CHAT("llm/v1/chat"),
-    COMPLETIONS("llm/v1/completions");
+    COMPLETIONS("llm/v1/completions"),
+    EMBEDDINGS("llm/v1/embeddings");
 
     private final String id;
 
@@ -16,6 +17,11 @@ public enum RouteType {
     /** Kong's spelling, e.g. {@code llm/v1/chat}, as used in configuration and error messages. */
     public String id() {
         return id;
+    }
+
+    /** Whether answers of this type may stream; embeddings come whole. */
+    public boolean streams() {
+        return this != EMBEDDINGS;
     }
 
     public static Optional<RouteType> fromId(String id) {

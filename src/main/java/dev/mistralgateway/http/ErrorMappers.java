@@ -26,7 +26,7 @@ public class ErrorMappers {
         Response.ResponseBuilder response = Response.status(e.status())
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(ErrorBody.of(e.status(), e.getMessage()));
-        if (e.status() == 405) {
+        if (e.status() == 405 && !e.headers().containsKey(HttpHeaders.ALLOW)) {
             response.header(HttpHeaders.ALLOW, "POST");
         }
         e.headers().forEach(response::header);

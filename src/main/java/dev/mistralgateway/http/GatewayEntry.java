@@ -2,6 +2,7 @@ package dev.mistralgateway.http;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.UriInfo;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.observe.RequestIds;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
@@ -36,10 +38,12 @@ public abstract class GatewayEntry {
 
     private final RouteTable routes;
     private final Proxy proxy;
+    private final ModelCatalog models;
 
-    protected GatewayEntry(RouteTable routes, Proxy proxy) {
+    protected GatewayEntry(RouteTable routes, Proxy proxy, ModelCatalog models) {
         this.routes = routes;
         this.proxy = proxy;
+        this.models = models;
     }
 
     /** The answer to a POST on a configured path; fails at once when the request is refused. */
@@ -58,9 +62,19 @@ public abstract class GatewayEntry {
 
     // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere
 
+    /** The model list (and one model of it) is the one thing answered to GET; elsewhere GET is not allowed. */
     @GET
     @Path("{path:.*}")
-    public Response get(UriInfo uri) {
+    public Response get(UriInfo uri, HttpHeaders headers) {
+        String path = pathOf(uri);
+        Optional<String> list = models.path();
+        if (list.isPresent() && path.equals(list.get())) {
+            return Response.ok(models.visibleTo(headers::getHeaderString), MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        if (list.isPresent() && path.startsWith(list.get() + "/")) {
+            String id = path.substring(list.get().length() + 1);
+            return Response.ok(models.one(id, headers::getHeaderString), MediaType.APPLICATION_JSON_TYPE).build();
+        }
         throw notAllowed(uri);
     }
 
@@ -94,8 +108,15 @@ public abstract class GatewayEntry {
     }
 
     private Route route(UriInfo uri) {
-        String path = "/" + uri.getPath().replaceFirst("^/+", "");
+        String path = pathOf(uri);
+        if (models.path().filter(path::equals).isPresent()) {
+            throw new GatewayException(405, "the model list only takes GET").withHeaders(Map.of(HttpHeaders.ALLOW, "GET"));
+        }
         return routes.forPath(path).orElseThrow(() -> new GatewayException(404, "no route matches the path " + path));
+    }
+
+    private static String pathOf(UriInfo uri) {
+        return "/" + uri.getPath().replaceFirst("^/+", "");
     }
 
     private static Map<String, String> query(UriInfo uri) {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.UriInfo;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.smallrye.mutiny.Uni;
@@ -28,8 +29,8 @@ import io.smallrye.mutiny.Uni;
 @UnlessBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server", enableIfMissing = true)
 public class LambdaGatewayResource extends GatewayEntry {
 
-    public LambdaGatewayResource(RouteTable routes, Proxy proxy) {
-        super(routes, proxy);
+    public LambdaGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models) {
+        super(routes, proxy, models);
     }
 
     @POST

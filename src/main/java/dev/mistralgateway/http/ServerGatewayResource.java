@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.IfBuildProperty;
@@ -24,8 +25,8 @@ import io.quarkus.arc.properties.IfBuildProperty;
 @IfBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server")
 public class ServerGatewayResource extends GatewayEntry {
 
-    public ServerGatewayResource(RouteTable routes, Proxy proxy) {
-        super(routes, proxy);
+    public ServerGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models) {
+        super(routes, proxy, models);
     }
 
     @POST

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mistralgateway.config.GatewayConfig;
+import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.pipeline.ClientRequest;
@@ -36,7 +37,10 @@ public class RequestReporter {
     public void answered(ReportedRequest request, Target target, ClientRequest translated, int status,
             long headersNanos, Usage usage, String responseModel, byte[] answer) {
         boolean estimate = usage == null && status == 200 && answer != null;
-        Usage counted = estimate ? Usage.of(promptEstimate(request), answer.length / 4) : usage;
+        // an embedding is no generated text: only its input counts
+        boolean embedding = translated != null && translated.routeType() == RouteType.EMBEDDINGS;
+        long completionEstimate = embedding || answer == null ? 0 : answer.length / 4;
+        Usage counted = estimate ? Usage.of(promptEstimate(request), completionEstimate) : usage;
         record(request, target, translated, status, headersNanos, counted, estimate, responseModel, answer);
     }
 
@@ -92,6 +96,8 @@ public class RequestReporter {
             return 0;
         }
         long characters = request.checked().path("prompt").asText("").length();
+        JsonNode input = request.checked().path("input");
+        characters += input.isTextual() ? input.textValue().length() : input.isArray() ? input.toString().length() : 0;
         for (JsonNode message : request.checked().path("messages")) {
             characters += message.path("content").isTextual() ? message.get("content").textValue().length()
                     : message.path("content").toString().length();

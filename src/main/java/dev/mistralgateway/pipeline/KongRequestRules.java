@@ -68,8 +68,11 @@ public final class KongRequestRules {
             throw GatewayException.badRequest("[" + shape.id() + "] message format is not compatible with ["
                     + target.routeType().id() + "] route type");
         }
-        boolean stream = streaming(route, body);
-        applyOptions(target.options(), body);
+        boolean stream = streaming(route, target.routeType(), body);
+        if (target.routeType() != RouteType.EMBEDDINGS) {
+            // sampling options mean nothing to an embedding model, and Mistral's schema refuses them there
+            applyOptions(target.options(), body);
+        }
         return new ClientRequest(body, target.routeType(), model, stream);
     }
 
@@ -91,11 +94,11 @@ public final class KongRequestRules {
         } catch (IOException e) {
             throw GatewayException.badRequest(INVALID_PROMPTS + ": the body could not be read as JSON");
         }
-        if (node instanceof ObjectNode body && (hasMessages(body) || hasPrompt(body))) {
+        if (node instanceof ObjectNode body && (hasMessages(body) || hasPrompt(body) || hasInput(body))) {
             return body;
         }
         throw GatewayException.badRequest(INVALID_PROMPTS + ": send a JSON object with a non-empty 'messages' "
-                + "array (chat) or a string 'prompt' (completions)");
+                + "array (chat), a string 'prompt' (completions) or an 'input' string or array (embeddings)");
     }
 
     private static boolean hasMessages(ObjectNode body) {
@@ -108,13 +111,21 @@ public final class KongRequestRules {
         return prompt != null && prompt.isTextual();
     }
 
-    /** A configured model wins; a client asking for another one is refused, not silently redirected. */
+    private static boolean hasInput(ObjectNode body) {
+        JsonNode input = body.get("input");
+        return input != null && (input.isTextual() || input.isArray() && !input.isEmpty());
+    }
+
+    /**
+     * A configured model wins; a client asking for another one is refused, not silently redirected.
+     * Its alias is the same model by another name.
+     */
     private static String resolveModel(Target target, ObjectNode body) {
         JsonNode requested = body.get("model");
         boolean clientSent = requested != null && !requested.isNull();
         if (target.modelName().isPresent()) {
             String configured = target.modelName().get();
-            if (clientSent && !(requested.isTextual() && requested.textValue().equals(configured))) {
+            if (clientSent && !(requested.isTextual() && target.serves(requested.textValue()))) {
                 throw GatewayException.badRequest("cannot use own model - must be: " + configured);
             }
             return configured;
@@ -128,18 +139,25 @@ public final class KongRequestRules {
     private static RouteType shapeOf(ObjectNode body) {
         boolean messages = body.has("messages");
         boolean prompt = body.has("prompt");
-        if (messages && prompt) {
+        boolean input = body.has("input");
+        if ((messages ? 1 : 0) + (prompt ? 1 : 0) + (input ? 1 : 0) > 1) {
             throw GatewayException.badRequest(MULTIPLE_FORMATS);
         }
-        return messages ? RouteType.CHAT : RouteType.COMPLETIONS;
+        return messages ? RouteType.CHAT : prompt ? RouteType.COMPLETIONS : RouteType.EMBEDDINGS;
     }
 
-    private static boolean streaming(Route route, ObjectNode body) {
+    private static boolean streaming(Route route, RouteType routeType, ObjectNode body) {
         JsonNode flag = body.get("stream");
         if (flag != null && !flag.isNull() && !flag.isBoolean()) {
             throw GatewayException.badRequest("'stream' must be true or false");
         }
         boolean asked = flag != null && flag.asBoolean(false);
+        if (!routeType.streams()) {
+            if (asked) {
+                throw GatewayException.badRequest("[" + routeType.id() + "] answers do not stream: leave 'stream' out");
+            }
+            return false;
+        }
         if (asked && route.streaming() == StreamingMode.DENY) {
             throw GatewayException.badRequest(STREAMING_DENIED);
         }

@@ -44,6 +44,9 @@ final class RequestShape {
         optional(body, "tools", JsonNode::isArray, "an array");
         optional(body, "response_format", JsonNode::isObject, "an object");
         optional(body, "stream_options", JsonNode::isObject, "an object");
+        optional(body, "input", node -> node.isTextual() || node.isArray(), "a string or an array of strings");
+        optional(body, "dimensions", RequestShape::isWholeNumber, "a whole number");
+        optional(body, "encoding_format", JsonNode::isTextual, "'float' or 'base64'");
     }
 
     private static void message(int i, JsonNode message) {

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.balance.ModelRouting;
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.EnvNames;
@@ -101,8 +102,18 @@ public class Proxy {
 
     /** One client request, across its attempts. */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
-            UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried)
-            implements ReportedRequest {
+            UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
+            Set<Integer> notServing) implements ReportedRequest {
+
+        /** The targets this request may not go to (any more): tried already, or serving another model. */
+        Set<Integer> passedOver() {
+            if (notServing.isEmpty()) {
+                return tried;
+            }
+            Set<Integer> all = new java.util.HashSet<>(tried);
+            all.addAll(notServing);
+            return all;
+        }
 
         @Override
         public int attempts() {
@@ -131,12 +142,14 @@ public class Proxy {
             Map<String, String> clientQuery, String requestId) {
         long start = System.nanoTime();
         ObjectNode checked;
+        Set<Integer> notServing;
         try {
             ClientAuthenticator.check(route, clientHeader);
             checked = rules.check(route, body);
+            notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>());
+                    pools.get(route.index()), new LinkedHashSet<>(), Set.of());
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -145,13 +158,13 @@ public class Proxy {
         UnaryOperator<String> forwardable = keyHeader == null ? clientHeader
                 : name -> name.equalsIgnoreCase(keyHeader) ? null : clientHeader.apply(name);
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
-                pools.get(route.index()), new LinkedHashSet<>());
+                pools.get(route.index()), new LinkedHashSet<>(), notServing);
         return attempt(exchange, null);
     }
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
-        Optional<Target> picked = exchange.pool().pick(hashKey, exchange.tried());
+        Optional<Target> picked = exchange.pool().pick(hashKey, exchange.passedOver());
         if (picked.isEmpty()) {
             if (previous != null) {
                 return answer(exchange, previous);

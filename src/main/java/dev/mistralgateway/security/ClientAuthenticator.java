@@ -22,13 +22,26 @@ public final class ClientAuthenticator {
 
     /** @throws GatewayException 401 when the route wants a key and the request has none of its keys */
     public static void check(Route route, UnaryOperator<String> clientHeader) {
+        String refusal = refusal(route, clientHeader);
+        if (refusal != null) {
+            throw new GatewayException(401, refusal);
+        }
+    }
+
+    /** Whether the request may call this route: it wants no key, or the request has one of its keys. */
+    public static boolean admits(Route route, UnaryOperator<String> clientHeader) {
+        return refusal(route, clientHeader) == null;
+    }
+
+    /** Why the request may not call this route, or null when it may. */
+    private static String refusal(Route route, UnaryOperator<String> clientHeader) {
         if (route.clientAuth().isEmpty()) {
-            return;
+            return null;
         }
         Route.ClientAuth auth = route.clientAuth().get();
         String key = keyOf(auth.header(), clientHeader.apply(auth.header()));
         if (key == null) {
-            throw new GatewayException(401, "this route needs an API key: send it as " + how(auth.header()));
+            return "this route needs an API key: send it as " + how(auth.header());
         }
         byte[] digest = sha256(key);
         boolean known = false;
@@ -36,10 +49,7 @@ public final class ClientAuthenticator {
             // no early exit: every configured key is compared, whatever matches
             known |= MessageDigest.isEqual(candidate, digest);
         }
-        if (!known) {
-            throw new GatewayException(401, "the API key is not valid for this route; send a valid one as "
-                    + how(auth.header()));
-        }
+        return known ? null : "the API key is not valid for this route; send a valid one as " + how(auth.header());
     }
 
     /**
@@ -59,6 +69,11 @@ public final class ClientAuthenticator {
                     ? value.substring(BEARER.length()).trim() : null;
         }
         return value.trim();
+    }
+
+    /** How a client sends this route's key, e.g. {@code Authorization: Bearer <key>}; null without keys. */
+    public static String howToSend(Route route) {
+        return route.clientAuth().map(auth -> how(auth.header())).orElse(null);
     }
 
     private static String how(String header) {

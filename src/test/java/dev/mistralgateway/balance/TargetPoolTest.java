@@ -40,7 +40,7 @@ class TargetPoolTest {
     private static Target target(int index, int weight, URI upstream) {
         ModelOptions options = new ModelOptions(OptionalInt.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
                 OptionalInt.empty(), OptionalDouble.of(1), OptionalDouble.of(3));
-        return new Target(index, RouteType.CHAT, Auth.NONE, Optional.of("m"), MistralFormat.OPENAI, upstream, options,
+        return new Target(index, RouteType.CHAT, Auth.NONE, Optional.of("m"), Optional.empty(), MistralFormat.OPENAI, upstream, options,
                 false, Map.of(), false, false, weight);
     }
 

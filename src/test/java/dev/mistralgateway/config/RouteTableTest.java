@@ -156,7 +156,7 @@ class RouteTableTest {
         assertNamed("AI_PROXY_ROUTES_0__PATHS", "AI_PROXY_ROUTES_0__PATHS", "mistral-chat");
         assertNamed("AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "sometimes");
         assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE",
-                "llm/v1/embeddings");
+                "llm/v1/responses");
         assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER",
                 "openai");
         assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT",
@@ -192,14 +192,6 @@ class RouteTableTest {
         Map<String, String> env = seedEnvironment();
         env.remove("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE");
         assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE: "));
-    }
-
-    @Test
-    void completionsNeedAnUpstreamUrl() {
-        Map<String, String> env = seedEnvironment();
-        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/completions");
-        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
-        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL: "));
     }
 
     @Test
@@ -336,5 +328,47 @@ class RouteTableTest {
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer {{aws-secret:mistral/api-key}}");
         SecretText one = routesFrom(env).get(0).targets().get(0).auth().header().orElseThrow().secret();
         assertEquals(new SecretText.Reference(SecretText.Reference.Kind.SECRET, "mistral/api-key", null), one.reference());
+    }
+
+    @Test
+    void embeddingsAndCompletionsWithoutUrlGoToMistralsEndpoints() {
+        Map<String, String> env = seedEnvironment();
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/embeddings");
+        assertEquals(URI.create("https://api.mistral.ai/v1/embeddings"),
+                routesFrom(env).get(0).targets().get(0).upstreamUrl());
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/completions");
+        Target fim = routesFrom(env).get(0).targets().get(0);
+        assertEquals(URI.create("https://api.mistral.ai/v1/fim/completions"), fim.upstreamUrl());
+        assertTrue(fim.mistralCloud());
+
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "ollama");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/embeddings");
+        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL: the ollama "
+                + "format needs the full URL of Ollama's /api/embed"), failureFor(env));
+    }
+
+    @Test
+    void aModelAliasNeedsAModelName() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_ALIAS", "tiny");
+        Target target = routesFrom(env).get(0).targets().get(0);
+        assertTrue(target.serves("tiny") && target.serves("mistral-tiny") && !target.serves("other"));
+
+        env.remove("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME");
+        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_ALIAS: an alias names a configured "
+                + "model: set AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME too"), failureFor(env));
+    }
+
+    @Test
+    void theModelListPathIsCheckedAgainstTheRoutes() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__PATHS", "/v1/models");
+        assertTrue(failureFor(env).contains("AI_PROXY_MODELS_PATH: path /v1/models is already served by route "
+                + "'mistral-chat'"), failureFor(env));
+        env.put("AI_PROXY_MODELS_PATH", "off");
+        assertEquals(List.of("/v1/models"), routesFrom(env).get(0).paths());
+        env.put("AI_PROXY_MODELS_PATH", "models");
+        assertTrue(failureFor(env).contains("AI_PROXY_MODELS_PATH: 'models' must start with /"), failureFor(env));
     }
 }

@@ -40,8 +40,10 @@ class RequestPathFuzzTest {
 
     private static List<Route> routes() {
         Map<String, String> env = new HashMap<>();
-        String[][] routes = { { "openai", "llm/v1/chat" }, { "openai", "llm/v1/completions" },
-                { "ollama", "llm/v1/chat" }, { "ollama", "llm/v1/completions" } };
+        String[][] routes = { { "openai", "llm/v1/chat", "/x" }, { "openai", "llm/v1/completions", "/x" },
+                { "ollama", "llm/v1/chat", "/x" }, { "ollama", "llm/v1/completions", "/x" },
+                { "openai", "llm/v1/completions", "/v1/fim/completions" }, { "openai", "llm/v1/embeddings", "/x" },
+                { "ollama", "llm/v1/embeddings", "/x" } };
         for (int i = 0; i < routes.length; i++) {
             String at = "AI_PROXY_ROUTES_" + i + "__";
             env.put(at + "PATHS", "/r" + i);
@@ -49,7 +51,7 @@ class RequestPathFuzzTest {
             env.put(at + "TARGETS_0__ROUTE_TYPE", routes[i][1]);
             env.put(at + "TARGETS_0__MODEL_PROVIDER", "mistral");
             env.put(at + "TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", routes[i][0]);
-            env.put(at + "TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "http://127.0.0.1:1/x");
+            env.put(at + "TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "http://127.0.0.1:1" + routes[i][2]);
             env.put(at + "TARGETS_0__MODEL_OPTIONS_MISTRAL_CLOUD", "true");
             env.put(at + "TARGETS_0__MODEL_OPTIONS_MAX_TOKENS", "64");
         }
@@ -98,6 +100,10 @@ class RequestPathFuzzTest {
         ObjectNode body = MAPPER.createObjectNode().put("model", "m").put("stream", true);
         if (target.routeType() == dev.mistralgateway.config.RouteType.CHAT) {
             body.putArray("messages").addObject().put("role", "user").put("content", "hi");
+        } else if (target.routeType() == dev.mistralgateway.config.RouteType.EMBEDDINGS) {
+            body.remove("stream");
+            body.putArray("input").add("hi");
+            body.put("encoding_format", "base64");
         } else {
             body.put("prompt", "hi");
         }

@@ -56,8 +56,7 @@ class MistralHygieneTest {
             String mistral = upstream.url("/v1/chat/completions");
             return new GatewaySettings()
                     .route(0, "/mistral-cloud", "llm/v1/chat", "openai", mistral)
-                    .target(0, "model.options.mistral-cloud", "true")
-                    .target(0, "model.name", "mistral-small-latest")
+                    .mistralCloud(0, 0, "mistral-small-latest")
                     .target(0, "auth.header-name", "Authorization")
                     .target(0, "auth.header-value", "Bearer cloud-key")
                     // the same upstream with the hygiene switched off
@@ -66,8 +65,7 @@ class MistralHygieneTest {
                     .target(1, "model.name", "mistral-small-latest")
                     // the README's priority example: Mistral.ai first, a local Ollama as fallback
                     .route(2, "/mistral-then-ollama", "llm/v1/chat", "openai", mistral)
-                    .target(2, "model.options.mistral-cloud", "true")
-                    .target(2, "model.name", "mistral-small-latest")
+                    .mistralCloud(2, 0, "mistral-small-latest")
                     .target(2, "weight", "100")
                     .alsoTarget(2, 1, "ollama", upstream.url("/api/chat"), 1)
                     .target(2, 1, "model.name", "mistral")

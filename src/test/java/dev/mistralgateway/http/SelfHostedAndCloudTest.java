@@ -38,9 +38,7 @@ class SelfHostedAndCloudTest {
         protected Map<String, String> routes(FakeUpstream upstream) {
             return new GatewaySettings()
                     .route(0, "/mistral-cloud", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
-                    // a stand-in for api.mistral.ai, so the cloud's hygiene is asked for explicitly
-                    .target(0, "model.options.mistral-cloud", "true")
-                    .target(0, "model.name", "mistral-small-latest")
+                    .mistralCloud(0, 0, "mistral-small-latest")
                     .target(0, "auth.header-name", "Authorization")
                     .target(0, "auth.header-value", "Bearer cloud-key")
                     // llama-server answers on /chat/completions too; this path keeps it apart from the Mistral stand-in

@@ -90,9 +90,7 @@ class StreamLimitsTest {
 
     private void assertUpstreamCancelled() throws InterruptedException {
         // the fake upstream notices when its next write fails, one pause later
-        for (int i = 0; i < 100 && upstream.streamsAbandoned() == 0; i++) {
-            Thread.sleep(20);
-        }
+        upstream.awaitStreamsEnded(1, Duration.ofSeconds(2));
         assertEquals(1, upstream.streamsAbandoned(), "the upstream call was not cancelled");
         int sent = upstream.chunksSent();
         Thread.sleep(200);
@@ -150,7 +148,7 @@ class StreamLimitsTest {
     }
 
     @Test
-    void withoutLimitsAStreamRunsToItsEnd() {
+    void withoutLimitsAStreamRunsToItsEnd() throws InterruptedException {
         upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO,
                 Collections.nCopies(50, SSE_TOKEN)));
 
@@ -158,6 +156,7 @@ class StreamLimitsTest {
 
         assertEquals(51, events.size());
         assertEquals("[DONE]", events.get(50));
+        upstream.awaitStreamsEnded(1, Duration.ofSeconds(2));
         assertEquals(1, upstream.streamsCompleted());
     }
 }

@@ -3,10 +3,13 @@ package dev.mistralgateway.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,8 @@ import dev.mistralgateway.testing.mistral.MistralCloud;
 
 /**
  * The official OpenAI SDK for Node.js, unchanged, against the packaged server: a streamed chat, a
- * whole one, an error, and a tool conversation with a reasoning answer, as an app would make them
+ * whole one, an error, a tool conversation with a reasoning answer, embeddings, fill-in-the-middle
+ * and the model list, as an app would make them
  * ({@code src/test/sdk}, installed by .ci/run), to a Mistral.ai route whose upstream checks every
  * body against Mistral's published spec ({@link MistralCloud}).
  */
@@ -39,12 +43,21 @@ class OpenAiSdkIT {
                     RunningGateway.chatRoute("/v1/chat/completions", upstream.url("/v1/chat/completions")));
             // a stand-in for api.mistral.ai, so the cloud's hygiene is asked for explicitly
             mistralCloud.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_CLOUD", "true");
+            mistralCloud.putAll(route(1, "/v1/embeddings", "llm/v1/embeddings", "mistral-embed",
+                    upstream.url("/v1/embeddings")));
+            mistralCloud.putAll(route(2, "/v1/completions", "llm/v1/completions", "codestral-latest",
+                    upstream.url("/v1/fim/completions")));
             MistralCloud mistral = MistralCloud.guard(upstream);
             upstream.reply("/v1/chat/completions", OpenAiSdkIT::answer);
+            upstream.reply("/v1/embeddings", OpenAiSdkIT::embeddings);
+            upstream.reply("/v1/fim/completions", Reply.json(200, "{\"id\":\"f1\",\"object\":\"chat.completion\","
+                    + "\"created\":1,\"model\":\"codestral-latest\",\"choices\":[{\"index\":0,\"message\":"
+                    + "{\"role\":\"assistant\",\"content\":\"    return a + b\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,\"total_tokens\":19}}"));
             try (RunningGateway gateway = RunningGateway.start(mistralCloud)) {
                 check(sdk, gateway);
             }
-            assertEquals(4, mistral.checked(), "every chat went to the Mistral stand-in");
+            assertEquals(6, mistral.checked(), "every chat, embeddings and completion went to the Mistral stand-in");
             mistral.assertAllValid();
         }
     }
@@ -64,7 +77,33 @@ class OpenAiSdkIT {
                 "error: 400 cannot use own model - must be: mistral-tiny",
                 "tool call: get_weather {\"city\": \"Paris\"}",
                 "reasoning: Paris: 18C.",
-                "after the tool: 18C in Paris."), output.lines().toList());
+                "after the tool: 18C in Paris.",
+                "embeddings: 2 0.5,-0.25",
+                "fill-in-the-middle: \"    return a + b\"",
+                "models: mistral-tiny,mistral-embed,codestral-latest"), output.lines().toList());
+    }
+
+    /** Another openai-format route to Mistral.ai's stand-in. */
+    private static Map<String, String> route(int index, String path, String routeType, String model, String url) {
+        String at = "AI_PROXY_ROUTES_" + index + "__";
+        return Map.of(at + "PATHS", path,
+                at + "TARGETS_0__ROUTE_TYPE", routeType,
+                at + "TARGETS_0__MODEL_PROVIDER", "mistral",
+                at + "TARGETS_0__MODEL_NAME", model,
+                at + "TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
+                at + "TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", url,
+                at + "TARGETS_0__MODEL_OPTIONS_MISTRAL_CLOUD", "true");
+    }
+
+    /** Mistral's embeddings, in base64 (float32, little-endian) when asked, as the Node SDK does. */
+    private static Reply embeddings(FakeUpstream.Received request) {
+        boolean base64 = request.bodyText().contains("\"encoding_format\":\"base64\"");
+        ByteBuffer floats = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(0.5f).putFloat(-0.25f);
+        String vector = base64 ? "\"" + Base64.getEncoder().encodeToString(floats.array()) + "\"" : "[0.5,-0.25]";
+        return Reply.json(200, "{\"id\":\"e1\",\"object\":\"list\",\"data\":["
+                + "{\"object\":\"embedding\",\"embedding\":" + vector + ",\"index\":0},"
+                + "{\"object\":\"embedding\",\"embedding\":" + vector + ",\"index\":1}],"
+                + "\"model\":\"mistral-embed\",\"usage\":{\"prompt_tokens\":4,\"total_tokens\":4,\"completion_tokens\":0}}");
     }
 
     /** Mistral's answers: a tool call when tools are offered, a reasoning stream once a tool answered. */

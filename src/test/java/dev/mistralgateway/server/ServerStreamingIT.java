@@ -110,10 +110,7 @@ class ServerStreamingIT {
         try (Socket socket = postStream()) {
             readUntil(socket.getInputStream(), "\"content\":\"0\"");
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (upstream.streamsAbandoned() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        upstream.awaitStreamsEnded(1, Duration.ofSeconds(5));
         assertEquals(1, upstream.streamsAbandoned(), "the upstream call went on after the client left");
         assertEquals(0, upstream.streamsCompleted());
         assertTrue(upstream.chunksSent() < EVENTS, "sent " + upstream.chunksSent());

@@ -203,6 +203,18 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until this many streams have ended, sent to their end or walked away from: the upstream
+     * learns either only after its last write or close returns, which may be after the gateway has
+     * answered its client.
+     */
+    public void awaitStreamsEnded(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streamsCompleted.get() + streamsAbandoned.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     /** Stream pieces written so far, streams sent to their end, streams the gateway walked away from. */
     public int chunksSent() {
         return chunksSent.get();

@@ -34,6 +34,15 @@ public final class GatewaySettings {
         return this;
     }
 
+    /**
+     * Makes a target Mistral's cloud API serving this model: a test upstream stands in for
+     * api.mistral.ai, so the cloud's hygiene is asked for explicitly.
+     */
+    public GatewaySettings mistralCloud(int route, int target, String model) {
+        target(route, target, "model.options.mistral-cloud", "true");
+        return target(route, target, "model.name", model);
+    }
+
     /** Another target of a route (mistral provider), with its weight. */
     public GatewaySettings alsoTarget(int route, int target, String format, String upstreamUrl, int weight) {
         target(route, target, "route-type", "llm/v1/chat");

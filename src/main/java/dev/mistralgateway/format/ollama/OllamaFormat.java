@@ -28,7 +28,8 @@ import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.pipeline.ClientRequest;
 
 /**
- * The {@code ollama} format: Ollama's native {@code /api/chat} and {@code /api/generate}.
+ * The {@code ollama} format: Ollama's native {@code /api/chat}, {@code /api/generate} and
+ * {@code /api/embed} ({@link OllamaEmbeddings}).
  *
  * <p>Requests are rebuilt in Ollama's shape (only what Ollama understands goes up); answers are
  * rebuilt in the OpenAI shape, fixing what Kong leaves out: an {@code id}, an integer
@@ -56,6 +57,9 @@ public final class OllamaFormat implements Format {
 
     @Override
     public ObjectNode toUpstream(ClientRequest request, Target target) {
+        if (request.routeType() == RouteType.EMBEDDINGS) {
+            return OllamaEmbeddings.request(mapper, request, target.ollamaSettings(), TOP_LEVEL_SETTINGS);
+        }
         ObjectNode in = request.body();
         ObjectNode out = mapper.createObjectNode();
         out.put("model", request.model());
@@ -242,7 +246,12 @@ public final class OllamaFormat implements Format {
         String model = answer.path("model").isTextual() ? answer.get("model").textValue() : request.model();
         Usage usage = Usage.of(answer.path("prompt_eval_count").asLong(0), answer.path("eval_count").asLong(0));
         Object openAi;
-        if (request.routeType() == RouteType.CHAT) {
+        if (request.routeType() == RouteType.EMBEDDINGS) {
+            openAi = OllamaEmbeddings.answer(answer, request, model);
+            if (openAi == null) {
+                throw failure(request.routeType(), "'embeddings' not in llm/v1/embeddings response");
+            }
+        } else if (request.routeType() == RouteType.CHAT) {
             JsonNode message = answer.get("message");
             if (message == null || !message.isObject()) {
                 throw failure(request.routeType(), "'message' not in llm/v1/chat response");

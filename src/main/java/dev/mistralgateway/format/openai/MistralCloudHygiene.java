@@ -59,7 +59,52 @@ final class MistralCloudHygiene {
     private static final Set<String> RESPONSE_FORMAT_FIELDS = Set.of("type", "json_schema");
     private static final Set<String> JSON_SCHEMA_FIELDS = Set.of("name", "description", "schema", "strict");
 
+    /**
+     * OpenAI completions fields Codestral's {@code FIMCompletionRequest} has no place for: one
+     * completion per request, no echo, no logprobs, no penalties.
+     */
+    static final List<String> DROPPED_FOR_FIM = List.of("user", "stream_options", "n", "best_of", "echo",
+            "logprobs", "logit_bias", "presence_penalty", "frequency_penalty");
+
     private MistralCloudHygiene() {
+    }
+
+    /** An OpenAI completions request (with or without {@code suffix}) for Codestral's fill-in-the-middle. */
+    static void applyFim(ObjectNode body) {
+        dropNulls(body);
+        rename(body, "seed", "random_seed");
+        JsonNode n = body.get("n");
+        if (n != null && n.asDouble(1) != 1) {
+            throw GatewayException.badRequest("'n' must be 1 for Mistral's fill-in-the-middle, which answers one "
+                    + "completion per request, not " + n);
+        }
+        body.remove(DROPPED_FOR_FIM);
+        RANGES.forEach(range -> checkRange(body, range));
+        if (!body.path("prompt").isTextual() || body.has("suffix") && !body.get("suffix").isTextual()) {
+            throw GatewayException.badRequest("'prompt' and 'suffix' must be strings for Mistral's fill-in-the-middle");
+        }
+    }
+
+    /**
+     * An OpenAI embeddings request for Mistral's {@code EmbeddingRequest}: {@code dimensions} is
+     * Mistral's {@code output_dimension}; the input is text only (OpenAI's token arrays have no
+     * Mistral equivalent).
+     */
+    static void applyEmbeddings(ObjectNode body) {
+        dropNulls(body);
+        rename(body, "dimensions", "output_dimension");
+        body.remove("user");
+        JsonNode input = body.get("input");
+        boolean text = input != null && (input.isTextual() || input.isArray() && !input.isEmpty());
+        if (input != null && input.isArray()) {
+            for (JsonNode item : input) {
+                text &= item.isTextual();
+            }
+        }
+        if (!text) {
+            throw GatewayException.badRequest("'input' must be a string or an array of strings for Mistral's "
+                    + "embeddings (token arrays are not taken)");
+        }
     }
 
     static void apply(ObjectNode body) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.StreamTranslator;
@@ -21,8 +22,9 @@ import dev.mistralgateway.pipeline.ClientRequest;
  * {@code stream} explicit and {@code top_k} removed (Mistral answers 422 to fields it does not
  * know); a target on Mistral's cloud API also gets {@link MistralCloudHygiene}. An answer comes back
  * byte for byte once it is JSON with {@code choices}, unless its content is Mistral's reasoning
- * chunks ({@link ContentChunks}); Mistral's error bodies come back in the OpenAI shape
- * ({@link MistralErrors}).
+ * chunks ({@link ContentChunks}) or it comes from Codestral's fill-in-the-middle endpoint
+ * ({@link MistralFim}); Mistral's error bodies come back in the OpenAI shape ({@link MistralErrors}).
+ * Embeddings requests carry no {@code stream}, which Mistral's schema refuses there.
  */
 public final class OpenAiFormat implements Format {
 
@@ -36,17 +38,27 @@ public final class OpenAiFormat implements Format {
     public ObjectNode toUpstream(ClientRequest request, Target target) {
         ObjectNode body = request.body().deepCopy();
         body.put("model", request.model());
-        body.put("stream", request.stream());
+        if (request.routeType().streams()) {
+            body.put("stream", request.stream());
+        }
         body.remove("top_k");
         if (target.mistralCloud()) {
-            MistralCloudHygiene.apply(body);
+            switch (request.routeType()) {
+                case CHAT -> MistralCloudHygiene.apply(body);
+                case COMPLETIONS -> {
+                    if (MistralFim.serves(target)) {
+                        MistralCloudHygiene.applyFim(body);
+                    }
+                }
+                case EMBEDDINGS -> MistralCloudHygiene.applyEmbeddings(body);
+            }
         }
         return body;
     }
 
     @Override
     public StreamTranslator streamTranslator(ClientRequest request, Target target) {
-        return new OpenAiStreamTranslator(mapper);
+        return new OpenAiStreamTranslator(mapper, MistralFim.serves(target));
     }
 
     @Override
@@ -60,11 +72,17 @@ public final class OpenAiFormat implements Format {
         if (answer == null || !answer.isObject()) {
             throw new TransformationException(request.routeType(), "", "upstream answer is not a JSON object");
         }
-        if (!answer.path("choices").isArray()) {
+        String expected = request.routeType() == RouteType.EMBEDDINGS ? "data" : "choices";
+        if (!answer.path(expected).isArray()) {
             throw new TransformationException(request.routeType(), "",
-                    "'choices' not in " + request.routeType().id() + " response");
+                    "'" + expected + "' not in " + request.routeType().id() + " response");
         }
-        byte[] body = ContentChunks.flattenAnswer(answer) ? write(answer) : upstreamBody;
+        byte[] body;
+        if (MistralFim.serves(target)) {
+            body = write(MistralFim.textCompletion(answer));
+        } else {
+            body = ContentChunks.flattenAnswer(answer) ? write(answer) : upstreamBody;
+        }
         return new Translated(body, usageOf(answer), answer.path("model").isTextual() ? answer.get("model").textValue() : null);
     }
 

@@ -23,14 +23,17 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     private static final String DONE = "[DONE]";
 
     private final ObjectMapper mapper;
+    /** Codestral streams chat chunks; the completions client reads text_completion ones. */
+    private final boolean fillInTheMiddle;
     private final SseEvents events = new SseEvents();
     private final SseWriter out = new SseWriter();
     private boolean done;
     private Usage usage;
     private long eventsPassed;
 
-    OpenAiStreamTranslator(ObjectMapper mapper) {
+    OpenAiStreamTranslator(ObjectMapper mapper, boolean fillInTheMiddle) {
         this.mapper = mapper;
+        this.fillInTheMiddle = fillInTheMiddle;
     }
 
     @Override
@@ -56,6 +59,8 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         if (data.equals(DONE)) {
             out.done();
             done = true;
+        } else if (fillInTheMiddle) {
+            textCompletionChunk(data);
         } else if (data.contains("\"content\":[")) {
             reasoningChunks(data);
         } else {
@@ -63,6 +68,21 @@ final class OpenAiStreamTranslator implements StreamTranslator {
             eventsPassed++;
             noteUsage(data);
         }
+    }
+
+    private void textCompletionChunk(String data) {
+        String translated = data;
+        try {
+            JsonNode chunk = mapper.readTree(data);
+            if (chunk != null && chunk.path("choices").isArray()) {
+                translated = mapper.writeValueAsString(MistralFim.textCompletion(chunk));
+            }
+        } catch (IOException e) {
+            // not JSON: passed through as it came
+        }
+        out.event(translated);
+        eventsPassed++;
+        noteUsage(translated);
     }
 
     /** A reasoning model's chunks, as the events OpenAI clients read ({@link ContentChunks}). */
