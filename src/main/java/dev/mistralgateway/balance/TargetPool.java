@@ -47,6 +47,14 @@ public final class TargetPool {
     }
 
     /**
+     * The next attempt, on a target picked as {@link #pick} does; the attempt settles the pool's
+     * bookkeeping once, however it ends.
+     */
+    public Optional<Attempt> begin(String hashKey, Set<Integer> tried) {
+        return pick(hashKey, tried).map(target -> new Attempt(this, target, nanoTime));
+    }
+
+    /**
      * The target for the next attempt, among those not tried yet for this request and not out
      * (open circuit, Retry-After); empty when none is left. The pick counts as a request in flight
      * until {@link #succeeded} or {@link #failed}.
@@ -83,14 +91,22 @@ public final class TargetPool {
     }
 
     /** The attempt on this target answered; the measures update the averages the algorithms read. */
-    public synchronized void succeeded(Target target, Duration elapsed, Usage usage) {
+    public void succeeded(Target target, Duration elapsed, Usage usage) {
+        succeeded(target, elapsed, usage, 1);
+    }
+
+    /**
+     * As {@link #succeeded(Target, Duration, Usage)}; {@code outputUnits} counts the output when
+     * the answer reported no usage (stream events, an estimate), for the time per output token.
+     */
+    public synchronized void succeeded(Target target, Duration elapsed, Usage usage, long outputUnits) {
         TargetState state = states.get(target.index());
         state.inFlight--;
         state.failuresInARow = 0;
         state.trialInFlight = false;
         double latency = elapsed.toNanos() / 1e6;
         if (balancing.latencyStrategy() == Balancing.LatencyStrategy.TPOT) {
-            latency /= Math.max(1, usage == null ? 1 : usage.completionTokens());
+            latency /= Math.max(1, usage == null ? outputUnits : usage.completionTokens());
         }
         state.latency = state.measured ? SMOOTHING * latency + (1 - SMOOTHING) * state.latency : latency;
         state.measured = true;
@@ -129,10 +145,14 @@ public final class TargetPool {
         });
     }
 
-    /** Whether every target that is out now is out only because its upstream asked for a pause. */
+    /**
+     * Whether every target that is out now is out only because its upstream asked for a pause; false
+     * when none is out (the targets are then held by a circuit breaker's trial in flight).
+     */
     public synchronized boolean allOutAreRateLimited() {
         long now = nanoTime.getAsLong();
-        return states.stream().filter(state -> now - state.outUntilNanos < 0).allMatch(state -> state.rateLimited);
+        List<TargetState> out = states.stream().filter(state -> now - state.outUntilNanos < 0).toList();
+        return !out.isEmpty() && out.stream().allMatch(state -> state.rateLimited);
     }
 
     /** The attempt ended without a verdict on the target (the client left): it is no longer in flight. */

@@ -43,6 +43,14 @@ public interface GatewayConfig {
     @WithDefault("/v1/models")
     String modelsPath();
 
+    /**
+     * How the API in front of the function authenticates callers: {@code none}, {@code iam} (SigV4)
+     * or {@code jwt}; infra sets it. Both of the latter use the {@code Authorization} header, which
+     * client keys then cannot share, and both close the routes, so no route is "open".
+     */
+    @WithDefault("none")
+    String frontDoorAuth();
+
     interface SecretsConfig {
         /** The AWS Parameters and Secrets Lambda Extension's local endpoint. */
         @WithDefault("http://localhost:${PARAMETERS_SECRETS_EXTENSION_HTTP_PORT:2773}")

@@ -41,6 +41,9 @@ public class RouteTable {
 
     private static final Logger LOG = Logger.getLogger(RouteTable.class);
 
+    /** What {@code AI_PROXY_FRONT_DOOR_AUTH} may say of the API in front of the function. */
+    static final java.util.List<String> FRONT_DOOR_AUTH = java.util.List.of("none", "iam", "jwt");
+
     /** The value of {@code AI_PROXY_MODELS_PATH} that turns the model list off. */
     static final String OFF = "off";
 
@@ -96,8 +99,14 @@ public class RouteTable {
                     + "or paste a Kong plugin config into AI_PROXY_ROUTES_0__CONFIG (see the README)");
         }
         Map<String, String> pathOwners = new HashMap<>();
+        String frontDoor = config.frontDoorAuth().trim().toLowerCase(Locale.ROOT);
+        if (!FRONT_DOOR_AUTH.contains(frontDoor)) {
+            problems.add(GatewayConfig.PREFIX + ".front-door-auth", "'" + config.frontDoorAuth() + "' is not one of "
+                    + String.join(", ", FRONT_DOOR_AUTH));
+        }
+        boolean frontDoorAuthenticates = !frontDoor.equals("none");
         for (int i = 0; i < config.routes().size(); i++) {
-            Route route = route(i, config.routes().get(i), problems);
+            Route route = route(i, config.routes().get(i), frontDoorAuthenticates, problems);
             if (route == null) {
                 continue;
             }
@@ -127,7 +136,7 @@ public class RouteTable {
         return GatewayConfig.PREFIX + ".routes[" + route + "].";
     }
 
-    private static Route route(int index, RouteConfig config, Problems problems) {
+    private static Route route(int index, RouteConfig config, boolean frontDoorAuthenticates, Problems problems) {
         String at = prefix(index);
         List<String> paths = config.paths().orElse(List.of()).stream().map(String::trim).filter(p -> !p.isEmpty())
                 .toList();
@@ -182,10 +191,16 @@ public class RouteTable {
                 "%s: field '%s' is not used by this gateway and is ignored", EnvNames.of(at + "config"), field)));
         String name = config.name().filter(n -> !n.isBlank())
                 .orElseGet(() -> paths.isEmpty() ? "route-" + index : paths.get(0).substring(1));
-        if (clientAuth.isEmpty()) {
+        if (clientAuth.isEmpty() && !frontDoorAuthenticates) {
             LOG.warnf("route '%s' %s is open: anyone who can reach it spends its upstream keys. Set %s (SHA-256 "
                     + "digests of client keys), or keep it behind IAM or JWT authorization", name, paths,
                     EnvNames.of(at + "client-auth-key-sha256"));
+        }
+        if (clientAuth.isPresent() && frontDoorAuthenticates
+                && clientAuth.get().header().equalsIgnoreCase("Authorization")) {
+            problems.add(at + "client-auth-header", "the API in front (" + EnvNames.of(GatewayConfig.PREFIX
+                    + ".front-door-auth") + ") takes the Authorization header for its own IAM or JWT check: send "
+                    + "client keys in another header, e.g. X-Api-Key");
         }
         return new Route(index, name, paths, streaming, config.maxRequestBodySize(), config.modelNameHeader(),
                 timeouts, balancing, clientAuth, config.maxMessages(), streamLimits, List.copyOf(targets));

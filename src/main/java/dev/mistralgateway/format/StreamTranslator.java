@@ -24,6 +24,13 @@ public interface StreamTranslator {
      */
     long outputTokens();
 
+    /**
+     * Why this stream is no complete answer, once the translator knows: the upstream sent an error,
+     * or ended before saying it was done. Null while neither happened. The client's events already
+     * end with an error event then; the caller counts the attempt as failed.
+     */
+    String failure();
+
     /** The token counts the stream reported so far (Ollama's last line, an OpenAI usage chunk), or null. */
     Usage usage();
 }

@@ -6,6 +6,8 @@ import dev.mistralgateway.openai.Usage;
  * One finished request, as its statistics line and metrics describe it.
  *
  * @param target the index of the target that gave the answer, or -1 when none was tried
+ * @param metricModel the model as a metric dimension: never a string the client made up, since
+ *        CloudWatch bills each distinct value as a metric of its own
  * @param usage the token counts, the upstream's own unless {@code estimated}; null when unknown
  * @param requestBody the client's body, or null unless the target logs payloads
  * @param answerBody the answer's body, or null unless the target logs payloads
@@ -16,6 +18,7 @@ public record RequestReport(
         int target,
         String requestModel,
         String responseModel,
+        String metricModel,
         int status,
         int attempts,
         boolean stream,

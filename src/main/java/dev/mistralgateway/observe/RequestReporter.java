@@ -68,6 +68,7 @@ public class RequestReporter {
                 target == null ? -1 : target.index(),
                 translated == null ? requestedModel(request, target) : translated.model(),
                 responseModel,
+                metricModel(target, status, responseModel),
                 status,
                 request.attempts(),
                 translated != null && translated.stream(),
@@ -80,6 +81,20 @@ public class RequestReporter {
                 target != null && target.logStatistics(),
                 payloads ? capped(request.body()) : null,
                 payloads && answer != null ? capped(answer) : null));
+    }
+
+    /** Value of the metrics' {@code model} dimension for a model the client chose, but no upstream confirmed. */
+    static final String CLIENT_CHOSEN = "client-chosen";
+
+    /**
+     * A configured model, or the model an upstream answered with (a model it serves); otherwise the
+     * one word {@link #CLIENT_CHOSEN}, so that no client string becomes a billed metric.
+     */
+    private static String metricModel(Target target, int status, String responseModel) {
+        if (target != null && target.modelName().isPresent()) {
+            return target.modelName().get();
+        }
+        return status == 200 && responseModel != null ? responseModel : CLIENT_CHOSEN;
     }
 
     private static String requestedModel(ReportedRequest request, Target target) {

@@ -65,7 +65,7 @@ public class Telemetry {
         metric(definitions, "completion_tokens", "Count");
         metric(definitions, "cost", "None");
         line.put("route", report.route());
-        line.put("model", report.requestModel() == null ? "none" : report.requestModel());
+        line.put("model", report.metricModel());
         line.put("requests", 1);
         line.put("client_errors", report.status() >= 400 && report.status() < 500 ? 1 : 0);
         line.put("server_errors", report.status() >= 500 ? 1 : 0);

@@ -1,5 +1,6 @@
 package dev.mistralgateway.openai;
 
+import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifiers for answers and tool calls the gateway makes up, in OpenAI's style. */
@@ -8,6 +9,13 @@ public final class Ids {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final char[] ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
             .toCharArray();
+
+    /**
+     * Mixed into every id. ThreadLocalRandom's seeds are part of a SnapStart snapshot, so every
+     * instance restored from it would hand out the same ids; {@link #reseed()} after each restore
+     * draws a new salt from the operating system, unique to the instance.
+     */
+    private static volatile long salt = new SecureRandom().nextLong();
 
     /** Mistral's cloud accepts only tool call ids of exactly this many letters or digits. */
     public static final int TOOL_CALL_ID_LENGTH = 9;
@@ -18,8 +26,8 @@ public final class Ids {
     /** E.g. {@code chatcmpl-3f2a...}: the prefix and 24 random hex digits (unique enough, and cheap). */
     public static String next(String prefix) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long high = random.nextLong();
-        int low = random.nextInt();
+        long high = random.nextLong() ^ salt;
+        int low = random.nextInt() ^ (int) (salt >>> 17);
         StringBuilder id = new StringBuilder(prefix.length() + 24).append(prefix);
         for (int shift = 60; shift >= 0; shift -= 4) {
             id.append(HEX[(int) (high >>> shift) & 0xf]);
@@ -35,12 +43,22 @@ public final class Ids {
      * accepts, and a valid OpenAI id too, so a conversation can move between targets of any format.
      */
     public static String toolCall() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long bits = ThreadLocalRandom.current().nextLong() ^ salt;
         char[] id = new char[TOOL_CALL_ID_LENGTH];
         for (int i = 0; i < id.length; i++) {
-            id[i] = ALPHANUMERIC[random.nextInt(ALPHANUMERIC.length)];
+            id[i] = ALPHANUMERIC[(int) Long.remainderUnsigned(bits, ALPHANUMERIC.length)];
+            bits = Long.divideUnsigned(bits, ALPHANUMERIC.length);
         }
         return new String(id);
+    }
+
+    /** A new salt: after a restore from a snapshot, so that no two restored instances give the same ids. */
+    public static void reseed() {
+        salt = new SecureRandom().nextLong();
+    }
+
+    static long salt() {
+        return salt;
     }
 
     /** Whether Mistral's cloud takes this tool call id as it is ({@code ^[a-zA-Z0-9]{9}$}). */

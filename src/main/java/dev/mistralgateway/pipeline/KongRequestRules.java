@@ -122,7 +122,9 @@ public final class KongRequestRules {
      */
     private static String resolveModel(Target target, ObjectNode body) {
         JsonNode requested = body.get("model");
-        boolean clientSent = requested != null && !requested.isNull();
+        // as in Kong, an empty model is no model
+        boolean clientSent = requested != null && !requested.isNull()
+                && !(requested.isTextual() && requested.textValue().isBlank());
         if (target.modelName().isPresent()) {
             String configured = target.modelName().get();
             if (clientSent && !(requested.isTextual() && target.serves(requested.textValue()))) {
@@ -137,9 +139,10 @@ public final class KongRequestRules {
     }
 
     private static RouteType shapeOf(ObjectNode body) {
-        boolean messages = body.has("messages");
-        boolean prompt = body.has("prompt");
-        boolean input = body.has("input");
+        // a null field is an absent one, as in Kong: {"messages":[...],"prompt":null} is a chat
+        boolean messages = body.hasNonNull("messages");
+        boolean prompt = body.hasNonNull("prompt");
+        boolean input = body.hasNonNull("input");
         if ((messages ? 1 : 0) + (prompt ? 1 : 0) + (input ? 1 : 0) > 1) {
             throw GatewayException.badRequest(MULTIPLE_FORMATS);
         }

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Flow;
@@ -17,12 +19,15 @@ import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.ModelRouting;
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
@@ -56,6 +61,7 @@ import io.smallrye.mutiny.Uni;
  * the balancer picks them (each one translated for its target's format, authenticated, sent), until
  * one answers or the failover rules say stop; then the answer, whole or streamed, translated back.
  */
+@Startup
 @ApplicationScoped
 public class Proxy {
 
@@ -70,9 +76,14 @@ public class Proxy {
 
     private static final Logger LOG = Logger.getLogger(Proxy.class);
 
+    /** The upstream's own request id, kept for whoever debugs with its provider. */
+    static final String UPSTREAM_REQUEST_ID = "X-Upstream-Request-Id";
+
     /**
      * Upstream headers a client must not get: hop-by-hop ones, ones the gateway sets itself, and
-     * cookies, which would be set on the gateway's domain.
+     * cookies, which would be set on the gateway's domain. CORS headers ({@code access-control-*},
+     * Mistral sends {@code allow-origin: *}) go too: whether browsers may call the gateway is its
+     * owner's decision, not the upstream's.
      */
     private static final Set<String> DROPPED_UPSTREAM_HEADERS = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -164,8 +175,8 @@ public class Proxy {
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
-        Optional<Target> picked = exchange.pool().pick(hashKey, exchange.passedOver());
-        if (picked.isEmpty()) {
+        Optional<Attempt> begun = exchange.pool().begin(hashKey, exchange.passedOver());
+        if (begun.isEmpty()) {
             if (previous != null) {
                 return answer(exchange, previous);
             }
@@ -173,7 +184,8 @@ public class Proxy {
             reporter.failed(exchange, null, none.status());
             return Uni.createFrom().failure(none);
         }
-        Target target = picked.get();
+        Attempt attempt = begun.get();
+        Target target = attempt.target();
         exchange.tried().add(target.index());
         secrets.freshen(target);
         Format format = formats.of(target.format());
@@ -188,39 +200,39 @@ public class Proxy {
             call = new UpstreamRequest(url, headers, serialize(upstreamBody));
         } catch (RuntimeException refused) {
             // the client's request does not suit this target: that is the client's to fix, not a failover
-            exchange.pool().released(target);
+            attempt.released();
             reporter.failed(exchange, target, refused instanceof GatewayException gateway ? gateway.status() : 500);
             throw refused;
         }
-        long start = System.nanoTime();
+        Uni<Answer> answer;
         if (request.stream()) {
-            return upstream.stream(exchange.route(), call).onItemOrFailure().transformToUni((stream, failure) -> {
+            answer = upstream.stream(exchange.route(), call).onItemOrFailure().transformToUni((stream, failure) -> {
                 if (failure != null) {
-                    return failed(exchange, target, failure(failure));
+                    return failed(exchange, attempt, failure(failure));
                 }
                 if (stream.head().status() != 200) {
-                    return failed(exchange, target, failure(format, stream.head()));
+                    return failed(exchange, attempt, failure(format, stream.head()));
                 }
-                return Uni.createFrom().item(streamed(exchange, target, format, request, stream,
-                        System.nanoTime() - start));
+                return streamed(exchange, attempt, format, request, stream);
+            });
+        } else {
+            answer = upstream.post(exchange.route(), call).onItemOrFailure().transformToUni((response, failure) -> {
+                if (failure != null) {
+                    return failed(exchange, attempt, failure(failure));
+                }
+                if (response.status() != 200) {
+                    return failed(exchange, attempt, failure(format, response));
+                }
+                return Uni.createFrom().item(whole(exchange, attempt, format, request, response));
             });
         }
-        return upstream.post(exchange.route(), call)
-                .onItemOrFailure().transformToUni((response, failure) -> {
-                    if (failure != null) {
-                        return failed(exchange, target, failure(failure));
-                    }
-                    if (response.status() != 200) {
-                        return failed(exchange, target, failure(format, response));
-                    }
-                    return Uni.createFrom().item(whole(exchange, target, format, request, response,
-                            System.nanoTime() - start));
-                });
+        // the client left before this attempt ended: the target is no longer in flight for it
+        return answer.onCancellation().invoke(attempt::released);
     }
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
-    private Uni<Answer> failed(Exchange exchange, Target target, Failure failure) {
-        exchange.pool().failed(target, failure.unhealthy(), failure.retryAfter());
+    private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
+        attempt.failed(failure.unhealthy(), failure.retryAfter());
         boolean moveOn = failure.criterion() != null
                 && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
@@ -267,29 +279,35 @@ public class Proxy {
         return Uni.createFrom().item(answer);
     }
 
-    /** Every target is out: paused at its upstream's request (429), or resting after failures (503). */
+    /**
+     * Every target is out: paused at its upstream's request (429), or resting after failures, or
+     * held by a circuit breaker's trial (503).
+     */
     private GatewayException noTarget(Exchange exchange) {
         long seconds = Math.max(1, (exchange.pool().untilNextAvailable().toMillis() + 999) / 1000);
         GatewayException error = exchange.pool().allOutAreRateLimited()
                 ? new GatewayException(429, "the upstream of route '" + exchange.route().name()
                         + "' asked for a pause (429 with Retry-After); retry in " + seconds + " s")
                 : new GatewayException(503, "no target of route '" + exchange.route().name() + "' can serve now: "
-                        + "each failed recently and is resting; retry in " + seconds + " s");
+                        + "each failed recently and is resting or on trial; retry in " + seconds + " s");
         return error.withHeaders(Map.of("Retry-After", String.valueOf(seconds)));
     }
 
-    private Answer whole(Exchange exchange, Target target, Format format, ClientRequest request,
-            UpstreamResponse response, long headersNanos) {
+    private Answer whole(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
+            UpstreamResponse response) {
+        Target target = attempt.target();
+        long took = attempt.elapsed().toNanos();
         Format.Translated translated;
         try {
             translated = format.fromUpstream(response.body(), request, target);
         } catch (RuntimeException untranslatable) {
-            exchange.pool().failed(target, false, Optional.empty());
-            reporter.answered(exchange, target, request, 500, headersNanos, null, null, null);
+            attempt.failed(false, Optional.empty());
+            reporter.answered(exchange, target, request, 500, took, null, null, null);
             throw untranslatable;
         }
-        exchange.pool().succeeded(target, Duration.ofNanos(headersNanos), translated.usage());
-        reporter.answered(exchange, target, request, 200, headersNanos, translated.usage(), translated.model(),
+        // without usage, about four bytes a token of the answer stand in for its output
+        attempt.succeeded(translated.usage(), translated.body().length / 4);
+        reporter.answered(exchange, target, request, 200, took, translated.usage(), translated.model(),
                 translated.body());
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
@@ -298,73 +316,87 @@ public class Proxy {
     }
 
     /**
-     * Once the stream's head is accepted there is no other attempt: the client may already hold
-     * events. Before the first event the client can still get a plain error answer; after it, a
-     * failure becomes an error event that ends the stream, since the status has gone out.
+     * A stream is answered once its first event is there: until then, a failure (the upstream
+     * breaking off, an error line, an end without any event) is an attempt's failure like any other
+     * and may move on to another target. After it, a failure becomes an error event that ends the
+     * stream, since the status has gone out. A stream that does not end as its upstream says a
+     * complete answer ends ({@code [DONE]}, Ollama's done line) counts as failed, and its client
+     * gets an error event, never a {@code [DONE]}.
      */
-    private Answer streamed(Exchange exchange, Target target, Format format, ClientRequest request,
-            UpstreamStream stream, long headersNanos) {
+    private Uni<Answer> streamed(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
+            UpstreamStream stream) {
+        Target target = attempt.target();
+        long headersNanos = attempt.elapsed().toNanos();
         StreamTranslator translator = format.streamTranslator(request, target);
-        Map<String, List<String>> headers = passedOn(stream.head());
-        headers.put("Content-Type", List.of(SseWriter.CONTENT_TYPE));
-        headers.put("Cache-Control", List.of("no-cache"));
-        // tells proxies such as nginx not to hold events back
-        headers.put("X-Accel-Buffering", List.of("no"));
-        describe(exchange, request, headers);
-        TargetPool pool = exchange.pool();
         AtomicBoolean started = new AtomicBoolean();
         SentEvents sent = reporter.sentEvents(target);
         Route.StreamLimits limits = exchange.route().streamLimits();
         AtomicBoolean upstreamEnded = new AtomicBoolean();
         AtomicReference<Flow.Subscription> upstreamCall = new AtomicReference<>();
-        Multi<byte[]> body = stream.body()
+        Multi<byte[]> translated = stream.body()
                 .onSubscription().invoke(upstreamCall::set)
-                .onCompletion().invoke(() -> upstreamEnded.set(true));
+                .onCompletion().invoke(() -> upstreamEnded.set(true))
+                .map(translator::next);
         if (limits.maxTokens() > 0) {
-            // checked before the next piece is translated: nothing past the cap goes out
-            body = body.select().first(bytes -> translator.outputTokens() < limits.maxTokens());
+            // a piece that takes the answer past the cap does not go out; a piece that reaches it exactly does
+            translated = translated.select().first(bytes -> translator.outputTokens() <= limits.maxTokens());
         }
         if (!limits.maxDuration().isZero()) {
             Duration left = limits.maxDuration().minusNanos(System.nanoTime() - exchange.startNanos());
-            body = body.select().first(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
+            translated = translated.select().first(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
         }
-        // a limit ends the body early (and cancels the upstream call): the client gets an error event instead of [DONE]
-        Multi<byte[]> events = body
-                .map(translator::next)
+        Multi<byte[]> events = translated
+                // a limit ends the body early: the client gets an error event instead of [DONE]
                 .onCompletion().switchTo(() -> Multi.createFrom().item(() -> {
                     if (upstreamEnded.get()) {
                         return translator.end();
                     }
-                    // Mutiny's time-bounded select() completes without cancelling what it reads from
+                    // Mutiny's select() completes without cancelling what it reads from
                     upstreamCall.get().cancel();
                     return limitReached(exchange, limits, translator);
                 }))
-                .onCompletion().invoke(() -> {
-                    Duration took = Duration.ofNanos(System.nanoTime() - exchange.startNanos());
-                    pool.succeeded(target, took, translator.usage());
-                    reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
-                })
-                .onFailure().invoke(failure -> {
-                    pool.failed(target, true, Optional.empty());
-                    int status = started.get() ? 200
-                            : failure instanceof GatewayException gateway ? gateway.status() : 502;
-                    reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
-                })
-                .onCancellation().invoke(() -> {
-                    pool.released(target);
-                    // 499: nginx's word for a client that closed the connection before the answer ended
-                    reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent);
+                .map(bytes -> {
+                    if (!started.get() && translator.failure() != null) {
+                        // nothing went out yet: this attempt failed, and the request may move on
+                        throw new GatewayException(502, translator.failure());
+                    }
+                    return bytes;
                 })
                 .filter(bytes -> bytes.length > 0)
                 .invoke(bytes -> {
                     started.set(true);
                     sent.add(bytes);
                 })
-                .onFailure().recoverWithMulti(failure -> started.get()
-                        ? Multi.createFrom().item(errorEvent(failure))
-                        : Multi.createFrom().failure(failure instanceof GatewayException gateway
-                                ? gateway.withHeaders(attemptHeaders(exchange)) : failure));
-        return new Answer(200, headers, events);
+                .onTermination().invoke((failure, cancelled) -> {
+                    if (cancelled) {
+                        attempt.released();
+                        // 499: nginx's word for a client that closed the connection before the answer ended
+                        reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent);
+                    } else if (failure != null || translator.failure() != null) {
+                        attempt.failed(true, Optional.empty());
+                        if (started.get()) {
+                            int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
+                            reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
+                        }
+                    } else {
+                        attempt.succeeded(translator.usage(), translator.outputTokens());
+                        reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                    }
+                })
+                .onFailure(failure -> started.get()).recoverWithMulti(failure -> Multi.createFrom().item(errorEvent(failure)));
+        return FirstEvent.of(events)
+                .map(body -> {
+                    Map<String, List<String>> headers = passedOn(stream.head());
+                    headers.put("Content-Type", List.of(SseWriter.CONTENT_TYPE));
+                    headers.put("Cache-Control", List.of("no-cache"));
+                    // tells proxies such as nginx not to hold events back
+                    headers.put("X-Accel-Buffering", List.of("no"));
+                    describe(exchange, request, headers);
+                    return new Answer(200, headers, body);
+                })
+                .onFailure().recoverWithUni(failure -> failed(exchange, attempt,
+                        failure(failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage())
+                                : failure)));
     }
 
     /** The error event that ends a stream cut at one of its route's limits; the log names the setting. */
@@ -428,10 +460,19 @@ public class Proxy {
         return headers;
     }
 
+    /**
+     * The upstream's headers the client gets, by a name compared without case, so that a header the
+     * gateway sets afterwards replaces the upstream's rather than adding a second one. The
+     * upstream's {@code X-Request-Id} becomes {@code X-Upstream-Request-Id}, beside the gateway's own.
+     */
     private static Map<String, List<String>> passedOn(UpstreamResponse response) {
-        Map<String, List<String>> headers = new HashMap<>();
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         response.headers().forEach((name, values) -> {
-            if (!DROPPED_UPSTREAM_HEADERS.contains(name)) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("x-request-id")) {
+                headers.put(UPSTREAM_REQUEST_ID, values);
+            } else if (!DROPPED_UPSTREAM_HEADERS.contains(lower) && !lower.startsWith("access-control-")
+                    && !lower.startsWith("x-ai-proxy-")) {
                 headers.put(name, values);
             }
         });

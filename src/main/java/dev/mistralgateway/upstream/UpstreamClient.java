@@ -10,6 +10,8 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.logging.Logger;
@@ -38,6 +40,7 @@ import io.vertx.core.http.RequestOptions;
  * <p>One client per route carries that route's connect and write timeouts. Clients are built when the bean is
  * created at run time, never in a static initialiser, so a native image holds no open client.
  */
+@Startup
 @ApplicationScoped
 public class UpstreamClient {
 

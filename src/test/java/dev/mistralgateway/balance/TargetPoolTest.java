@@ -228,4 +228,64 @@ class TargetPoolTest {
         }
         assertEquals(Set.of(0, 1), seen);
     }
+
+    private static Route tpotRoute(int targets) {
+        Route e2e = route(Algorithm.LOWEST_LATENCY, 0, weights(targets));
+        Balancing tpot = new Balancing(Algorithm.LOWEST_LATENCY, 5, EnumSet.of(Balancing.FailoverCriterion.ERROR),
+                "X-User", Balancing.LatencyStrategy.TPOT, Balancing.TokensCountStrategy.TOTAL_TOKENS, 0,
+                Duration.ofSeconds(10));
+        return new Route(0, "r", e2e.paths(), e2e.streaming(), 0, true, e2e.timeouts(), tpot, Optional.empty(), 1000,
+                Route.StreamLimits.NONE, e2e.targets());
+    }
+
+    private static int[] weights(int targets) {
+        int[] weights = new int[targets];
+        java.util.Arrays.fill(weights, 100);
+        return weights;
+    }
+
+    /** An answer without usage is measured per stream event (or estimated token), not as one token. */
+    @Test
+    void timePerTokenWithoutUsageDividesByTheOutputItCounted() {
+        TargetPool pool = pool(tpotRoute(2));
+        pool.succeeded(target(0, 100), Duration.ofMillis(1000), null, 100);
+        pool.succeeded(target(1, 100), Duration.ofMillis(100), Usage.of(5, 2), 0);
+
+        assertEquals(0, pool.pick(null, Set.of()).orElseThrow().index(), "10 ms a token beats 50");
+    }
+
+    /** Each attempt is timed from its own start: a failed attempt before it does not slow its target down. */
+    @Test
+    void anAttemptIsTimedFromItsOwnStart() {
+        TargetPool pool = pool(route(Algorithm.LOWEST_LATENCY, 0, 100, 100, 100));
+        Attempt measured = pool.begin(null, Set.of(0, 1)).orElseThrow();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        measured.succeeded(null, 1);
+
+        Attempt first = pool.begin(null, Set.of(2)).orElseThrow();
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        first.failed(true, Optional.empty());
+        Attempt second = pool.begin(null, Set.of(2, first.target().index())).orElseThrow();
+        now.addAndGet(Duration.ofMillis(100).toNanos());
+        second.succeeded(null, 1);
+        second.failed(true, Optional.empty());
+
+        assertEquals(Duration.ofMillis(100), second.elapsed());
+        assertEquals(second.target().index(), pool.pick(null, Set.of(first.target().index())).orElseThrow().index(),
+                "100 ms beats the 1 s target: the 5 s of the failed attempt before did not count");
+    }
+
+    /** A breaker's trial in flight holds its target without a pause asked by the upstream: not rate limited. */
+    @Test
+    void aTargetHeldByItsTrialIsNotRateLimited() {
+        TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 1, 100));
+        pool.begin(null, Set.of()).orElseThrow().failed(true, Optional.empty());
+        now.addAndGet(Duration.ofSeconds(11).toNanos());
+        Attempt trial = pool.begin(null, Set.of()).orElseThrow();
+
+        assertTrue(pool.begin(null, Set.of()).isEmpty(), "one trial at a time");
+        assertTrue(!pool.allOutAreRateLimited(), "the route is busy with a trial (503), not paused (429)");
+        trial.released();
+        assertTrue(pool.begin(null, Set.of()).isPresent(), "an abandoned trial frees its target for the next one");
+    }
 }

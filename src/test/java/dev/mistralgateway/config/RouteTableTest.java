@@ -371,4 +371,36 @@ class RouteTableTest {
         env.put("AI_PROXY_MODELS_PATH", "models");
         assertTrue(failureFor(env).contains("AI_PROXY_MODELS_PATH: 'models' must start with /"), failureFor(env));
     }
+
+    /** IAM and JWT authorizers read Authorization themselves: client keys there would be refused every time. */
+    @Test
+    void clientKeysStayOutOfTheHeaderOfTheFrontDoorsAuthorization() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_FRONT_DOOR_AUTH", "iam");
+        env.put("AI_PROXY_ROUTES_0__CLIENT_AUTH_KEY_SHA256", "a".repeat(64));
+        assertTrue(failureFor(env).contains("AI_PROXY_ROUTES_0__CLIENT_AUTH_HEADER: the API in front "
+                + "(AI_PROXY_FRONT_DOOR_AUTH) takes the Authorization header"), failureFor(env));
+
+        env.put("AI_PROXY_ROUTES_0__CLIENT_AUTH_HEADER", "X-Api-Key");
+        assertEquals("X-Api-Key", routesFrom(env).get(0).clientAuth().orElseThrow().header());
+        env.put("AI_PROXY_FRONT_DOOR_AUTH", "cognito");
+        assertTrue(failureFor(env).contains("AI_PROXY_FRONT_DOOR_AUTH: 'cognito' is not one of none, iam, jwt"));
+    }
+
+    /** Behind IAM or JWT a route without client keys is not open, and start-up does not say it is. */
+    @Test
+    void theOpenRouteWarningKnowsTheFrontDoor() {
+        Map<String, String> env = seedEnvironment();
+        try (dev.mistralgateway.testing.LoggedRecords warnings = dev.mistralgateway.testing.LoggedRecords
+                .atLeast(java.util.logging.Level.WARNING)) {
+            routesFrom(env);
+            assertTrue(warnings.lines().stream().anyMatch(line -> line.contains("is open")), warnings.lines()::toString);
+        }
+        env.put("AI_PROXY_FRONT_DOOR_AUTH", "jwt");
+        try (dev.mistralgateway.testing.LoggedRecords warnings = dev.mistralgateway.testing.LoggedRecords
+                .atLeast(java.util.logging.Level.WARNING)) {
+            routesFrom(env);
+            assertFalse(warnings.lines().stream().anyMatch(line -> line.contains("is open")), warnings.lines()::toString);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import static dev.mistralgateway.testing.Json.tree;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,7 @@ class FailoverTest {
                     .alsoTarget(1, 1, "ollama", upstream.url("/api/chat"), 1)
                     .target(1, 1, "model.name", "mistral")
                     .routeSetting(1, "balancer.algorithm", "priority")
+                    .routeSetting(1, "balancer.failover-criteria", "error,timeout,http_429,http_500,http_502,http_503")
                     .route(2, "/limit", "llm/v1/chat", "openai", upstream.url("/c/v1/chat/completions"))
                     .alsoTarget(2, 1, "openai", upstream.url("/d/v1/chat/completions"), 90)
                     .alsoTarget(2, 2, "openai", upstream.url("/e/v1/chat/completions"), 80)
@@ -168,7 +170,7 @@ class FailoverTest {
     void aStreamFailsOverBeforeItsFirstEventButNeverAfter() {
         upstream.reply("/a/v1/chat/completions", Reply.json(500, "{\"error\":{\"message\":\"boom\"}}"));
         upstream.reply("/b/v1/chat/completions", Reply.stream("text/event-stream", Duration.ofMillis(5),
-                List.of("data: {\"n\":1}\n\n".getBytes())));
+                List.of("data: {\"n\":1}\n\n".getBytes(), "data: [DONE]\n\n".getBytes())));
         String stream = CHAT.replace("\"model\":\"m\"", "\"model\":\"m\",\"stream\":true");
 
         Response failedOver = post("/failover", stream);
@@ -186,6 +188,47 @@ class FailoverTest {
         assertEquals("{\"n\":1}", events.get(0));
         assertEquals("The upstream server is timing out", tree(events.get(1)).at("/error/message").textValue());
         assertEquals(List.of("/a/v1/chat/completions"), pathsTried(), "no retry once an event went out");
+    }
+
+    /** The README's promise: a stream fails over until its first event, also after the upstream's 200. */
+    @Test
+    void aStreamThatBreaksAfterItsHeadersButBeforeAnyEventFailsOver() {
+        String stream = CHAT.replace("\"model\":\"m\"", "\"model\":\"m\",\"stream\":true");
+        // 200 and then silence past the read timeout; then a stream that ends before its first event
+        upstream.reply("/a/v1/chat/completions", Reply.stream("text/event-stream", Duration.ofMillis(800),
+                List.of("data: {\"late\":1}\n\n".getBytes())));
+        upstream.reply("/b/v1/chat/completions", Reply.stream("text/event-stream", Duration.ofMillis(5),
+                List.of("data: {\"n\":1}\n\n".getBytes(), "data: [DONE]\n\n".getBytes())));
+
+        Response timedOut = post("/failover", stream);
+        timedOut.then().statusCode(200);
+        servedBy(timedOut, 1, 2);
+        assertEquals(List.of("{\"n\":1}", "[DONE]"), SseBody.data(timedOut.asString()));
+
+        upstream.reset();
+        upstream.reply("/a/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO,
+                List.of(": a comment, then the end\n\n".getBytes())));
+        upstream.reply("/b/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO,
+                List.of("data: {\"n\":2}\n\n".getBytes(), "data: [DONE]\n\n".getBytes())));
+
+        Response ended = post("/failover", stream);
+        servedBy(ended, 1, 2);
+        assertEquals(List.of("{\"n\":2}", "[DONE]"), SseBody.data(ended.asString()));
+    }
+
+    /** An answer cut short is a failure of its target, and its client is told, never given [DONE]. */
+    @Test
+    void aStreamCutShortIsNoSuccess() {
+        String stream = CHAT.replace("\"model\":\"m\"", "\"model\":\"m\",\"stream\":true");
+        upstream.reply("/a/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO,
+                List.of("data: {\"n\":1}\n\n".getBytes(), "data: {\"n\":2}\n\n".getBytes())));
+
+        List<String> events = SseBody.data(post("/failover", stream).then().statusCode(200).extract().asString());
+
+        assertEquals(3, events.size(), events.toString());
+        assertEquals("the upstream's stream ended before its [DONE]: the answer may be cut short",
+                tree(events.get(2)).at("/error/message").textValue());
+        assertTrue(events.stream().noneMatch("[DONE]"::equals));
     }
 
     @Test

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -244,6 +246,45 @@ class OpenAiRouteTest {
                 .then().statusCode(200)
                 .header("Set-Cookie", nullValue())
                 .header("x-ratelimit-remaining-tokens", "4999");
+    }
+
+    /** Headers the gateway sets replace the upstream's, whatever their case; CORS is the gateway owner's. */
+    @Test
+    void theGatewaysOwnHeadersAreNeverDoubled() {
+        upstream.reply(CHAT, Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json"))
+                .withHeader("x-ai-proxy-target", "9")
+                .withHeader("X-AI-Proxy-Model", "mistral/other")
+                .withHeader("x-request-id", "upstream-7")
+                .withHeader("access-control-allow-origin", "*")
+                .withHeader("content-TYPE", "text/plain"));
+
+        Response answer = given().contentType("application/json").header("X-Request-Id", "client-1")
+                .body(kong("openai/llm-v1-chat/requests/good.json")).when().post("/mistral-chat");
+
+        answer.then().statusCode(200);
+        assertEquals(List.of("0"), answer.headers().getValues("X-AI-Proxy-Target"));
+        assertEquals(List.of("mistral/mistral-tiny"), answer.headers().getValues("X-AI-Proxy-Model"));
+        assertEquals(List.of("client-1"), answer.headers().getValues("X-Request-Id"));
+        assertEquals(List.of("upstream-7"), answer.headers().getValues("X-Upstream-Request-Id"));
+        assertEquals(List.of(), answer.headers().getValues("Access-Control-Allow-Origin"));
+        assertEquals(1, answer.headers().getValues("Content-Type").size());
+    }
+
+    /** Kong reads a null field as an absent one and ignores an empty model; so does the gateway. */
+    @Test
+    void nullsAndAnEmptyModelMeanWhatTheyMeanInKong() {
+        upstream.reply(CHAT, Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")));
+
+        post("/mistral-chat", "{\"model\":\"\",\"prompt\":null,\"input\":null,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").then().statusCode(200);
+        assertEquals("mistral-tiny", tree(upstream.only().bodyText()).get("model").textValue());
+
+        // a content that is an object is neither text nor parts: refused, not forwarded
+        upstream.reset();
+        post("/mistral-chat", "{\"messages\":[{\"role\":\"user\",\"content\":{\"text\":\"hi\"}}]}")
+                .then().statusCode(400)
+                .body("error.message", equalTo("messages[0].content must be a string or an array of content parts"));
+        assertEquals(List.of(), upstream.received());
     }
 
     @Test

@@ -134,6 +134,21 @@ class StreamLimitsTest {
         assertUpstreamCancelled();
     }
 
+    /** Exactly as many events as the cap allows: the answer is complete, and ends as the upstream ended it. */
+    @Test
+    void anAnswerOfExactlyTheCapIsNotCut() throws Exception {
+        List<byte[]> answer = new java.util.ArrayList<>(Collections.nCopies(5, SSE_TOKEN));
+        answer.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, answer));
+
+        List<String> events = events(post("/capped", CHAT));
+
+        assertEquals(6, events.size(), String.join("\n", events));
+        assertEquals("[DONE]", events.get(5));
+        upstream.awaitStreamsEnded(1, Duration.ofSeconds(2));
+        assertEquals(1, upstream.streamsCompleted());
+    }
+
     @Test
     void ollamaLinesCountTowardsTheCapToo() throws Exception {
         upstream.reply("/api/chat", endless("application/x-ndjson", OLLAMA_TOKEN));
@@ -149,8 +164,9 @@ class StreamLimitsTest {
 
     @Test
     void withoutLimitsAStreamRunsToItsEnd() throws InterruptedException {
-        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO,
-                Collections.nCopies(50, SSE_TOKEN)));
+        List<byte[]> answer = new java.util.ArrayList<>(Collections.nCopies(50, SSE_TOKEN));
+        answer.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, answer));
 
         List<String> events = events(post("/unlimited", CHAT));
 

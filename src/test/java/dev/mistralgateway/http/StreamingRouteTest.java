@@ -110,16 +110,21 @@ class StreamingRouteTest {
     }
 
     @Test
-    void realOpenAiFramesWithoutDoneGetItOnce() {
+    void realOpenAiFramesPassThroughAndAnEndWithoutDoneIsACutAnswer() {
         String chat = kong("unit/real-stream-frames/openai/llm-v1-chat.txt");
-        upstream.reply("/v1/chat/completions", Reply.stream(SSE, PAUSE, Reply.piecesOf(chat, 50)));
+        upstream.reply("/v1/chat/completions", Reply.stream(SSE, PAUSE, Reply.piecesOf(chat + "\n\ndata: [DONE]\n\n", 50)));
         assertEquals(List.of(chat.strip().substring("data: ".length()), "[DONE]"),
                 events(post("/openai-chat", CHAT.replace("\"mistral\"", "\"mistral-tiny\""))));
 
         String completion = kong("unit/real-stream-frames/openai/llm-v1-completions.txt");
-        upstream.reply("/v1/completions", Reply.stream(SSE, PAUSE, Reply.piecesOf(completion, 50)));
+        upstream.reply("/v1/completions", Reply.stream(SSE, PAUSE, Reply.piecesOf(completion + "\n\ndata: [DONE]\n\n", 50)));
         assertEquals(List.of(completion.strip().substring("data: ".length()), "[DONE]"),
                 events(post("/openai-completions", "{\"model\":\"m\",\"prompt\":\"hi\",\"stream\":true}")));
+
+        // Kong's capture as it is, cut before [DONE]: nothing went out yet, so the client gets the failure
+        upstream.reply("/v1/completions", Reply.stream(SSE, PAUSE, Reply.piecesOf(completion, 50)));
+        post("/openai-completions", "{\"model\":\"m\",\"prompt\":\"hi\",\"stream\":true}").then().statusCode(502)
+                .body("error.message", equalTo("the upstream's stream ended before its [DONE]: the answer may be cut short"));
     }
 
     @Test
@@ -214,7 +219,8 @@ class StreamingRouteTest {
 
     @Test
     void alwaysStreamsAndDenyRefuses() {
-        upstream.reply("/always/v1/chat/completions", Reply.stream(SSE, PAUSE, List.of("data: {\"x\":1}\n\n".getBytes())));
+        upstream.reply("/always/v1/chat/completions", Reply.stream(SSE, PAUSE, List.of("data: {\"x\":1}\n\n".getBytes(),
+                "data: [DONE]\n\n".getBytes())));
 
         assertEquals(List.of("{\"x\":1}", "[DONE]"), events(post("/always", CHAT.replace(",\"stream\":true", ""))));
         assertEquals(true, tree(upstream.only().bodyText()).get("stream").booleanValue());

@@ -32,7 +32,7 @@ class LocalLambdaIT {
         Path target = Path.of(System.getProperty("gateway.build.directory", "target"));
         try (FakeUpstream upstream = new FakeUpstream()) {
             upstream.reply("/v1/chat/completions", request -> request.bodyText().contains("\"stream\":true")
-                    ? Reply.stream("text/event-stream", Duration.ZERO, List.of("data: {\"n\":1}\n\n".getBytes()))
+                    ? Reply.stream("text/event-stream", Duration.ZERO, List.of("data: {\"n\":1}\n\ndata: [DONE]\n\n".getBytes()))
                     : Reply.json(200, Fixtures.kong("mistral/llm-v1-chat/responses/good.json")));
             Map<String, String> environment = new HashMap<>(Map.of(
                     "AI_PROXY_ROUTES_0__PATHS", "/mistral-chat",

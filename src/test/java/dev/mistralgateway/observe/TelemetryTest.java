@@ -58,6 +58,7 @@ class TelemetryTest {
                     .target(1, "logging.log-statistics", "true")
                     .route(2, "/quiet", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .target(2, "model.name", "mistral-tiny")
+                    .route(3, "/any-model", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .build());
             settings.put("ai-proxy.metrics.enabled", "true");
             settings.put("ai-proxy.metrics.namespace", "GatewayTest");
@@ -263,5 +264,21 @@ class TelemetryTest {
             assertTrue(UNITS.contains(metric.get("Unit").textValue()), metric.toString());
             assertTrue(line.get(metric.get("Name").textValue()).isNumber(), "metric " + metric + " is a number member");
         }
+    }
+
+    /** Each distinct dimension value is a billed CloudWatch metric: a client's made-up model must not become one. */
+    @Test
+    void aModelTheClientMadeUpIsNoMetricDimension() {
+        upstream.reply("/v1/chat/completions", Reply.json(400, "{\"object\":\"error\",\"message\":\"Invalid model\"}"));
+        post("/any-model", "{\"model\":\"made-up-4711\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "m-1")
+                .then().statusCode(400);
+        assertEquals("client-chosen", onlyLine().get("model").textValue());
+
+        captured.reset();
+        upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")));
+        post("/any-model", "{\"model\":\"mistral-tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "m-2")
+                .then().statusCode(200);
+        assertEquals(tree(kong("mistral/llm-v1-chat/responses/good.json")).get("model").textValue(),
+                onlyLine().get("model").textValue(), "the model the upstream answered with");
     }
 }

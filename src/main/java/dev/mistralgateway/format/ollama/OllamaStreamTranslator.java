@@ -51,6 +51,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private boolean roleSent;
     private int toolCallsSent;
     private boolean finished;
+    private String failure;
     private Usage usage;
     private long linesRead;
     /** The JSON of a content chunk of this stream before and after its content's quoted text. */
@@ -284,6 +285,12 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private void error(String message) {
         write(ErrorBody.of(502, message));
         finished = true;
+        failure = message;
+    }
+
+    @Override
+    public String failure() {
+        return failure;
     }
 
     private void write(Object event) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.stream.SseEvents;
@@ -15,7 +16,8 @@ import dev.mistralgateway.stream.SseWriter;
 /**
  * An OpenAI-compatible upstream already streams the client's events: each event's data passes
  * through unchanged, re-framed as {@code data: ...\n\n} so an event split across reads reaches the
- * client whole, and {@code [DONE]} is sent exactly once, even by an upstream that forgot it. Only a
+ * client whole, and {@code [DONE]} is sent exactly once, only when the upstream sent it: a stream
+ * that ends without it, or with an error event, ends with an error event instead. Only a
  * reasoning model's events, whose content is chunks, are rewritten ({@link ContentChunks}).
  */
 final class OpenAiStreamTranslator implements StreamTranslator {
@@ -28,6 +30,7 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     private final SseEvents events = new SseEvents();
     private final SseWriter out = new SseWriter();
     private boolean done;
+    private String failure;
     private Usage usage;
     private long eventsPassed;
 
@@ -42,14 +45,29 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         return out.drain();
     }
 
+    /** Without the upstream's {@code [DONE]}, the answer may be cut short: the client is told so, not given one. */
     @Override
     public byte[] end() {
         events.finish().forEach(this::write);
         if (!done) {
-            out.done();
-            done = true;
+            fail("the upstream's stream ended before its [DONE]: the answer may be cut short");
         }
         return out.drain();
+    }
+
+    @Override
+    public String failure() {
+        return failure;
+    }
+
+    private void fail(String why) {
+        try {
+            out.event(mapper.writeValueAsBytes(ErrorBody.of(502, why)));
+        } catch (IOException e) {
+            throw new IllegalStateException("an error record always serialises", e);
+        }
+        failure = why;
+        done = true;
     }
 
     private void write(String data) {
@@ -59,6 +77,8 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         if (data.equals(DONE)) {
             out.done();
             done = true;
+        } else if (data.startsWith("{\"error\"") || data.startsWith("{\"object\":\"error\"")) {
+            upstreamError(data);
         } else if (fillInTheMiddle) {
             textCompletionChunk(data);
         } else if (data.contains("\"content\":[")) {
@@ -68,6 +88,19 @@ final class OpenAiStreamTranslator implements StreamTranslator {
             eventsPassed++;
             noteUsage(data);
         }
+    }
+
+    /** An error event from the upstream (llama.cpp, vLLM, Mistral) ends the stream as a failure. */
+    private void upstreamError(String data) {
+        String message = data;
+        try {
+            JsonNode error = mapper.readTree(data);
+            message = MistralErrors.toOpenAi(502, error).map(body -> body.error().message())
+                    .orElseGet(() -> error.path("error").path("message").asText(data));
+        } catch (IOException e) {
+            // not JSON: its text is the message
+        }
+        fail("the upstream's stream failed: " + message);
     }
 
     private void textCompletionChunk(String data) {
