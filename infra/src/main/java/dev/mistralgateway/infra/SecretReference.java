@@ -54,8 +54,8 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
             m.appendReplacement(out, Matcher.quoteReplacement(ref.replacement()));
         }
         m.appendTail(out);
-        String rest = REFERENCE.matcher(value).replaceAll("");
-        if (rest.contains("{{") || rest.contains("}}")) {
+        // Only a "{{" left open is malformed: "}}" alone closes nested objects in a pasted JSON config block.
+        if (REFERENCE.matcher(value).replaceAll("").contains("{{")) {
             throw new IllegalArgumentException(where + ": malformed reference; write {{secretsmanager:NAME}}, "
                     + "{{secretsmanager:NAME:JSON_KEY}}, {{ssm:PARAM_NAME}}, or, read at run time, "
                     + "{{aws-secret:NAME}}, {{aws-secret:NAME:JSON_KEY}} or {{aws-ssm:PARAM_NAME}}");

@@ -96,6 +96,21 @@ class SecretsTest {
     }
 
     @Test
+    void aJsonConfigBlockMayCloseSeveralObjectsAtOnce() {
+        // "}}" ends nested JSON objects: only a "{{" left open is a malformed reference
+        Template t = new Synth(dir).env("""
+                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+                AI_PROXY_ROUTES_0__CONFIG={"targets":[{"auth":{"header_value":"Bearer {{secretsmanager:mistral/api-key}}"}}]}
+                """).template();
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "AI_PROXY_ROUTES_0__CONFIG",
+                "{\"targets\":[{\"auth\":{\"header_value\":\"Bearer {{resolve:secretsmanager:mistral/api-key:SecretString}}\"}}]}")))));
+        var open = assertThrows(IllegalArgumentException.class, () -> SecretReference.resolve(
+                "{\"header_value\":\"Bearer {{secretsmanager:mistral/api-key\"}", "x", new java.util.ArrayList<>()));
+        assertTrue(open.getMessage().startsWith("x: malformed reference"), open.getMessage());
+    }
+
+    @Test
     void ssmSecureAndUnknownReferencesAreRefused() {
         var secure = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).env("""
                 AI_PROXY_ROUTES_0__PATHS=/mistral-chat
