@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.ArnComponents;
@@ -18,6 +20,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
@@ -93,6 +96,12 @@ public class GatewayStack extends Stack {
     static final String SERVER_PORT = "8080";
     /** Stage of the REST API, the first segment of its URL's path. */
     static final String REST_STAGE = "prod";
+
+    /**
+     * CDK's template check (rule E1050) reads a dynamic reference up to the last "}}" of its value, so a JSON
+     * config block that closes objects after one looks malformed to it, and it warns on every synth.
+     */
+    private static final Pattern BRACES_AFTER_DYNAMIC_REFERENCE = Pattern.compile("(?s)\\{\\{resolve:[^}]*}}.*}}");
 
     public GatewayStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
@@ -172,6 +181,12 @@ public class GatewayStack extends Stack {
             // CDK warns in case no version gets published; the alias below publishes fn.getCurrentVersion().
             Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                     "the alias 'live' publishes the current version");
+        }
+        if (variables.values().stream().anyMatch(value -> BRACES_AFTER_DYNAMIC_REFERENCE.matcher(value).find())) {
+            Validations.of(fn).acknowledge(Acknowledgment.builder().id("CloudFormation-Validate::E1050")
+                    .reason("a pasted JSON config block closes objects (\"}}\") after a {{resolve:...}}; CloudFormation ends "
+                            + "the reference at its first \"}}\" (it takes several references in one value), the check at the last")
+                    .build());
         }
         grantSecrets(fn, env);
         // The API calls the alias, so it always reaches a published (and, on the JVM, snapshotted) version.
