@@ -78,6 +78,18 @@ final class Synth {
                 .map(message -> String.valueOf(message.getEntry().getData())).toList();
     }
 
+    /** The environment variables of the stack's one function, as the template holds them. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> variables(Template template) {
+        Map<String, Map<String, Object>> functions = (Map<String, Map<String, Object>>) (Map<String, ?>)
+                template.findResources("AWS::Lambda::Function");
+        if (functions.size() != 1) {
+            throw new IllegalStateException("expected one function, found " + functions.keySet());
+        }
+        Map<String, Object> properties = (Map<String, Object>) functions.values().iterator().next().get("Properties");
+        return (Map<String, Object>) ((Map<String, Object>) properties.get("Environment")).get("Variables");
+    }
+
     /**
      * The rules that CDK's own template check ("CloudFormation Validate") found broken, unacknowledged, in the
      * last synth in {@code dir}: it prints them as warnings at every synth and deploy.
