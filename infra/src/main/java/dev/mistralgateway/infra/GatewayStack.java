@@ -146,6 +146,8 @@ public class GatewayStack extends Stack {
         if (server) {
             variables.putAll(streamTimeLimits(env, s.timeoutSeconds()));
         }
+        UpstreamTimeouts.Fitted timeouts = UpstreamTimeouts.fit(env, s);
+        variables.putAll(timeouts.variables());
 
         String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
         boolean readsSecretsAtRuntime = env.secrets().stream().anyMatch(SecretReference::atRuntime);
@@ -170,6 +172,7 @@ public class GatewayStack extends Stack {
                 // adapter, the snapshot holds the started server too (see README, "Streaming").
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 .build();
+        timeouts.warnings().forEach(warning -> Annotations.of(fn).addWarningV2("mistral-gateway:upstreamTimeoutTooLong", warning));
         if (jvm && !snapStart) {
             Annotations.of(fn).addWarningV2("mistral-gateway:noSnapStartWithRuntimeSecrets",
                     "SnapStart is off: gateway.env has {{aws-secret:...}} or {{aws-ssm:...}} references, read through the "

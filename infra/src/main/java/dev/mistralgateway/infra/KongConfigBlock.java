@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * A Kong plugin {@code config:} block pasted into {@code AI_PROXY_ROUTES_<n>__CONFIG}, read at synth as the
- * gateway reads it at start-up (YAML or JSON; a whole plugin entry is unwrapped), so that a block the
- * gateway could not use fails here, before a deploy, rather than at the function's start.
+ * gateway reads it at start-up (YAML or JSON; a whole plugin entry is unwrapped), for two reasons: a block
+ * the gateway could not use fails here, before a deploy, rather than at the function's start; and the stack
+ * must know the balancer timeouts a block sets, so as not to override them (a variable of the route wins
+ * over its block).
  *
  * <p>Only the shape is checked here; the fields themselves are the gateway's to validate.
  */
@@ -80,5 +82,11 @@ final class KongConfigBlock {
                         + "; this gateway takes ai-proxy-advanced's config)") + "; this gateway reads ai-proxy-advanced's "
                 + "shape, where they are fields of a target in the list 'targets:'. Indent them under 'targets:' as "
                 + "one target, e.g.\n" + example);
+    }
+
+    /** A {@code balancer:} setting of the block (Kong's name, e.g. {@code read_timeout}) as written, or null. */
+    String balancer(String field) {
+        JsonNode value = config.path("balancer").path(field);
+        return value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
 }
