@@ -53,10 +53,11 @@ final class UpstreamTimeouts {
                 String name = PREFIX + route + "__BALANCER_" + timeout[0] + "_TIMEOUT";
                 long fitted = timeout[0].equals("READ") ? read : connect;
                 String inBlock = env.configs().containsKey(route) ? env.configs().get(route).balancer(timeout[1]) : null;
+                String ifUnset = needed ? "the stack then sets " + fitted : "the gateway's default, " + GATEWAY_DEFAULT_MS + ", fits";
                 if (env.variables().containsKey(name)) {
-                    warnIfTooLong(name, env.variables().get(name), fitted, budget, s, warnings);
+                    warnIfTooLong(name, env.variables().get(name), ifUnset, budget, s, warnings);
                 } else if (inBlock != null) {
-                    warnIfTooLong("balancer." + timeout[1] + " of " + PREFIX + route + "__CONFIG", inBlock, fitted, budget, s, warnings);
+                    warnIfTooLong("balancer." + timeout[1] + " of " + PREFIX + route + "__CONFIG", inBlock, ifUnset, budget, s, warnings);
                 } else if (needed) {
                     variables.put(name, String.valueOf(fitted));
                 }
@@ -71,7 +72,7 @@ final class UpstreamTimeouts {
         return seconds * 1000L;
     }
 
-    private static void warnIfTooLong(String what, String value, long fitted, long budget, GatewaySettings s, List<String> warnings) {
+    private static void warnIfTooLong(String what, String value, String ifUnset, long budget, GatewaySettings s, List<String> warnings) {
         long ms;
         try {
             ms = Long.parseLong(value.strip());
@@ -84,9 +85,11 @@ final class UpstreamTimeouts {
         String limit = s.frontDoor().streams()
                 ? "the function timeout (" + s.timeoutSeconds() + " s): Lambda ends the function first, and the client "
                         + "gets no answer from the gateway (a stream is cut without its error event)"
-                : "the " + budget / 1000 + " s the HTTP API gives a request: a slow or unreachable upstream then ends in API Gateway's own 503 "
-                        + "{\"message\":\"Service Unavailable\"}, not in the gateway's 504, and without failover";
-        warnings.add(what + " is " + ms + " ms, not shorter than " + limit + ". Leave it unset (the stack then sets "
-                + fitted + ") or make it shorter.");
+                : "the " + budget / 1000 + " s a request has behind the HTTP API (the function timeout, at most 30 s): "
+                        + "a slow or unreachable upstream then ends in an error of API Gateway's own ("
+                        + (s.timeoutSeconds() >= HTTP_API_SECONDS ? "503 {\"message\":\"Service Unavailable\"}"
+                                : "the function times out first") + "), not in the gateway's 504, and without failover";
+        warnings.add(what + " is " + ms + " ms, not shorter than " + limit + ". Leave it unset (" + ifUnset
+                + ") or make it shorter.");
     }
 }

@@ -74,9 +74,10 @@ class TimeoutsTest {
         GatewayStack stack = new Synth(dir).env(Synth.SEED_ENV + READ_0 + "=60000\n" + CONNECT_0 + "=30000\n").stack();
         List<String> warnings = Synth.warnings(stack);
         assertEquals(2, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).startsWith(READ_0 + " is 60000 ms, not shorter than the 30 s the HTTP API gives a request: "
-                + "a slow or unreachable upstream then ends in API Gateway's own 503 {\"message\":\"Service Unavailable\"}, not in the "
-                + "gateway's 504, and without failover."), warnings.get(0));
+        assertTrue(warnings.get(0).startsWith(READ_0 + " is 60000 ms, not shorter than the 30 s a request has behind the "
+                + "HTTP API (the function timeout, at most 30 s): a slow or unreachable upstream then ends in an error of "
+                + "API Gateway's own (503 {\"message\":\"Service Unavailable\"}), not in the gateway's 504, and without failover."),
+                warnings.get(0));
         assertTrue(warnings.get(0).contains("Leave it unset (the stack then sets 25000) or make it shorter"), warnings.get(0));
         assertTrue(warnings.get(1).startsWith(CONNECT_0 + " is 30000 ms"), warnings.get(1));
         // kept as written: it is a warning, not a refusal
@@ -86,7 +87,7 @@ class TimeoutsTest {
                 .replace("targets:\n", "balancer:\n  read_timeout: 45000\ntargets:\n")).stack();
         assertEquals(1, Synth.warnings(inBlock).size(), Synth.warnings(inBlock).toString());
         assertTrue(Synth.warnings(inBlock).get(0).startsWith("balancer.read_timeout of AI_PROXY_ROUTES_0__CONFIG is 45000 ms, "
-                + "not shorter than the 30 s the HTTP API gives a request"), Synth.warnings(inBlock).get(0));
+                + "not shorter than the 30 s a request has behind the HTTP API"), Synth.warnings(inBlock).get(0));
     }
 
     @Test
@@ -104,5 +105,7 @@ class TimeoutsTest {
         assertEquals(1, Synth.warnings(tooLong).size(), Synth.warnings(tooLong).toString());
         assertTrue(Synth.warnings(tooLong).get(0).startsWith(READ_0 + " is 400000 ms, not shorter than the function timeout "
                 + "(300 s): Lambda ends the function first,"), Synth.warnings(tooLong).get(0));
+        assertTrue(Synth.warnings(tooLong).get(0).contains("Leave it unset (the gateway's default, 60000, fits) or make it shorter."),
+                Synth.warnings(tooLong).get(0));
     }
 }
