@@ -148,6 +148,7 @@ public class GatewayStack extends Stack {
         }
         UpstreamTimeouts.Fitted timeouts = UpstreamTimeouts.fit(env, s);
         variables.putAll(timeouts.variables());
+        variables.putAll(FrontDoorAuth.variables(env, s));
 
         String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
         boolean readsSecretsAtRuntime = env.secrets().stream().anyMatch(SecretReference::atRuntime);
