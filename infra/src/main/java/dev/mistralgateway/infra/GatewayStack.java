@@ -74,7 +74,7 @@ import software.constructs.Construct;
  * Gateway REST API whose Lambda proxy integrations stream;</li>
  * <li>{@code url-stream}: the same server build behind a Function URL in RESPONSE_STREAM mode.</li>
  * </ul>
- * All three have access control, log retention, read access to the referenced secrets and a 5xx alarm;
+ * All three have access control, log retention, read access to the secrets read at run time and a 5xx alarm;
  * the two APIs are throttled.
  */
 public class GatewayStack extends Stack {
@@ -285,14 +285,15 @@ public class GatewayStack extends Stack {
     }
 
     /**
-     * Read access to exactly the secrets and parameters that gateway.env references. References read at
-     * deploy time are resolved by CloudFormation itself (with the deployer's rights), and the grant states in
-     * IAM which ones the function uses; references read at run time need it.
+     * Read access to exactly the secrets and parameters that the gateway reads at run time. References read at
+     * deploy time get none: CloudFormation resolves them with the deployer's rights, and the function, which
+     * only ever sees their values, must not be able to read the secret store itself.
      */
     private void grantSecrets(Function fn, GatewayEnv env) {
         // Insertion order keeps construct ids, and so the template, stable from one synth to the next.
         Map<String, SecretReference> distinct = new LinkedHashMap<>();
-        env.secrets().forEach(ref -> distinct.putIfAbsent(ref.kind() + " " + ref.id(), ref));
+        env.secrets().stream().filter(SecretReference::atRuntime)
+                .forEach(ref -> distinct.putIfAbsent(ref.kind() + " " + ref.id(), ref));
         int n = 0;
         for (SecretReference ref : distinct.values()) {
             String id = "Referenced" + (n++);

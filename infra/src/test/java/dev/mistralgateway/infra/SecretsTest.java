@@ -42,19 +42,41 @@ class SecretsTest {
     }
 
     @Test
-    void theRoleReadsExactlyTheReferencedSecrets() {
-        String json = Synth.json(new Synth(dir).env(TWO_ROUTES).template());
+    void theRoleReadsExactlyTheSecretsReadAtRunTime() {
+        String runTime = TWO_ROUTES.replace("{{secretsmanager:", "{{aws-secret:").replace("{{ssm:", "{{aws-ssm:");
+        String json = Synth.json(new Synth(dir).env(runTime).template());
         assertTrue(json.contains(":secret:mistral/keys-??????"), "secret by name, any suffix");
         assertTrue(json.contains("\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:mistral-AbCdEf\""), "secret by ARN");
         assertTrue(json.contains(":parameter/gateway/ollama-token"), "SSM parameter");
         assertFalse(json.contains("\"*\""), "no wildcard resource");
 
-        Template t = new Synth(dir).template();
+        Template t = new Synth(dir).env(Synth.SEED_ENV.replace("{{secretsmanager:", "{{aws-secret:")).template();
         t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", List.of(Map.of(
                 "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
                 "Effect", "Allow",
                 "Resource", Map.of("Fn::Join", List.of("", Match.arrayWith(
                         List.of(Match.stringLikeRegexp(":secret:mistral/api-key-\\?\\?\\?\\?\\?\\?$"))))))))));
+    }
+
+    @Test
+    void onlyTheReferencesReadAtRunTimeAreGranted() {
+        String json = Synth.json(new Synth(dir).env("""
+                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+                AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE=Bearer {{secretsmanager:deploy/key}}
+                AI_PROXY_ROUTES_0__TARGETS_1__AUTH_HEADER_VALUE=Bearer {{aws-secret:runtime/key}}
+                """).template());
+        assertTrue(json.contains(":secret:runtime/key-??????"), json);
+        assertFalse(json.contains(":secret:deploy/key"), json);
+    }
+
+    @Test
+    void referencesResolvedAtDeployTimeGrantTheFunctionNothing() {
+        // CloudFormation reads them, with the deployer's rights; the function never does
+        Template t = new Synth(dir).env(TWO_ROUTES).template();
+        String json = Synth.json(t);
+        assertFalse(json.contains("secretsmanager:GetSecretValue"), json);
+        assertFalse(json.contains("ssm:GetParameter"), json);
+        t.resourceCountIs("AWS::IAM::Policy", 0);
     }
 
     @Test
