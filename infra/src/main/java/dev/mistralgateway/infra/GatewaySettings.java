@@ -24,7 +24,8 @@ record GatewaySettings(
         double throttleRate,
         int throttleBurst,
         int logRetentionDays,
-        double alarm5xxPercent) {
+        double alarm5xxPercent,
+        Integer reservedConcurrency) {
 
     /**
      * What stands in front of the function. {@code http-api} runs the Lambda build (function.zip) behind
@@ -54,6 +55,9 @@ record GatewaySettings(
     enum FunctionRuntime { JVM, NATIVE }
 
     enum Auth { IAM, JWT, NONE }
+
+    /** Far above any account's concurrency limit: the deploy, not the synth, tells the account's own. */
+    private static final int MAX_CONCURRENCY = 100_000;
 
     /** The retention periods CloudWatch Logs accepts. */
     private static final List<Integer> RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
@@ -109,7 +113,10 @@ record GatewaySettings(
                 c.number("throttleRate", 20),
                 c.integer("throttleBurst", 40, 0, 5000),
                 retention,
-                c.number("alarm5xxPercent", 5));
+                c.number("alarm5xxPercent", 5),
+                // None by default: a reservation fails the deploy in an account whose concurrency limit leaves no room
+                // for it (Lambda keeps 100 unreserved; new accounts may have a limit of 10).
+                c.isSet("reservedConcurrency") ? c.integer("reservedConcurrency", 1, 1, MAX_CONCURRENCY) : null);
     }
 
     /** Where the root build puts what the given front door deploys, relative to infra/. */

@@ -164,6 +164,9 @@ public class GatewayStack extends Stack {
                 .architecture(s.arch().equals("x86_64") ? Architecture.X86_64 : Architecture.ARM_64)
                 .memorySize(s.memoryMb())
                 .timeout(Duration.seconds(s.timeoutSeconds()))
+                // Both a cap and a guarantee: a runaway client cannot take the account's whole concurrency, and
+                // other functions cannot take this one's. Beyond it Lambda throttles, and the caller gets an error.
+                .reservedConcurrentExecutions(s.reservedConcurrency())
                 .environment(variables)
                 .logGroup(logs)
                 .layers(server ? List.of(LayerVersion.fromLayerVersionArn(this, "WebAdapter", adapterLayerArn(s.arch()))) : null)
