@@ -44,6 +44,7 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -62,6 +63,8 @@ import software.amazon.awscdk.services.lambda.ParamsAndSecretsLogLevel;
 import software.amazon.awscdk.services.lambda.ParamsAndSecretsOptions;
 import software.amazon.awscdk.services.lambda.ParamsAndSecretsVersions;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
@@ -425,7 +428,10 @@ public class GatewayStack extends Stack {
         return MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
     }
 
-    /** Alarms when more than alarm5xxPercent of the requests in 5 minutes end in a 5xx answer. */
+    /**
+     * Alarms when more than alarm5xxPercent of the requests in 5 minutes end in a 5xx answer, and tells whoever
+     * alarmTopicArn and alarmEmail name: an alarm that no one hears of is only seen by those who look.
+     */
     private void alarm(GatewaySettings s, IMetric errors, IMetric requests) {
         // An ordered map: Map.of's order changes from one JVM to the next, and so would the template.
         Map<String, IMetric> metrics = new LinkedHashMap<>();
@@ -438,7 +444,7 @@ public class GatewayStack extends Stack {
                 .period(Duration.minutes(5))
                 .label("5xx answers (%)")
                 .build();
-        Alarm.Builder.create(this, "Api5xxAlarm")
+        Alarm alarm = Alarm.Builder.create(this, "Api5xxAlarm")
                 .alarmDescription("More than " + BigDecimal.valueOf(s.alarm5xxPercent()).stripTrailingZeros().toPlainString() + "% of the gateway's answers were 5xx in 5 minutes")
                 .metric(rate)
                 .threshold(s.alarm5xxPercent())
@@ -446,5 +452,14 @@ public class GatewayStack extends Stack {
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
+        if (s.alarmTopicArn() != null) {
+            alarm.addAlarmAction(new SnsAction(Topic.fromTopicArn(this, "OwnAlarmTopic", s.alarmTopicArn())));
+        }
+        if (!s.alarmEmails().isEmpty()) {
+            // E-mail needs a topic; this one exists for the alarm alone and goes with the stack.
+            Topic topic = Topic.Builder.create(this, "AlarmTopic").displayName("Mistral gateway alarms").build();
+            s.alarmEmails().forEach(email -> topic.addSubscription(new EmailSubscription(email)));
+            alarm.addAlarmAction(new SnsAction(topic));
+        }
     }
 }
