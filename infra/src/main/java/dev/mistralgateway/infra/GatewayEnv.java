@@ -7,18 +7,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * gateway.env as the stack needs it: the function's environment (secret references already turned
- * into dynamic references), the secrets the function may read, and the paths the API must route.
+ * into dynamic references), the secrets the function may read, the paths the API must route, and the
+ * Kong config blocks of the routes that have one, by route number.
  */
-record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, List<String> paths) {
+record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, List<String> paths,
+        Map<Integer, KongConfigBlock> configs) {
 
     /** Variables that hold an upstream key: their value must come from a secret, never sit in the template. */
     private static final Pattern SECRET_NAME = Pattern.compile(".*_AUTH_(HEADER|PARAM)_VALUE$");
     /** A pasted Kong plugin config block may hold the key as header_value / param_value. */
-    private static final Pattern CONFIG_NAME = Pattern.compile("^AI_PROXY_ROUTES_\\d+__CONFIG$");
+    private static final Pattern CONFIG_NAME = Pattern.compile("^AI_PROXY_ROUTES_(\\d+)__CONFIG$");
     private static final Pattern CONFIG_KEY = Pattern.compile("(header|param)_value", Pattern.CASE_INSENSITIVE);
     private static final Pattern PATHS_NAME = Pattern.compile("^AI_PROXY_ROUTES_\\d+__PATHS$");
     private static final Pattern ROUTE_NAME = Pattern.compile("^AI_PROXY_ROUTES_(\\d+)__.*");
@@ -31,18 +34,25 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
         Map<String, String> variables = new LinkedHashMap<>();
         List<SecretReference> secrets = new ArrayList<>();
         Set<String> paths = new LinkedHashSet<>();
+        Map<Integer, KongConfigBlock> configs = new LinkedHashMap<>();
         for (DotEnv.Line line : lines) {
             requireReferenceIfSecret(line);
-            variables.put(line.name(), SecretReference.resolve(line.value(), line.where(), secrets));
+            String value = SecretReference.resolve(line.value(), line.where(), secrets);
+            variables.put(line.name(), value);
             if (PATHS_NAME.matcher(line.name()).matches()) {
                 addPaths(line, paths);
+            }
+            Matcher config = CONFIG_NAME.matcher(line.name());
+            // An empty value counts as unset in the gateway's configuration (Quarkus), so it has no block.
+            if (config.matches() && !value.isBlank()) {
+                configs.put(Integer.parseInt(config.group(1)), KongConfigBlock.read(line, value));
             }
         }
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("The gateway configuration sets no AI_PROXY_ROUTES_<n>__PATHS: "
                     + "the API would have no route");
         }
-        return new GatewayEnv(variables, List.copyOf(secrets), List.copyOf(paths));
+        return new GatewayEnv(variables, List.copyOf(secrets), List.copyOf(paths), Map.copyOf(configs));
     }
 
     /** The numbers of the routes that gateway.env configures, in order. */

@@ -3,6 +3,7 @@ package dev.mistralgateway.infra;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import software.constructs.Node;
 
 /**
@@ -24,7 +25,10 @@ record GatewaySettings(
         double throttleRate,
         int throttleBurst,
         int logRetentionDays,
-        double alarm5xxPercent) {
+        double alarm5xxPercent,
+        List<String> alarmEmails,
+        String alarmTopicArn,
+        Integer reservedConcurrency) {
 
     /**
      * What stands in front of the function. {@code http-api} runs the Lambda build (function.zip) behind
@@ -54,6 +58,13 @@ record GatewaySettings(
     enum FunctionRuntime { JVM, NATIVE }
 
     enum Auth { IAM, JWT, NONE }
+
+    /** Far above any account's concurrency limit: the deploy, not the synth, tells the account's own. */
+    private static final int MAX_CONCURRENCY = 100_000;
+
+    /** Enough to catch a value that is no address at all; SNS sends the confirmation mail that proves the rest. */
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+\\.[^@\\s,]+");
+    private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
 
     /** The retention periods CloudWatch Logs accepts. */
     private static final List<Integer> RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
@@ -109,7 +120,34 @@ record GatewaySettings(
                 c.number("throttleRate", 20),
                 c.integer("throttleBurst", 40, 0, 5000),
                 retention,
-                c.number("alarm5xxPercent", 5));
+                c.number("alarm5xxPercent", 5),
+                alarmEmails(c.text("alarmEmail", "")),
+                alarmTopicArn(c.text("alarmTopicArn", "")),
+                // None by default: a reservation fails the deploy in an account whose concurrency limit leaves no room
+                // for it (Lambda keeps 100 unreserved; new accounts may have a limit of 10).
+                c.isSet("reservedConcurrency") ? c.integer("reservedConcurrency", 1, 1, MAX_CONCURRENCY) : null);
+    }
+
+    /** Addresses that the 5xx alarm mails through a topic of the stack; each confirms its subscription once. */
+    private static List<String> alarmEmails(String text) {
+        List<String> emails = Arrays.stream(text.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
+        for (String email : emails) {
+            if (!EMAIL.matcher(email).matches()) {
+                throw new IllegalArgumentException("alarmEmail must be e-mail addresses, comma-separated, not " + email);
+            }
+        }
+        return emails;
+    }
+
+    /** A topic of one's own that the 5xx alarm notifies (chat, paging, more mail...), or null. */
+    private static String alarmTopicArn(String text) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        if (!TOPIC_ARN.matcher(text).matches()) {
+            throw new IllegalArgumentException("alarmTopicArn must be an SNS topic's ARN, arn:aws:sns:REGION:ACCOUNT:NAME, not " + text);
+        }
+        return text;
     }
 
     /** Where the root build puts what the given front door deploys, relative to infra/. */

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.ArnComponents;
@@ -18,6 +20,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
@@ -41,6 +44,7 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -59,6 +63,8 @@ import software.amazon.awscdk.services.lambda.ParamsAndSecretsLogLevel;
 import software.amazon.awscdk.services.lambda.ParamsAndSecretsOptions;
 import software.amazon.awscdk.services.lambda.ParamsAndSecretsVersions;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
@@ -71,7 +77,7 @@ import software.constructs.Construct;
  * Gateway REST API whose Lambda proxy integrations stream;</li>
  * <li>{@code url-stream}: the same server build behind a Function URL in RESPONSE_STREAM mode.</li>
  * </ul>
- * All three have access control, log retention, read access to the referenced secrets and a 5xx alarm;
+ * All three have access control, log retention, read access to the secrets read at run time and a 5xx alarm;
  * the two APIs are throttled.
  */
 public class GatewayStack extends Stack {
@@ -93,6 +99,12 @@ public class GatewayStack extends Stack {
     static final String SERVER_PORT = "8080";
     /** Stage of the REST API, the first segment of its URL's path. */
     static final String REST_STAGE = "prod";
+
+    /**
+     * CDK's template check (rule E1050) reads a dynamic reference up to the last "}}" of its value, so a JSON
+     * config block that closes objects after one looks malformed to it, and it warns on every synth.
+     */
+    private static final Pattern BRACES_AFTER_DYNAMIC_REFERENCE = Pattern.compile("(?s)\\{\\{resolve:[^}]*}}.*}}");
 
     public GatewayStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
@@ -137,6 +149,9 @@ public class GatewayStack extends Stack {
         if (server) {
             variables.putAll(streamTimeLimits(env, s.timeoutSeconds()));
         }
+        UpstreamTimeouts.Fitted timeouts = UpstreamTimeouts.fit(env, s);
+        variables.putAll(timeouts.variables());
+        variables.putAll(FrontDoorAuth.variables(env, s));
 
         String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
         boolean readsSecretsAtRuntime = env.secrets().stream().anyMatch(SecretReference::atRuntime);
@@ -152,6 +167,9 @@ public class GatewayStack extends Stack {
                 .architecture(s.arch().equals("x86_64") ? Architecture.X86_64 : Architecture.ARM_64)
                 .memorySize(s.memoryMb())
                 .timeout(Duration.seconds(s.timeoutSeconds()))
+                // Both a cap and a guarantee: a runaway client cannot take the account's whole concurrency, and
+                // other functions cannot take this one's. Beyond it Lambda throttles, and the caller gets an error.
+                .reservedConcurrentExecutions(s.reservedConcurrency())
                 .environment(variables)
                 .logGroup(logs)
                 .layers(server ? List.of(LayerVersion.fromLayerVersionArn(this, "WebAdapter", adapterLayerArn(s.arch()))) : null)
@@ -161,6 +179,7 @@ public class GatewayStack extends Stack {
                 // adapter, the snapshot holds the started server too (see README, "Streaming").
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 .build();
+        timeouts.warnings().forEach(warning -> Annotations.of(fn).addWarningV2("mistral-gateway:upstreamTimeoutTooLong", warning));
         if (jvm && !snapStart) {
             Annotations.of(fn).addWarningV2("mistral-gateway:noSnapStartWithRuntimeSecrets",
                     "SnapStart is off: gateway.env has {{aws-secret:...}} or {{aws-ssm:...}} references, read through the "
@@ -172,6 +191,12 @@ public class GatewayStack extends Stack {
             // CDK warns in case no version gets published; the alias below publishes fn.getCurrentVersion().
             Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                     "the alias 'live' publishes the current version");
+        }
+        if (variables.values().stream().anyMatch(value -> BRACES_AFTER_DYNAMIC_REFERENCE.matcher(value).find())) {
+            Validations.of(fn).acknowledge(Acknowledgment.builder().id("CloudFormation-Validate::E1050")
+                    .reason("a pasted JSON config block closes objects (\"}}\") after a {{resolve:...}}; CloudFormation ends "
+                            + "the reference at its first \"}}\" (it takes several references in one value), the check at the last")
+                    .build());
         }
         grantSecrets(fn, env);
         // The API calls the alias, so it always reaches a published (and, on the JVM, snapshotted) version.
@@ -266,14 +291,15 @@ public class GatewayStack extends Stack {
     }
 
     /**
-     * Read access to exactly the secrets and parameters that gateway.env references. References read at
-     * deploy time are resolved by CloudFormation itself (with the deployer's rights), and the grant states in
-     * IAM which ones the function uses; references read at run time need it.
+     * Read access to exactly the secrets and parameters that the gateway reads at run time. References read at
+     * deploy time get none: CloudFormation resolves them with the deployer's rights, and the function, which
+     * only ever sees their values, must not be able to read the secret store itself.
      */
     private void grantSecrets(Function fn, GatewayEnv env) {
         // Insertion order keeps construct ids, and so the template, stable from one synth to the next.
         Map<String, SecretReference> distinct = new LinkedHashMap<>();
-        env.secrets().forEach(ref -> distinct.putIfAbsent(ref.kind() + " " + ref.id(), ref));
+        env.secrets().stream().filter(SecretReference::atRuntime)
+                .forEach(ref -> distinct.putIfAbsent(ref.kind() + " " + ref.id(), ref));
         int n = 0;
         for (SecretReference ref : distinct.values()) {
             String id = "Referenced" + (n++);
@@ -402,7 +428,10 @@ public class GatewayStack extends Stack {
         return MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
     }
 
-    /** Alarms when more than alarm5xxPercent of the requests in 5 minutes end in a 5xx answer. */
+    /**
+     * Alarms when more than alarm5xxPercent of the requests in 5 minutes end in a 5xx answer, and tells whoever
+     * alarmTopicArn and alarmEmail name: an alarm that no one hears of is only seen by those who look.
+     */
     private void alarm(GatewaySettings s, IMetric errors, IMetric requests) {
         // An ordered map: Map.of's order changes from one JVM to the next, and so would the template.
         Map<String, IMetric> metrics = new LinkedHashMap<>();
@@ -415,7 +444,7 @@ public class GatewayStack extends Stack {
                 .period(Duration.minutes(5))
                 .label("5xx answers (%)")
                 .build();
-        Alarm.Builder.create(this, "Api5xxAlarm")
+        Alarm alarm = Alarm.Builder.create(this, "Api5xxAlarm")
                 .alarmDescription("More than " + BigDecimal.valueOf(s.alarm5xxPercent()).stripTrailingZeros().toPlainString() + "% of the gateway's answers were 5xx in 5 minutes")
                 .metric(rate)
                 .threshold(s.alarm5xxPercent())
@@ -423,5 +452,14 @@ public class GatewayStack extends Stack {
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
+        if (s.alarmTopicArn() != null) {
+            alarm.addAlarmAction(new SnsAction(Topic.fromTopicArn(this, "OwnAlarmTopic", s.alarmTopicArn())));
+        }
+        if (!s.alarmEmails().isEmpty()) {
+            // E-mail needs a topic; this one exists for the alarm alone and goes with the stack.
+            Topic topic = Topic.Builder.create(this, "AlarmTopic").displayName("Mistral gateway alarms").build();
+            s.alarmEmails().forEach(email -> topic.addSubscription(new EmailSubscription(email)));
+            alarm.addAlarmAction(new SnsAction(topic));
+        }
     }
 }

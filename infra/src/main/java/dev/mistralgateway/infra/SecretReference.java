@@ -1,6 +1,5 @@
 package dev.mistralgateway.infra;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,13 +14,31 @@ import java.util.regex.Pattern;
  * {@code {{aws-ssm:PARAM_NAME}}}: it stays in the function's configuration as written and the gateway
  * reads the value through the AWS Parameters and Secrets Lambda Extension, which the stack then adds.</li>
  * </ul>
+ *
+ * <p>The grammar, for both, in one place:
+ * <pre>
+ * reference  = "{{" TYPE ":" BODY "}}"         text may stand around it; BODY has no '{' or '}' and is trimmed
+ * TYPE       = secretsmanager | ssm            read at deploy time
+ *            | aws-secret | aws-ssm            read at run time (ssm-secure and any other TYPE are refused)
+ * BODY       = SECRET [":" JSON_KEY]           secretsmanager, aws-secret
+ *            | PARAMETER                       ssm, aws-ssm: a name, no ':' (so no parameter ARN)
+ * SECRET     = a name, which has no ':', or a complete ARN arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX
+ * JSON_KEY   = all after the ':' that ends SECRET (the first ':' of BODY, or the 7th of an ARN); not empty, may hold ':'
+ * </pre>
+ * A value holds at most one run-time reference.
+ *
+ * <p>The run-time half is the gateway's own syntax, which {@code dev.mistralgateway.config.SecretText} (the main
+ * project, which infra cannot depend on) reads at start-up: {@link #secretsManager} splits SECRET and JSON_KEY
+ * as it does, and SecretReferenceTest holds the two to the same results. Where the gateway would only fail at
+ * start-up or when reading the secret, infra refuses at synth: an empty BODY or JSON_KEY, a '{' in BODY, a ':'
+ * in a PARAMETER, a second run-time reference in one value.
  */
 record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) {
 
     enum Kind { SECRETS_MANAGER, SSM_PARAMETER }
 
     private static final Pattern REFERENCE = Pattern.compile("\\{\\{([A-Za-z-]+):([^{}]*)}}");
-    /** A complete secret ARN has 7 colon-separated parts; an 8th is the JSON key. */
+    /** A complete secret ARN has 7 ':'-separated parts; what follows its 7th ':' is the JSON key. */
     private static final int ARN_PARTS = 7;
 
     /** What stands in the template for this reference: a dynamic reference, or the gateway's own reference. */
@@ -54,8 +71,8 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
             m.appendReplacement(out, Matcher.quoteReplacement(ref.replacement()));
         }
         m.appendTail(out);
-        String rest = REFERENCE.matcher(value).replaceAll("");
-        if (rest.contains("{{") || rest.contains("}}")) {
+        // Only a "{{" left open is malformed: "}}" alone closes nested objects in a pasted JSON config block.
+        if (REFERENCE.matcher(value).replaceAll("").contains("{{")) {
             throw new IllegalArgumentException(where + ": malformed reference; write {{secretsmanager:NAME}}, "
                     + "{{secretsmanager:NAME:JSON_KEY}}, {{ssm:PARAM_NAME}}, or, read at run time, "
                     + "{{aws-secret:NAME}}, {{aws-secret:NAME:JSON_KEY}} or {{aws-ssm:PARAM_NAME}}");
@@ -73,8 +90,8 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
             throw new IllegalArgumentException(where + ": {{" + type + ":}} names no secret");
         }
         return switch (type) {
-            case "secretsmanager" -> secretsManager(body, false);
-            case "aws-secret" -> secretsManager(body, true);
+            case "secretsmanager" -> secretsManager(type, body, false, where);
+            case "aws-secret" -> secretsManager(type, body, true, where);
             case "ssm" -> parameter(type, body, false, where);
             // The extension decrypts SecureString parameters, so at run time they are welcome.
             case "aws-ssm" -> parameter(type, body, true, where);
@@ -95,12 +112,30 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
         return new SecretReference(Kind.SSM_PARAMETER, body, null, atRuntime);
     }
 
-    private static SecretReference secretsManager(String body, boolean atRuntime) {
-        // Secret names cannot contain ':', so a ':' after a name (or after a complete ARN) starts the JSON key.
-        List<String> parts = new ArrayList<>(List.of(body.split(":", -1)));
-        int idParts = body.startsWith("arn:") ? Math.min(ARN_PARTS, parts.size()) : 1;
-        String id = String.join(":", parts.subList(0, idParts));
-        String key = parts.size() > idParts ? String.join(":", parts.subList(idParts, parts.size())) : null;
-        return new SecretReference(Kind.SECRETS_MANAGER, id, key == null || key.isEmpty() ? null : key, atRuntime);
+    private static SecretReference secretsManager(String type, String body, boolean atRuntime, String where) {
+        // As SecretText does: a name has no ':', so its first ':' starts the JSON key; after a complete ARN, its 7th.
+        int colon = body.startsWith("arn:") ? nthColon(body, ARN_PARTS) : body.indexOf(':');
+        if (colon < 0) {
+            return new SecretReference(Kind.SECRETS_MANAGER, body, null, atRuntime);
+        }
+        String key = body.substring(colon + 1);
+        if (key.isEmpty()) {
+            // The gateway would look for a key "" in the secret; CloudFormation would read the whole of it.
+            throw new IllegalArgumentException(where + ": {{" + type + ":" + body + "}} names no JSON key after its last ':'; "
+                    + "drop the ':' to read the whole secret");
+        }
+        return new SecretReference(Kind.SECRETS_MANAGER, body.substring(0, colon), key, atRuntime);
+    }
+
+    /** Where the n-th ':' of {@code text} stands, or -1 when it has fewer. */
+    private static int nthColon(String text, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = text.indexOf(':', at + 1);
+            if (at < 0) {
+                return -1;
+            }
+        }
+        return at;
     }
 }

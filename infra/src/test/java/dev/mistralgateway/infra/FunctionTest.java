@@ -51,6 +51,22 @@ class FunctionTest {
     }
 
     @Test
+    void reservedConcurrencyCapsTheFunctionOnlyWhenAsked() {
+        // unset by default: a reservation fails to deploy in an account whose limit leaves no room for it
+        new Synth(dir).template().hasResourceProperties("AWS::Lambda::Function",
+                Map.of("ReservedConcurrentExecutions", Match.absent()));
+        new Synth(dir).context("reservedConcurrency", "10").template().hasResourceProperties("AWS::Lambda::Function",
+                Map.of("ReservedConcurrentExecutions", 10));
+        // as from cdk.json, a number; and the same for the streaming function
+        new Synth(dir).context("frontDoor", "url-stream").context("reservedConcurrency", 25).template()
+                .hasResourceProperties("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", 25));
+
+        var zero = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("reservedConcurrency", "0").stack());
+        assertTrue(zero.getMessage().startsWith("reservedConcurrency must be a whole number from 1 to"), zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("reservedConcurrency", "some").stack());
+    }
+
+    @Test
     void environmentIsGatewayEnv() {
         Template t = new Synth(dir).template();
         t.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(

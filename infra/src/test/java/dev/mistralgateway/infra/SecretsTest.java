@@ -42,19 +42,41 @@ class SecretsTest {
     }
 
     @Test
-    void theRoleReadsExactlyTheReferencedSecrets() {
-        String json = Synth.json(new Synth(dir).env(TWO_ROUTES).template());
+    void theRoleReadsExactlyTheSecretsReadAtRunTime() {
+        String runTime = TWO_ROUTES.replace("{{secretsmanager:", "{{aws-secret:").replace("{{ssm:", "{{aws-ssm:");
+        String json = Synth.json(new Synth(dir).env(runTime).template());
         assertTrue(json.contains(":secret:mistral/keys-??????"), "secret by name, any suffix");
         assertTrue(json.contains("\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:mistral-AbCdEf\""), "secret by ARN");
         assertTrue(json.contains(":parameter/gateway/ollama-token"), "SSM parameter");
         assertFalse(json.contains("\"*\""), "no wildcard resource");
 
-        Template t = new Synth(dir).template();
+        Template t = new Synth(dir).env(Synth.SEED_ENV.replace("{{secretsmanager:", "{{aws-secret:")).template();
         t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", List.of(Map.of(
                 "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
                 "Effect", "Allow",
                 "Resource", Map.of("Fn::Join", List.of("", Match.arrayWith(
                         List.of(Match.stringLikeRegexp(":secret:mistral/api-key-\\?\\?\\?\\?\\?\\?$"))))))))));
+    }
+
+    @Test
+    void onlyTheReferencesReadAtRunTimeAreGranted() {
+        String json = Synth.json(new Synth(dir).env("""
+                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+                AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE=Bearer {{secretsmanager:deploy/key}}
+                AI_PROXY_ROUTES_0__TARGETS_1__AUTH_HEADER_VALUE=Bearer {{aws-secret:runtime/key}}
+                """).template());
+        assertTrue(json.contains(":secret:runtime/key-??????"), json);
+        assertFalse(json.contains(":secret:deploy/key"), json);
+    }
+
+    @Test
+    void referencesResolvedAtDeployTimeGrantTheFunctionNothing() {
+        // CloudFormation reads them, with the deployer's rights; the function never does
+        Template t = new Synth(dir).env(TWO_ROUTES).template();
+        String json = Synth.json(t);
+        assertFalse(json.contains("secretsmanager:GetSecretValue"), json);
+        assertFalse(json.contains("ssm:GetParameter"), json);
+        t.resourceCountIs("AWS::IAM::Policy", 0);
     }
 
     @Test
@@ -93,6 +115,24 @@ class SecretsTest {
                 AI_PROXY_ROUTES_0__CONFIG={"auth":{"header_name":"Authorization","header_value":"Bearer sk-plain"}}
                 """).stack());
         assertTrue(e.getMessage().contains("line 2 (AI_PROXY_ROUTES_0__CONFIG)"), e.getMessage());
+    }
+
+    @Test
+    void aJsonConfigBlockMayCloseSeveralObjectsAtOnce() {
+        // "}}" ends nested JSON objects: only a "{{" left open is a malformed reference
+        Template t = new Synth(dir).env("""
+                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+                AI_PROXY_ROUTES_0__CONFIG={"targets":[{"auth":{"header_value":"Bearer {{secretsmanager:mistral/api-key}}"}}]}
+                """).template();
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "AI_PROXY_ROUTES_0__CONFIG",
+                "{\"targets\":[{\"auth\":{\"header_value\":\"Bearer {{resolve:secretsmanager:mistral/api-key:SecretString}}\"}}]}")))));
+        // CDK's template check reads a dynamic reference up to the last "}}" of the value and warns (E1050);
+        // CloudFormation ends it at the first, as it must to allow several in one value
+        assertEquals(List.of(), Synth.validationViolations(dir));
+        var open = assertThrows(IllegalArgumentException.class, () -> SecretReference.resolve(
+                "{\"header_value\":\"Bearer {{secretsmanager:mistral/api-key\"}", "x", new java.util.ArrayList<>()));
+        assertTrue(open.getMessage().startsWith("x: malformed reference"), open.getMessage());
     }
 
     @Test

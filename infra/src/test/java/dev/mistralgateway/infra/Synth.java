@@ -78,6 +78,37 @@ final class Synth {
                 .map(message -> String.valueOf(message.getEntry().getData())).toList();
     }
 
+    /** The environment variables of the stack's one function, as the template holds them. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> variables(Template template) {
+        Map<String, Map<String, Object>> functions = (Map<String, Map<String, Object>>) (Map<String, ?>)
+                template.findResources("AWS::Lambda::Function");
+        if (functions.size() != 1) {
+            throw new IllegalStateException("expected one function, found " + functions.keySet());
+        }
+        Map<String, Object> properties = (Map<String, Object>) functions.values().iterator().next().get("Properties");
+        return (Map<String, Object>) ((Map<String, Object>) properties.get("Environment")).get("Variables");
+    }
+
+    /**
+     * The rules that CDK's own template check ("CloudFormation Validate") found broken, unacknowledged, in the
+     * last synth in {@code dir}: it prints them as warnings at every synth and deploy.
+     */
+    static java.util.List<String> validationViolations(Path dir) {
+        Path report = dir.resolve("cdk.out/validation-report.json");
+        if (!Files.exists(report)) {
+            return java.util.List.of();
+        }
+        try {
+            java.util.List<String> rules = new java.util.ArrayList<>();
+            new ObjectMapper().readTree(report.toFile()).path("pluginReports").forEach(plugin -> plugin.path("violations")
+                    .forEach(violation -> rules.add(violation.path("ruleName").asText() + ": " + violation.path("description").asText())));
+            return rules;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The template as JSON text, to search it for anything that must not be there. */
     static String json(Template template) {
         try {
