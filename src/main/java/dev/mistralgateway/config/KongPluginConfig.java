@@ -46,6 +46,9 @@ public final class KongPluginConfig {
     /** Ollama-only settings under {@code model.options.ollama}, whatever their names. */
     private static final String OLLAMA_SETTINGS = "targets[].model.options.ollama.";
 
+    /** A target's own fields, which Kong's ai-proxy (not Advanced) puts at the top of its config. */
+    private static final List<String> AI_PROXY_TARGET_FIELDS = List.of("route_type", "auth", "model", "logging");
+
     private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -74,6 +77,13 @@ public final class KongPluginConfig {
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("must be a Kong plugin config object, with 'targets' in it");
+        }
+        List<String> targetFields = AI_PROXY_TARGET_FIELDS.stream().filter(root::has).toList();
+        if (!targetFields.isEmpty() && !root.has("targets")) {
+            // Kong's ai-proxy plugin (not Advanced) has one target, spelled at the top of its config
+            throw new IllegalArgumentException("holds " + String.join(", ", targetFields) + " at its top, as Kong's "
+                    + "ai-proxy plugin does; this gateway reads ai-proxy-advanced's config: put them under 'targets:' "
+                    + "as its first target (targets:\n- route_type: ...)");
         }
         Map<String, String> properties = new LinkedHashMap<>();
         List<String> ignored = new ArrayList<>();

@@ -121,4 +121,13 @@ class KongPluginConfigTest {
         assertEquals(MistralFormat.OLLAMA, target.format());
         assertEquals(Map.of("num_ctx", 16384L, "keep_alive", "5m"), target.ollamaSettings());
     }
+
+    /** Kong's ai-proxy (not Advanced) block names what it found and where it belongs, not "no target". */
+    @Test
+    void anAiProxyBlockSaysWhereItsFieldsBelong() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KongPluginConfig.parse(
+                "route_type: llm/v1/chat\nauth:\n  header_name: Authorization\nmodel:\n  provider: mistral\n"));
+        assertTrue(e.getMessage().startsWith("holds route_type, auth, model at its top, as Kong's ai-proxy plugin does"),
+                e.getMessage());
+    }
 }
