@@ -9,8 +9,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -94,7 +99,11 @@ class ServerBodyLimitsIT {
     }
 
     private static Socket connect() throws IOException {
-        Socket socket = new Socket("127.0.0.1", gateway.port());
+        return connect(gateway);
+    }
+
+    private static Socket connect(RunningGateway to) throws IOException {
+        Socket socket = new Socket("127.0.0.1", to.port());
         socket.setSoTimeout(READ_TIMEOUT_MS);
         return socket;
     }
@@ -243,5 +252,40 @@ class ServerBodyLimitsIT {
             send(socket, "{}");
             assertEquals(404, read(socket).status());
         }
+    }
+
+    /**
+     * A route without a limit of its own leaves the server Quarkus's 10 MB: over it, the answer is
+     * the gateway's JSON (it was Quarkus's empty 413), at once when declared, and a client that
+     * sends the whole body anyway still reads it, not a reset connection.
+     */
+    @Test
+    void overQuarkussTenMegabytesTheAnswerIsTheOpenAiErrorShapeToo() throws Exception {
+        Map<String, String> env = new HashMap<>(RunningGateway.chatRoute("/unlimited", upstream.url("/v1/chat/completions")));
+        env.put("AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "0");
+        int eleven = 11 * 1024 * 1024;
+        String message = "request body is " + eleven + " bytes, larger than the gateway's limit of 10485760 bytes";
+        try (RunningGateway unlimited = RunningGateway.start(env)) {
+            try (Socket socket = connect(unlimited)) {
+                send(socket, head("/unlimited", "Content-Length: " + eleven));
+                assertJsonError(read(socket), 413, "invalid_request_error", message);
+            }
+
+            HttpResponse<String> sent = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(URI.create(unlimited.url("/unlimited")))
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(20))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(chatOf(eleven))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, sent.statusCode(), sent.body());
+            assertEquals(message, Json.tree(sent.body()).path("error").path("message").asText());
+
+            byte[] ten = chatOf(10 * 1024 * 1024);
+            try (Socket socket = connect(unlimited)) {
+                send(socket, head("/unlimited", "Content-Length: " + ten.length) + new String(ten, StandardCharsets.ISO_8859_1));
+                assertEquals(200, read(socket).status());
+            }
+        }
+        assertEquals(1, upstream.received().size());
     }
 }
