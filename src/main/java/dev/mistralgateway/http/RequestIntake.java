@@ -27,6 +27,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -49,9 +50,10 @@ import io.vertx.ext.web.handler.BodyHandler;
  * </ol>
  *
  * Every 413, the {@link BodyHandler}'s included, is the OpenAI error shape ({@link ErrorMappers#write}).
- * A refused request whose body is still coming gets {@code Connection: close}: the rest of the
- * body is read and dropped, nothing kept, so that a client still sending can read the answer, and
- * the connection is closed when the body ends or after {@link #LINGER_MILLIS}.
+ * A refused HTTP/1.1 request whose body is still coming gets {@code Connection: close}: the rest of
+ * the body is read and dropped, nothing kept, so that a client still sending can read the answer
+ * (closing at once would reset the connection under it), and the connection is closed when the
+ * body ends or after {@link #LINGER_MILLIS}, whichever comes first.
  */
 @ApplicationScoped
 public class RequestIntake {
@@ -188,7 +190,8 @@ public class RequestIntake {
         }
         HttpServerRequest request = http.request();
         HttpServerResponse response = http.response();
-        boolean unread = !request.isEnded();
+        // (HTTP/2 ends the one stream with the answer, and has no Connection header)
+        boolean unread = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
         if (unread) {
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
