@@ -16,10 +16,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -287,6 +291,40 @@ class ServerBodyLimitsIT {
                 send(socket, head("/unlimited", "Content-Length: " + ten.length) + new String(ten, StandardCharsets.ISO_8859_1));
                 assertEquals(200, read(socket).status());
             }
+        }
+        assertEquals(1, upstream.received().size());
+    }
+
+    /**
+     * The issue's case: a small heap, a route whose body may be 10 MB, and a dozen clients without
+     * its key each sending 10 MB at once. Each gets its 401 and none of the bodies is kept (before,
+     * each was read whole first), so a client with the key is still served afterwards.
+     */
+    @Test
+    void aDozenLargeBodiesWithoutTheKeyLeaveASmallHeapUntouched() throws Exception {
+        Map<String, String> env = new HashMap<>(RunningGateway.chatRoute("/keyed", upstream.url("/v1/chat/completions")));
+        env.put("AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "0");
+        env.put("AI_PROXY_ROUTES_0__CLIENT_AUTH_KEY_SHA256", sha256Hex(CLIENT_KEY));
+        env.put("JAVA_TOOL_OPTIONS", "-Xmx64m");
+        byte[] tenMegabytes = chatOf(10 * 1024 * 1024);
+        try (RunningGateway small = RunningGateway.start(env)) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                sent.add(client.sendAsync(HttpRequest.newBuilder(URI.create(small.url("/keyed")))
+                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(tenMegabytes)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> answer : sent) {
+                assertEquals(401, answer.get(60, TimeUnit.SECONDS).statusCode(), answer.get().body());
+            }
+
+            HttpResponse<String> keyed = client.send(HttpRequest.newBuilder(URI.create(small.url("/keyed")))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + CLIENT_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(chatOf(1024 * 1024))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, keyed.statusCode(), keyed.body());
         }
         assertEquals(1, upstream.received().size());
     }
