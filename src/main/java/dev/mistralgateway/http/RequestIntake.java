@@ -130,7 +130,7 @@ public class RequestIntake {
 
     private void admit(RoutingContext http) {
         HttpServerRequest request = http.request();
-        Route route = request.method() == HttpMethod.POST ? routes.forPath(pathOf(http)).orElse(null) : null;
+        Route route = HttpMethod.POST.equals(request.method()) ? routes.forPath(pathOf(http)).orElse(null) : null;
         if (route != null) {
             GatewayException refused = refusal(route, request);
             if (refused != null) {
@@ -144,7 +144,7 @@ public class RequestIntake {
             refuse(http, route, limit.exceeded(declared));
             return;
         }
-        if (request.method() != HttpMethod.POST) {
+        if (!HttpMethod.POST.equals(request.method())) {
             // no other method's body is read: JAX-RS answers them without one
             http.next();
             return;
