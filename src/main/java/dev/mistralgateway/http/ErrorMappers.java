@@ -10,12 +10,18 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The only place that writes error answers: every failure leaves as the OpenAI error shape,
- * never as a stack trace or an HTML page.
+ * never as a stack trace or an HTML page. Most come through JAX-RS; a request refused before its
+ * body is read ({@link RequestIntake}) is answered on the Vert.x response by {@link #write}.
  */
 public class ErrorMappers {
 
@@ -31,6 +37,23 @@ public class ErrorMappers {
         }
         e.headers().forEach(response::header);
         return response.build();
+    }
+
+    /**
+     * The same answer as {@link #gateway}, written on a response below JAX-RS: status, the error's
+     * headers, and the OpenAI error shape as JSON.
+     */
+    static void write(HttpServerResponse response, ObjectMapper mapper, GatewayException e) {
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(ErrorBody.of(e.status(), e.getMessage()));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("an error body is two strings and two nulls", impossible);
+        }
+        e.headers().forEach(response::putHeader);
+        response.setStatusCode(e.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
+                .end(Buffer.buffer(body));
     }
 
     /** Errors raised by Quarkus REST itself (unsupported media type, unreadable body, ...). */

@@ -23,6 +23,8 @@ import dev.mistralgateway.observe.RequestIds;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -46,18 +48,33 @@ public abstract class GatewayEntry {
         this.models = models;
     }
 
-    /** The answer to a POST on a configured path; fails at once when the request is refused. */
-    protected Uni<Answer> answer(byte[] body, HttpHeaders headers, UriInfo uri, RoutingContext http) {
+    /**
+     * The answer to a POST on a configured path; fails at once when the request is refused. The
+     * body is the one {@link RequestIntake} read, within the route's limit, into the routing context.
+     */
+    protected Uni<Answer> answer(HttpHeaders headers, UriInfo uri, RoutingContext http) {
         Route route = route(uri);
-        MediaType type = headers.getMediaType();
-        // JSON, or no type at all; text/plain too, since some clients label JSON so
-        if (type != null && !(type.getSubtype().equals("json") || type.getSubtype().endsWith("+json")
-                || type.isCompatible(MediaType.TEXT_PLAIN_TYPE))) {
-            throw new GatewayException(415, "send the request body as JSON, with Content-Type: application/json "
-                    + "(not " + type.getType() + "/" + type.getSubtype() + ")");
+        GatewayException unsupported = unsupportedType(headers.getMediaType());
+        if (unsupported != null) {
+            throw unsupported;
         }
-        return proxy.handle(route, body == null ? new byte[0] : body, headers::getHeaderString, query(uri),
-                RequestIds.of(http));
+        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http));
+    }
+
+    /** The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON so). */
+    static GatewayException unsupportedType(MediaType type) {
+        if (type == null || type.getSubtype().equals("json") || type.getSubtype().endsWith("+json")
+                || type.isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
+            return null;
+        }
+        return new GatewayException(415, "send the request body as JSON, with Content-Type: application/json "
+                + "(not " + type.getType() + "/" + type.getSubtype() + ")");
+    }
+
+    private static byte[] bodyOf(RoutingContext http) {
+        RequestBody body = http.body();
+        Buffer read = body == null ? null : body.buffer();
+        return read == null ? new byte[0] : read.getBytes();
     }
 
     // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere

@@ -36,8 +36,8 @@ public class LambdaGatewayResource extends GatewayEntry {
     @POST
     @Path("{path:.*}")
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> post(byte[] body, HttpHeaders headers, UriInfo uri, RoutingContext http) {
-        return answer(body, headers, uri, http).flatMap(answer -> answer.body()
+    public Uni<Response> post(HttpHeaders headers, UriInfo uri, RoutingContext http) {
+        return answer(headers, uri, http).flatMap(answer -> answer.body()
                 .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
                 .map(whole -> {
                     Response.ResponseBuilder response = Response.status(answer.status()).entity(whole.toByteArray());

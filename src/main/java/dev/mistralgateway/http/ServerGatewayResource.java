@@ -32,9 +32,9 @@ public class ServerGatewayResource extends GatewayEntry {
     @POST
     @Path("{path:.*}")
     @Consumes(MediaType.WILDCARD)
-    public RestMulti<byte[]> post(byte[] body, HttpHeaders headers, UriInfo uri, RoutingContext http) {
+    public RestMulti<byte[]> post(HttpHeaders headers, UriInfo uri, RoutingContext http) {
         // status and headers are known before the first byte: a JSON answer is a body of one piece,
         // a stream's events follow one another
-        return RestMulti.fromUniResponse(answer(body, headers, uri, http), Answer::body, Answer::headers, Answer::status);
+        return RestMulti.fromUniResponse(answer(headers, uri, http), Answer::body, Answer::headers, Answer::status);
     }
 }

@@ -52,6 +52,12 @@ public final class GatewaySettings {
         return target(route, target, "weight", String.valueOf(weight));
     }
 
+    /** A setting of Quarkus itself, e.g. {@code quarkus.http.limits.max-body-size}. */
+    public GatewaySettings server(String property, String value) {
+        properties.put(property, value);
+        return this;
+    }
+
     public Map<String, String> build() {
         return Map.copyOf(properties);
     }
