@@ -38,6 +38,7 @@ class BreakerTrialIT {
 
     private static FakeUpstream upstream;
     private static RunningGateway gateway;
+    /** java.net.http offers an h2c upgrade by default; the server declines it and answers over HTTP/1.1. */
     private final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeAll
