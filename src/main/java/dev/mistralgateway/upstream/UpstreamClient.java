@@ -11,16 +11,17 @@ import java.util.concurrent.TimeoutException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.runtime.Startup;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
 import org.jboss.resteasy.reactive.client.impl.ClientImpl;
 
+import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -121,7 +122,7 @@ public class UpstreamClient {
                     .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
                     .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
                             "no data from the upstream for " + readTimeout + " ms"))
-                    .onFailure().transform(failure -> classify(request, failure))
+                    .onFailure().transform(failure -> classify(route, request, failure))
                     .onCancellation().invoke(() -> {
                         // The reset we send fails the response too: that is no upstream failure, and no one
                         // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
@@ -130,7 +131,7 @@ public class UpstreamClient {
                     });
             return new Opened(response.statusCode(), headersOf(response.headers()), body);
         });
-        return toUni(answer, request);
+        return toUni(answer, route, request);
     }
 
     /**
@@ -150,12 +151,12 @@ public class UpstreamClient {
     }
 
     /** Completes on the thread the future completes on, without a CompletionStage in between. */
-    private static <T> Uni<T> toUni(Future<T> future, UpstreamRequest request) {
+    private static <T> Uni<T> toUni(Future<T> future, Route route, UpstreamRequest request) {
         return Uni.createFrom().<T>emitter(emitter -> future.onComplete(result -> {
             if (result.succeeded()) {
                 emitter.complete(result.result());
             } else {
-                emitter.fail(classify(request, result.cause()));
+                emitter.fail(classify(route, request, result.cause()));
             }
         }));
     }
@@ -173,7 +174,13 @@ public class UpstreamClient {
         return headers;
     }
 
-    private static GatewayException classify(UpstreamRequest request, Throwable failure) {
+    /**
+     * The failure as the client's 502 or 504: Kong's words first (clients of Kong match on them),
+     * then what failed, in words that say what to check. Logged once, with the upstream as
+     * configured: scheme, host, the port only when one was written, the path, never the query
+     * (a query auth parameter may sit there).
+     */
+    private static GatewayException classify(Route route, UpstreamRequest request, Throwable failure) {
         if (failure instanceof GatewayException classified) {
             return classified;
         }
@@ -182,13 +189,36 @@ public class UpstreamClient {
                 && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        boolean timeout = cause instanceof TimeoutException
-                || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("timed out"));
-        // the URL is logged without its query: a query auth parameter may sit there
-        LOG.warnf("upstream %s://%s:%d%s failed: %s", request.url().getScheme(), request.url().getHost(),
-                request.url().getPort(), request.url().getPath(), cause.toString());
-        // refused, reset, unknown host, TLS failure: the upstream could not give an answer
-        return timeout ? new GatewayException(504, TIMED_OUT, cause) : new GatewayException(502, BAD_GATEWAY, cause);
+        java.net.URI url = request.url();
+        String upstream = url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
+                + url.getPath();
+        LOG.warnf("upstream %s failed: %s", upstream, cause.toString());
+        String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+        String host = url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
+        if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
+                || message.contains("timed out") || message.contains("timeout")) {
+            boolean connecting = cause instanceof io.netty.channel.ConnectTimeoutException
+                    || message.contains("connection timed out");
+            String setting = EnvNames.ofRoute(route.index(), connecting ? "balancer.connect-timeout" : "balancer.read-timeout");
+            long millis = (connecting ? route.timeouts().connect() : route.timeouts().read()).toMillis();
+            return new GatewayException(504, TIMED_OUT + ": " + (connecting ? "no connection to " + host
+                    : "no answer from " + host) + " within " + millis + " ms (" + setting + ")", cause);
+        }
+        String what;
+        if (cause instanceof java.net.UnknownHostException || message.contains("failed to resolve")
+                || message.contains("unknownhost")) {
+            what = "the upstream's host name " + url.getHost() + " could not be resolved; check the upstream URL and "
+                    + "that the function can reach a DNS server (and the internet, for api.mistral.ai)";
+        } else if (cause instanceof java.net.ConnectException || message.contains("connection refused")) {
+            what = "the connection to " + host + " was refused: nothing listens there; check the upstream URL and "
+                    + "that the server runs";
+        } else if (cause instanceof javax.net.ssl.SSLException) {
+            what = "the TLS handshake with " + host + " failed; check that the upstream URL's scheme and port "
+                    + "speak TLS and that its certificate is valid";
+        } else {
+            what = "the connection to " + host + " was closed or reset before the answer was complete";
+        }
+        return new GatewayException(502, BAD_GATEWAY + ": " + what, cause);
     }
 
     @PreDestroy

@@ -5,6 +5,7 @@ import static dev.mistralgateway.testing.Fixtures.kong;
 import static dev.mistralgateway.testing.Json.assertSameJson;
 import static dev.mistralgateway.testing.Json.tree;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -337,7 +338,19 @@ class OpenAiRouteTest {
         post("/down", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .then().statusCode(502)
                 .contentType(startsWith("application/json"))
-                .body("error.message", equalTo("An invalid response was received from the upstream server"));
+                .body("error.message", startsWith("An invalid response was received from the upstream server: "
+                        + "the connection to 127.0.0.1:"))
+                .body("error.message", endsWith(" was refused: nothing listens there; check the upstream URL and "
+                        + "that the server runs"));
+    }
+
+    @Test
+    void anUpstreamWhoseNameDoesNotResolveIsSaidSo() {
+        post("/unresolvable", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .then().statusCode(502)
+                .body("error.message", equalTo("An invalid response was received from the upstream server: the "
+                        + "upstream's host name upstream.invalid could not be resolved; check the upstream URL and that "
+                        + "the function can reach a DNS server (and the internet, for api.mistral.ai)"));
     }
 
     @Test
@@ -347,7 +360,8 @@ class OpenAiRouteTest {
 
         post("/slow", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .then().statusCode(504)
-                .body("error.message", equalTo("The upstream server is timing out"));
+                .body("error.message", equalTo("The upstream server is timing out: no answer from 127.0.0.1:"
+                        + upstream.port() + " within 400 ms (AI_PROXY_ROUTES_5__BALANCER_READ_TIMEOUT)"));
     }
 
     @Test

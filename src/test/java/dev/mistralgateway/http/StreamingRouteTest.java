@@ -261,7 +261,7 @@ class StreamingRouteTest {
 
         assertEquals(2, events.size(), events::toString);
         assertEquals("The", tree(events.get(0)).at("/choices/0/delta/content").textValue());
-        assertEquals("The upstream server is timing out", tree(events.get(1)).at("/error/message").textValue());
+        assertTrue(tree(events.get(1)).at("/error/message").textValue().startsWith("The upstream server is timing out: no answer from"));
     }
 
     @Test

@@ -49,6 +49,7 @@ public class UpstreamResource extends FakeUpstreamResource {
                 .route(9, "/no-model-header", "llm/v1/chat", "openai", chat)
                 .routeSetting(9, "model-name-header", "false")
                 .target(9, "model.name", "open-mistral-nemo")
+                .route(10, "/unresolvable", "llm/v1/chat", "openai", "http://upstream.invalid/v1/chat/completions")
                 .build();
     }
 
