@@ -90,14 +90,10 @@ public final class TargetPool {
         return balancing.maxFails() > 0 && state.failuresInARow >= balancing.maxFails();
     }
 
-    /** The attempt on this target answered; the measures update the averages the algorithms read. */
-    public void succeeded(Target target, Duration elapsed, Usage usage) {
-        succeeded(target, elapsed, usage, 1);
-    }
-
     /**
-     * As {@link #succeeded(Target, Duration, Usage)}; {@code outputUnits} counts the output when
-     * the answer reported no usage (stream events, an estimate), for the time per output token.
+     * The attempt on this target answered; the measures update the averages the algorithms read.
+     * {@code outputUnits} counts the output when the answer reported no usage (stream events, an
+     * estimate), for the time per output token.
      */
     public synchronized void succeeded(Target target, Duration elapsed, Usage usage, long outputUnits) {
         TargetState state = states.get(target.index());

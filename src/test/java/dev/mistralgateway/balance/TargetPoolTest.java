@@ -68,7 +68,7 @@ class TargetPoolTest {
 
     private static int pickAndSucceed(TargetPool pool, String key, Duration took, Usage usage) {
         Target target = pool.pick(key, Set.of()).orElseThrow();
-        pool.succeeded(target, took, usage);
+        pool.succeeded(target, took, usage, 1);
         return target.index();
     }
 
@@ -116,7 +116,7 @@ class TargetPoolTest {
         int[] counts = new int[2];
         for (int i = 0; i < 100; i++) {
             Target target = pool.pick(null, Set.of()).orElseThrow();
-            pool.succeeded(target, speed[target.index()], null);
+            pool.succeeded(target, speed[target.index()], null, 1);
             counts[target.index()]++;
         }
         assertTrue(counts[0] >= 98, "the fast target served " + counts[0]);
@@ -125,7 +125,7 @@ class TargetPoolTest {
         int servedBySlowed = 0;
         for (int i = 0; i < 100; i++) {
             Target target = pool.pick(null, Set.of()).orElseThrow();
-            pool.succeeded(target, speed[target.index()], null);
+            pool.succeeded(target, speed[target.index()], null, 1);
             servedBySlowed += target.index() == 0 ? 1 : 0;
         }
         assertTrue(servedBySlowed <= 5, "the slowed target still served " + servedBySlowed);
@@ -148,7 +148,7 @@ class TargetPoolTest {
         Target second = pool.pick(null, Set.of()).orElseThrow();
         Target third = pool.pick(null, Set.of()).orElseThrow();
         assertEquals(Set.of(0, 1, 2), Set.of(first.index(), second.index(), third.index()));
-        pool.succeeded(second, Duration.ZERO, null);
+        pool.succeeded(second, Duration.ZERO, null, 1);
         assertEquals(second.index(), pool.pick(null, Set.of()).orElseThrow().index());
     }
 
@@ -205,7 +205,7 @@ class TargetPoolTest {
         assertTrue(pool.pick(null, Set.of()).isEmpty(), "a failed trial opens it again");
 
         now.addAndGet(Duration.ofSeconds(10).toNanos());
-        pool.succeeded(pool.pick(null, Set.of()).orElseThrow(), Duration.ZERO, null);
+        pool.succeeded(pool.pick(null, Set.of()).orElseThrow(), Duration.ZERO, null, 1);
         for (int i = 0; i < 5; i++) {
             assertTrue(pool.pick(null, Set.of()).isPresent(), "closed again");
         }
@@ -219,7 +219,7 @@ class TargetPoolTest {
         for (int i = 0; i < 10; i++) {
             Target next = pool.pick(null, Set.of()).orElseThrow();
             assertTrue(next.index() != limited.index());
-            pool.succeeded(next, Duration.ZERO, null);
+            pool.succeeded(next, Duration.ZERO, null, 1);
         }
         now.addAndGet(Duration.ofSeconds(3).toNanos());
         Set<Integer> seen = new java.util.HashSet<>();

@@ -84,9 +84,7 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         } else if (data.contains("\"content\":[")) {
             reasoningChunks(data);
         } else {
-            out.event(data);
-            eventsPassed++;
-            noteUsage(data);
+            pass(data);
         }
     }
 
@@ -113,9 +111,7 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         } catch (IOException e) {
             // not JSON: passed through as it came
         }
-        out.event(translated);
-        eventsPassed++;
-        noteUsage(translated);
+        pass(translated);
     }
 
     /** A reasoning model's chunks, as the events OpenAI clients read ({@link ContentChunks}). */
@@ -129,17 +125,20 @@ final class OpenAiStreamTranslator implements StreamTranslator {
             // not JSON: passed through below all the same
         }
         if (events.isEmpty()) {
-            out.event(data);
-            eventsPassed++;
-            noteUsage(data);
+            pass(data);
             return;
         }
         for (ObjectNode event : events) {
             String translated = event.toString();
-            out.event(translated);
-            eventsPassed++;
-            noteUsage(translated);
+            pass(translated);
         }
+    }
+
+    /** One event to the client, counted for the token cap, and read for usage. */
+    private void pass(String data) {
+        out.event(data);
+        eventsPassed++;
+        noteUsage(data);
     }
 
     /** Mistral and OpenAI report usage in one of the last chunks; only those chunks are parsed. */
