@@ -133,7 +133,16 @@ public abstract class GatewayEntry {
     }
 
     private static String pathOf(UriInfo uri) {
-        return "/" + uri.getPath().replaceFirst("^/+", "");
+        return withOneLeadingSlash(uri.getPath());
+    }
+
+    /** The path as routes name it: one leading slash, however many the client sent (a loop: a regex costs each request a compile). */
+    static String withOneLeadingSlash(String path) {
+        int start = 0;
+        while (start < path.length() && path.charAt(start) == '/') {
+            start++;
+        }
+        return start == 1 ? path : "/" + path.substring(start);
     }
 
     private static Map<String, String> query(UriInfo uri) {

@@ -229,6 +229,6 @@ public class RequestIntake {
         if (mount != null && !mount.equals("/") && path.startsWith(mount)) {
             path = path.substring(mount.length());
         }
-        return "/" + path.replaceFirst("^/+", "");
+        return GatewayEntry.withOneLeadingSlash(path);
     }
 }
