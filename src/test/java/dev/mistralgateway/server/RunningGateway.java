@@ -7,35 +7,42 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.mistralgateway.testing.PackagedApp;
+
 /**
- * The packaged plain-HTTP server ({@code -Pserver}) run as a user runs it: {@code java -jar} on a
- * free port of 127.0.0.1, configured by environment variables only.
+ * The packaged plain-HTTP server ({@code -Pserver}) run as a user runs it ({@code java -jar}, or the
+ * native executable: {@link PackagedApp}) on a free port of 127.0.0.1, configured by environment
+ * variables only.
  */
 final class RunningGateway implements AutoCloseable {
 
     private final Process process;
     private final Path log;
     private final int port;
+    private final long startNanos;
 
-    private RunningGateway(Process process, Path log, int port) {
+    private RunningGateway(Process process, Path log, int port, long startNanos) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.startNanos = startNanos;
     }
 
-    static RunningGateway start(Map<String, String> environment) throws IOException, InterruptedException {
+    /** Starts it with this environment and these memory options ({@code -Xmx64m}), and waits until it listens. */
+    static RunningGateway start(Map<String, String> environment, String... options)
+            throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("gateway-server", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("gateway.app.jar"))
+        ProcessBuilder builder = new ProcessBuilder(PackagedApp.command(options))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        RunningGateway gateway = new RunningGateway(builder.start(), log, port);
+        long startNanos = System.nanoTime();
+        RunningGateway gateway = new RunningGateway(builder.start(), log, port, startNanos);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.readString(log).contains("Listening on")) {
             if (!gateway.process.isAlive() || System.nanoTime() > deadline) {
@@ -57,6 +64,15 @@ final class RunningGateway implements AutoCloseable {
                 "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny",
                 "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
                 "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", upstreamUrl);
+    }
+
+    /** Milliseconds since the process was started. */
+    long millisSinceStart() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    long residentMegabytes() {
+        return PackagedApp.residentMegabytes(process.pid());
     }
 
     int port() {

@@ -305,9 +305,8 @@ class ServerBodyLimitsIT {
         Map<String, String> env = new HashMap<>(RunningGateway.chatRoute("/keyed", upstream.url("/v1/chat/completions")));
         env.put("AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "0");
         env.put("AI_PROXY_ROUTES_0__CLIENT_AUTH_KEY_SHA256", sha256Hex(CLIENT_KEY));
-        env.put("JAVA_TOOL_OPTIONS", "-Xmx64m");
         byte[] tenMegabytes = chatOf(10 * 1024 * 1024);
-        try (RunningGateway small = RunningGateway.start(env)) {
+        try (RunningGateway small = RunningGateway.start(env, "-Xmx64m")) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
             for (int i = 0; i < 12; i++) {

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mistralgateway.testing.PackagedApp;
+
 /**
  * The packaged function, started as Lambda starts it, with a wrong environment: it must refuse to
  * start and say which variable to fix, rather than answer wrongly.
@@ -22,10 +24,8 @@ class StartupFailureIT {
     }
 
     private static Run start(Map<String, String> env) throws IOException, InterruptedException {
-        Path jar = Path.of(System.getProperty("gateway.app.jar"));
         Path log = Files.createTempFile("gateway-start", ".log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(PackagedApp.command())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().clear();
