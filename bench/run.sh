@@ -2,7 +2,8 @@
 # The load benchmark: a fast local stub upstream measured directly, through this gateway (the plain
 # HTTP server build) and through Portkey's gateway, for chat JSON and SSE at concurrency 1 and 16,
 # all on 127.0.0.1 and on this one machine. Prints two tables. Not part of the test run.
-#   bench/run.sh     (DURATION=10s a cell after WARMUP=10s; installs wrk and Portkey when missing)
+#   bench/run.sh     (DURATION=10s a cell after WARMUP=10s; installs wrk and Portkey when missing;
+#                     GATEWAY_APP=other/quarkus-run.jar measures another server build, e.g. an older one)
 #
 # The gateway runs twice, side by side:
 #   gateway     the JIT's full tiers (C2), metrics off: the steady state of a long-running server;
@@ -31,7 +32,9 @@ trap cleanup EXIT
 # its one thread takes less of the two cores from the peers it measures
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 [ -d node_modules/@portkey-ai/gateway ] || npm install --no-audit --no-fund --silent
-(cd .. && ./mvnw -q package -Pserver -DskipTests)   # the plain HTTP server build, always current
+app=${GATEWAY_APP:-../target/quarkus-app/quarkus-run.jar}
+# the plain HTTP server build, always current (unless another is named)
+[ -n "${GATEWAY_APP:-}" ] || (cd .. && ./mvnw -q package -Pserver -DskipTests)
 
 wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.2; done; echo "port $1 never opened" >&2; exit 1; }
 
@@ -46,7 +49,7 @@ start_gateway() { # port metrics jvm-options...
   AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME=Authorization \
   AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE="Bearer bench-key" \
   AI_PROXY_METRICS_ENABLED=$metrics QUARKUS_HTTP_PORT=$port QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_LEVEL=WARN \
-    java "$@" -jar ../target/quarkus-app/quarkus-run.jar > "$work/gateway-$port.log" 2>&1 &
+    java "$@" -jar "$app" > "$work/gateway-$port.log" 2>&1 &
   pids+=($!)
 }
 
