@@ -21,7 +21,8 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * The only place that writes error answers: every failure leaves as the OpenAI error shape,
  * never as a stack trace or an HTML page. Most come through JAX-RS; a request refused before its
- * body is read ({@link RequestIntake}) is answered on the Vert.x response by {@link #write}.
+ * body is read ({@link RequestIntake}) is answered on the Vert.x response by {@link #write}, and one
+ * that reaches the Lambda handler before start-up is done by {@link StartingGate}, with {@link #json}.
  */
 public class ErrorMappers {
 
@@ -44,16 +45,20 @@ public class ErrorMappers {
      * headers, and the OpenAI error shape as JSON.
      */
     static void write(HttpServerResponse response, ObjectMapper mapper, GatewayException e) {
-        byte[] body;
-        try {
-            body = mapper.writeValueAsBytes(ErrorBody.of(e.status(), e.getMessage()));
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException("an error body is two strings and two nulls", impossible);
-        }
+        byte[] body = json(mapper, ErrorBody.of(e.status(), e.getMessage()));
         e.headers().forEach(response::putHeader);
         response.setStatusCode(e.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
                 .end(Buffer.buffer(body));
+    }
+
+    /** The error as JSON bytes. */
+    static byte[] json(ObjectMapper mapper, ErrorBody error) {
+        try {
+            return mapper.writeValueAsBytes(error);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("an error body is strings and nulls", impossible);
+        }
     }
 
     /** Errors raised by Quarkus REST itself (unsupported media type, unreadable body, ...). */

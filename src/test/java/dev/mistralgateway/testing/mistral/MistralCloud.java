@@ -6,17 +6,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.mistralgateway.standin.MistralContract;
+import dev.mistralgateway.standin.MistralContract.Violation;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Received;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
-import dev.mistralgateway.testing.mistral.MistralContract.Kind;
-import dev.mistralgateway.testing.mistral.MistralContract.Violation;
 
 /**
  * Makes a {@link FakeUpstream} play Mistral's cloud API at the door: every request to a Mistral
@@ -40,8 +34,6 @@ import dev.mistralgateway.testing.mistral.MistralContract.Violation;
  * </pre>
  */
 public final class MistralCloud {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicInteger checked = new AtomicInteger();
@@ -68,7 +60,7 @@ public final class MistralCloud {
             return Optional.empty();
         }
         checked.incrementAndGet();
-        List<Violation> found = MistralContract.check(request.path(), request.body());
+        List<Violation> found = MistralSpec.contract().check(request.path(), request.body());
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -76,50 +68,10 @@ public final class MistralCloud {
         return Optional.of(refusal(found));
     }
 
-    /**
-     * Mistral's answer to a body with these problems: 422 listing the schema problems when there are
-     * any (Mistral checks the schema first), else 400 naming the first server-rule problem.
-     */
+    /** Mistral's answer to a body with these problems ({@link MistralContract#refusal}). */
     public static Reply refusal(List<Violation> found) {
-        List<Violation> schema = found.stream().filter(v -> v.kind() == Kind.SCHEMA).toList();
-        if (!schema.isEmpty()) {
-            return Reply.json(422, unprocessable(schema));
-        }
-        Violation first = found.get(0);
-        ObjectNode error = error(JsonNodeFactory.instance.textNode(first.message()), first.type());
-        return Reply.json(400, error.toString());
-    }
-
-    /** Mistral's 422 body: {@code {"object":"error","message":{"detail":[{type, loc, msg, input}...]},...}}. */
-    public static String unprocessable(List<Violation> found) {
-        ArrayNode detail = JSON.createArrayNode();
-        for (Violation v : found) {
-            ObjectNode entry = detail.addObject();
-            entry.put("type", v.type());
-            ArrayNode loc = entry.putArray("loc").add("body");
-            v.loc().forEach(element -> {
-                if (element instanceof Integer i) {
-                    loc.add(i);
-                } else {
-                    loc.add(element.toString());
-                }
-            });
-            entry.put("msg", v.message());
-            entry.set("input", v.input() == null ? JSON.nullNode() : v.input());
-        }
-        ObjectNode message = JSON.createObjectNode();
-        message.set("detail", detail);
-        return error(message, "invalid_request_message_error").toString();
-    }
-
-    private static ObjectNode error(JsonNode message, String type) {
-        ObjectNode error = JSON.createObjectNode();
-        error.put("object", "error");
-        error.set("message", message);
-        error.put("type", type);
-        error.putNull("param");
-        error.putNull("code");
-        return error;
+        MistralContract.Refusal refusal = MistralContract.refusal(found);
+        return Reply.json(refusal.status(), refusal.body());
     }
 
     /** Every problem seen so far, each as {@code METHOD /path $.json.path: message}. */

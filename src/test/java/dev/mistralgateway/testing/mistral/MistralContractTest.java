@@ -1,6 +1,7 @@
 package dev.mistralgateway.testing.mistral;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.standin.MistralContract;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Received;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
@@ -36,17 +38,17 @@ class MistralContractTest {
     private static final String USER = "{\"role\":\"user\",\"content\":\"What is the weather in Paris?\"}";
 
     private static List<String> chatViolations(String body) {
-        return MistralContract.violations(CHAT, body);
+        return MistralSpec.contract().violations(CHAT, body);
     }
 
     private static void valid(String path, String body) {
-        List<String> found = MistralContract.violations(path, body);
+        List<String> found = MistralSpec.contract().violations(path, body);
         assertEquals(List.of(), found, body);
     }
 
     /** Refused, with a problem at that path whose message holds that text. */
     private static void refused(String path, String body, String jsonPath, String messagePart) {
-        List<String> found = MistralContract.violations(path, body);
+        List<String> found = MistralSpec.contract().violations(path, body);
         assertTrue(found.stream().anyMatch(v -> v.startsWith(jsonPath + ": ") && v.contains(messagePart)),
                 "expected a violation at " + jsonPath + " mentioning '" + messagePart + "' in " + found);
     }
@@ -66,7 +68,7 @@ class MistralContractTest {
     void anUpstreamUrlWithAPrefixIsStillMistralsChat() {
         valid("/a/v1/chat/completions", chat(USER, ""));
         refused("/a/v1/chat/completions", chat(USER, ",\"foo\":1"), "$.foo", "not defined");
-        assertThrows(IllegalArgumentException.class, () -> MistralContract.violations("/v1/completions", "{}"));
+        assertThrows(IllegalArgumentException.class, () -> MistralSpec.contract().violations("/v1/completions", "{}"));
     }
 
     @Test
@@ -255,10 +257,10 @@ class MistralContractTest {
 
     @Test
     void theSpecIsLoadedOnce() {
-        long first = MistralContract.loadMillis();
+        MistralContract first = MistralSpec.contract();
         chatViolations(chat(USER, ""));
-        assertEquals(first, MistralContract.loadMillis());
-        System.out.println("Mistral spec loaded and compiled in " + first + " ms");
+        assertSame(first, MistralSpec.contract());
+        System.out.println("Mistral spec loaded and compiled in " + first.loadMillis() + " ms");
     }
 
     private static HttpResponse<String> post(HttpClient client, String url, String body)

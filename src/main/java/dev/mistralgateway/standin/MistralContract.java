@@ -1,16 +1,14 @@
-package dev.mistralgateway.testing.mistral;
+package dev.mistralgateway.standin;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -18,6 +16,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -32,16 +32,19 @@ import com.networknt.schema.path.NodePath;
 /**
  * What Mistral's cloud API accepts as a request body: its own published OpenAPI 3.1 document
  * ({@code src/test/resources/mistral/openapi.yaml}, see the NOTICE beside it), plus the few rules
- * its servers apply to chat requests beyond that document.
+ * its servers apply to chat requests beyond that document, and the answers Mistral gives to a body
+ * it refuses.
  *
- * <p>
- * The document is loaded once per JVM, as a whole (so its {@code #/components/schemas/...}
- * references resolve), and each endpoint's request schema is taken from it.
+ * <p>The tests check what the gateway sends with it, and dev mode's stand-in of Mistral
+ * ({@link MistralStandIn}) checks what it receives. Neither the document nor the schema library
+ * this needs is in a packaged build: the document is a test resource (read from the classpath by
+ * the tests, from the project's folder by dev mode) and the library a {@code provided} dependency,
+ * on the classpath of the tests and of dev mode only. This class is never loaded outside them.
+ *
+ * <p>The document is read as a whole (so its {@code #/components/schemas/...} references resolve),
+ * and each endpoint's request schema is taken from it.
  */
 public final class MistralContract {
-
-    /** The spec on the test classpath. */
-    public static final String SPEC = "mistral/openapi.yaml";
 
     /** Request schema per endpoint, by the ending of the path the request went to. */
     private static final Map<String, String> SCHEMAS = Map.of(
@@ -55,7 +58,62 @@ public final class MistralContract {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private MistralContract() {
+    /**
+     * OpenAPI 3.1's schema dialect, told that the document's own top-level fields and the vendor
+     * extensions ({@code x-...}) are not schema keywords, so that it does not warn of them. Other
+     * unknown keywords are still warned of.
+     */
+    private static final Dialect DIALECT = Dialect.builder(Dialects.getOpenApi31())
+            .keywords(Stream.of("openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks",
+                    "components", "security", "tags", "externalDocs").map(NonValidationKeyword::new).toList())
+            .unknownKeywordFactory((keyword, context) -> keyword.startsWith("x-")
+                    ? new NonValidationKeyword(keyword)
+                    : UnknownKeywordFactory.getInstance().getKeyword(keyword, context))
+            .build();
+
+    /** The name the document goes by in the schema library, which takes its text from here: nothing is fetched. */
+    private static final String IRI = "mistral:openapi.yaml";
+
+    private final SchemaRegistry registry;
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    private final long loadMillis;
+
+    private MistralContract(SchemaRegistry registry, long start) {
+        this.registry = registry;
+        SCHEMAS.values().forEach(this::schema);
+        this.loadMillis = (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Reads the document, given its text, and compiles the request schemas. */
+    public static MistralContract read(String text) {
+        long start = System.nanoTime();
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(DIALECT, builder -> builder
+                .schemas(Map.of(IRI, text))
+                // Mistral's pydantic models check formats too (e.g. a file_id must be a UUID)
+                .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+        return new MistralContract(registry, start);
+    }
+
+    /** One of the document's schemas ({@code #/components/schemas/<name>}), compiled on first use. */
+    private Schema schema(String name) {
+        return schemas.computeIfAbsent(name, n -> {
+            Schema schema = registry.getSchema(SchemaLocation.of(IRI + "#/components/schemas/" + n));
+            schema.initializeValidators();
+            return schema;
+        });
+    }
+
+    /**
+     * Every way a value misses one of the document's schemas by name, e.g. an answer's
+     * {@code ChatCompletionChoice} or a stream's {@code CompletionChunk}; empty when it fits.
+     */
+    public List<Violation> checkAgainst(String schemaName, JsonNode value) {
+        return schemaViolations(schema(schemaName), value);
+    }
+
+    /** How long reading and compiling the document took, in milliseconds. */
+    public long loadMillis() {
+        return loadMillis;
     }
 
     /** Whether a Mistral schema problem (answered 422) or a rule Mistral's servers apply after it (answered 400). */
@@ -102,11 +160,11 @@ public final class MistralContract {
     }
 
     /** Every reason Mistral would refuse this body at this endpoint, as {@code $.json.path: message}; empty when it is fine. */
-    public static List<String> violations(String endpointPath, byte[] body) {
+    public List<String> violations(String endpointPath, byte[] body) {
         return check(endpointPath, body).stream().map(Violation::toString).toList();
     }
 
-    public static List<String> violations(String endpointPath, String body) {
+    public List<String> violations(String endpointPath, String body) {
         return violations(endpointPath, body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -114,7 +172,7 @@ public final class MistralContract {
      * Every reason Mistral would refuse this body at this endpoint: schema problems first, then the
      * server rules (chat only). Fails on a path that does not end in a covered endpoint.
      */
-    public static List<Violation> check(String endpointPath, byte[] body) {
+    public List<Violation> check(String endpointPath, byte[] body) {
         String schemaName = schemaFor(endpointPath).orElseThrow(() -> new IllegalArgumentException(
                 "no Mistral request schema for " + endpointPath + "; covered: " + SCHEMAS.keySet()));
         JsonNode tree;
@@ -127,7 +185,7 @@ public final class MistralContract {
         if (tree == null || tree.isMissingNode()) {
             return List.of(new Violation(Kind.SCHEMA, List.of(), "json_invalid", "body is not JSON: it is empty", null));
         }
-        List<Violation> found = new ArrayList<>(schemaViolations(Spec.schema(schemaName), tree));
+        List<Violation> found = new ArrayList<>(schemaViolations(schema(schemaName), tree));
         if (schemaName.equals("ChatCompletionRequest")) {
             found.addAll(chatRules(tree));
         }
@@ -135,60 +193,6 @@ public final class MistralContract {
     }
 
     // ---- the schema
-
-    /** The spec, loaded on first use and kept for the JVM's life. */
-    private static final class Spec {
-
-        /**
-         * OpenAPI 3.1's schema dialect, told that the document's own top-level fields and the
-         * vendor extensions ({@code x-...}) are not schema keywords, so that it does not warn of them.
-         * Other unknown keywords are still warned of.
-         */
-        static final Dialect DIALECT = Dialect.builder(Dialects.getOpenApi31())
-                .keywords(Stream.of("openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks",
-                        "components", "security", "tags", "externalDocs").map(NonValidationKeyword::new).toList())
-                .unknownKeywordFactory((keyword, context) -> keyword.startsWith("x-")
-                        ? new NonValidationKeyword(keyword)
-                        : UnknownKeywordFactory.getInstance().getKeyword(keyword, context))
-                .build();
-
-        static final long LOAD_MILLIS;
-        static final Map<String, Schema> REQUESTS = new LinkedHashMap<>();
-
-        static {
-            long start = System.nanoTime();
-            String text;
-            try (InputStream in = MistralContract.class.getClassLoader().getResourceAsStream(SPEC)) {
-                if (in == null) {
-                    throw new IllegalStateException(SPEC + " is not on the test classpath");
-                }
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String iri = "classpath:" + SPEC;
-            SchemaRegistry registry = SchemaRegistry.withDefaultDialect(DIALECT, builder -> builder
-                    // the document as read here, under its own name: nothing is fetched from anywhere
-                    .schemas(Map.of(iri, text))
-                    // Mistral's pydantic models check formats too (e.g. a file_id must be a UUID)
-                    .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
-            for (String name : SCHEMAS.values()) {
-                Schema schema = registry.getSchema(SchemaLocation.of(iri + "#/components/schemas/" + name));
-                schema.initializeValidators();
-                REQUESTS.put(name, schema);
-            }
-            LOAD_MILLIS = (System.nanoTime() - start) / 1_000_000;
-        }
-
-        static Schema schema(String name) {
-            return REQUESTS.get(name);
-        }
-    }
-
-    /** How long loading and compiling the spec took, in milliseconds (it is loaded once per JVM). */
-    public static long loadMillis() {
-        return Spec.LOAD_MILLIS;
-    }
 
     private static List<Violation> schemaViolations(Schema schema, JsonNode body) {
         List<Violation> all = new ArrayList<>();
@@ -281,6 +285,57 @@ public final class MistralContract {
             node = next;
         }
         return node;
+    }
+
+    // ---- Mistral's answers to a body it refuses
+
+    /** Mistral's refusal: the HTTP status and the JSON body. */
+    public record Refusal(int status, String body) {
+    }
+
+    /**
+     * Mistral's answer to a body with these problems: 422 listing the schema problems when there are
+     * any (Mistral checks the schema first), else 400 naming the first server-rule problem.
+     */
+    public static Refusal refusal(List<Violation> found) {
+        List<Violation> schema = found.stream().filter(v -> v.kind() == Kind.SCHEMA).toList();
+        if (!schema.isEmpty()) {
+            return new Refusal(422, unprocessable(schema));
+        }
+        Violation first = found.get(0);
+        return new Refusal(400, error(JSON.getNodeFactory().textNode(first.message()), first.type()).toString());
+    }
+
+    /** Mistral's 422 body: {@code {"object":"error","message":{"detail":[{type, loc, msg, input}...]},...}}. */
+    public static String unprocessable(List<Violation> found) {
+        ArrayNode detail = JSON.createArrayNode();
+        for (Violation v : found) {
+            ObjectNode entry = detail.addObject();
+            entry.put("type", v.type());
+            ArrayNode loc = entry.putArray("loc").add("body");
+            v.loc().forEach(element -> {
+                if (element instanceof Integer i) {
+                    loc.add(i);
+                } else {
+                    loc.add(element.toString());
+                }
+            });
+            entry.put("msg", v.message());
+            entry.set("input", v.input() == null ? JSON.nullNode() : v.input());
+        }
+        ObjectNode message = JSON.createObjectNode();
+        message.set("detail", detail);
+        return error(message, "invalid_request_message_error").toString();
+    }
+
+    private static ObjectNode error(JsonNode message, String type) {
+        ObjectNode error = JSON.createObjectNode();
+        error.put("object", "error");
+        error.set("message", message);
+        error.put("type", type);
+        error.putNull("param");
+        error.putNull("code");
+        return error;
     }
 
     // ---- the server rules beyond the schema (chat)
