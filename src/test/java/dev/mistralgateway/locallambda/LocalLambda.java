@@ -66,12 +66,15 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class LocalLambda implements AutoCloseable {
 
-    static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    /** The function's handler, as infra/ names it. */
+    static final String HANDLER = "dev.mistralgateway.http.LambdaHandler::handleRequest";
     private static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     /** Where Lambda unpacks a function. */
     static final String TASK_ROOT = "/var/task";
     /** Quarkus's start-up line: "... started in 1.195s." */
     private static final Pattern QUARKUS_STARTED = Pattern.compile("started in ([0-9]+\\.[0-9]+)s");
+    /** The gateway's handler's line: "request path primed at start-up in 120 ms". */
+    private static final Pattern PRIMED = Pattern.compile("primed at start-up in ([0-9]+) ms");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Invocation(String id, byte[] event, CompletableFuture<byte[]> answer) {
@@ -216,6 +219,15 @@ public final class LocalLambda implements AutoCloseable {
         return firstPollNanos;
     }
 
+    /**
+     * The processor time the function's JVM has used so far, all its threads together: on a 512 MB function,
+     * which gets a fraction of one vCPU, a start takes about this time divided by that fraction.
+     */
+    public Duration cpuTime() {
+        return function.toHandle().info().totalCpuDuration().orElseThrow(
+                () -> new IllegalStateException("this system does not tell a process's processor time"));
+    }
+
     /** The function's output so far (stdout and stderr), line by line; it is also printed as it comes. */
     public List<String> output() {
         synchronized (output) {
@@ -225,13 +237,22 @@ public final class LocalLambda implements AutoCloseable {
 
     /** The time Quarkus reports for its own start ("started in 1.195s"), once it has started. */
     public OptionalDouble quarkusStartSeconds() {
+        return find(QUARKUS_STARTED).map(s -> OptionalDouble.of(Double.parseDouble(s))).orElse(OptionalDouble.empty());
+    }
+
+    /** The time the gateway's handler reports for priming the request path ("primed at start-up in 120 ms"). */
+    public OptionalDouble primingSeconds() {
+        return find(PRIMED).map(ms -> OptionalDouble.of(Long.parseLong(ms) / 1e3)).orElse(OptionalDouble.empty());
+    }
+
+    private java.util.Optional<String> find(Pattern pattern) {
         for (String line : output()) {
-            Matcher m = QUARKUS_STARTED.matcher(line);
+            Matcher m = pattern.matcher(line);
             if (m.find()) {
-                return OptionalDouble.of(Double.parseDouble(m.group(1)));
+                return java.util.Optional.of(m.group(1));
             }
         }
-        return OptionalDouble.empty();
+        return java.util.Optional.empty();
     }
 
     private void pump(InputStream in) {
@@ -365,13 +386,21 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     /**
-     * Unpacks as {@code unzip} does on Lambda's machines, which run in UTC: each file gets its entry's
+     * Unpacks into a fresh folder as {@code unzip} does on Lambda's machines, which run in UTC: each file gets its entry's
      * Unix permissions (the exec wrapper must stay executable) and its entry's time, read as UTC. A JDK
      * compares the time and size of every jar with those it recorded in an AOT cache.
      */
     static void unzip(Path zip, Path into) throws IOException {
         if (!Files.exists(zip)) {
             throw new IllegalStateException(zip + " does not exist: run ./mvnw package first");
+        }
+        // a fresh folder, as on Lambda: a jar left from an earlier zip would join the class path
+        if (Files.exists(into)) {
+            try (Stream<Path> old = Files.walk(into)) {
+                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
         try (ZipFile file = ZipFile.builder().setPath(zip).get()) {
             for (ZipArchiveEntry entry : Collections.list(file.getEntries())) {

@@ -82,7 +82,8 @@ import software.constructs.Construct;
  */
 public class GatewayStack extends Stack {
 
-    static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    /** The gateway's own handler: Quarkus's stream handler, which primes the request path at start-up. */
+    static final String JVM_HANDLER = "dev.mistralgateway.http.LambdaHandler::handleRequest";
     /** The provided runtime runs the native `bootstrap`; Lambda still wants some handler string. */
     static final String NATIVE_HANDLER = "not.used.in.provided.runtime";
     /** With the adapter's exec wrapper, the java21 runtime starts this script of the server build instead of a handler. */

@@ -23,7 +23,7 @@ class FunctionTest {
         t.resourceCountIs("AWS::Lambda::Function", 1);
         t.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
-                "Handler", "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest",
+                "Handler", "dev.mistralgateway.http.LambdaHandler::handleRequest",
                 "Architectures", List.of("arm64"),
                 "MemorySize", 512,
                 "Timeout", 30,
@@ -48,7 +48,7 @@ class FunctionTest {
         Template t = synth.template();
         t.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java25",
-                "Handler", "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest",
+                "Handler", "dev.mistralgateway.http.LambdaHandler::handleRequest",
                 // the fake zip's cache was made on x86_64: a cache works on that architecture only
                 "Architectures", List.of("x86_64"),
                 "SnapStart", Match.absent()));
