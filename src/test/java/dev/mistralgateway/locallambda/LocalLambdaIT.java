@@ -7,79 +7,152 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import dev.mistralgateway.testing.FakeUpstream;
-import dev.mistralgateway.testing.FakeUpstream.Reply;
-import dev.mistralgateway.testing.Fixtures;
 
 /**
- * The real artifact, {@code target/function.zip}, run by AWS's Runtime Interface Client against a
- * local Runtime API: one chat and one stream, with the cold start and warm times printed.
+ * The real artifacts run by AWS's Runtime Interface Client against a local Runtime API, with their cold
+ * starts printed side by side: {@code target/function.zip} as the java21 runtime starts it (on the JDK
+ * running the tests), and, when the build made it ({@code -Pjvm25}) and a JDK 25 is at hand,
+ * {@code target/function-jvm25.zip} as the java25 runtime starts it through its exec wrapper, without
+ * and with its AOT cache. Each start answers the seed's chat first; the cold start is the time from
+ * the JVM's process start to that answer, split into the JVM with the client (up to Quarkus's start),
+ * Quarkus's own start (as it reports it), the handler's priming of the request path (as it reports it),
+ * and the first request; the processor time the function used until then is printed too (it tells more
+ * than the time on a busy machine, and more of a 512 MB function, which gets a fraction of a vCPU). {@code -Dlocal-lambda.cold-starts=N}
+ * starts each N times and prints medians.
  */
 @DisabledIfSystemProperty(named = "gateway.entry", matches = "server")
 class LocalLambdaIT {
 
+    /** What a JVM prints when it cannot use the AOT cache it was given (AOTMode=auto goes on without it). */
+    private static final Pattern AOT_TROUBLE = Pattern.compile("\\[(warning|error) *\\]\\[aot");
+
+    private record Start(long totalNanos, long jvmNanos, long quarkusNanos, long primingNanos, long firstRequestNanos,
+            long cpuNanos) {
+    }
+
+    private record Row(String name, List<Start> starts, double warmMillis) {
+    }
+
     @Test
-    void theFunctionZipAnswersAsOnAws() throws Exception {
+    void theFunctionZipsAnswerAsOnAwsAndStartAsFastAsTheirRuntimeAllows() throws Exception {
         Path target = Path.of(System.getProperty("gateway.build.directory", "target"));
-        try (FakeUpstream upstream = new FakeUpstream()) {
-            upstream.reply("/v1/chat/completions", request -> request.bodyText().contains("\"stream\":true")
-                    ? Reply.stream("text/event-stream", Duration.ZERO, List.of("data: {\"n\":1}\n\ndata: [DONE]\n\n".getBytes()))
-                    : Reply.json(200, Fixtures.kong("mistral/llm-v1-chat/responses/good.json")));
-            Map<String, String> environment = new HashMap<>(Map.of(
-                    "AI_PROXY_ROUTES_0__PATHS", "/mistral-chat",
-                    "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat",
-                    "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral",
-                    "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny",
-                    "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",
-                    "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", upstream.url("/v1/chat/completions"),
-                    "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME", "Authorization",
-                    "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer local-key"));
-            HttpClient client = HttpClient.newHttpClient();
-            long start = System.nanoTime();
-            try (LocalLambda lambda = LocalLambda.start(target.resolve("function.zip"), target.resolve("lambda-runtime"),
-                    target.resolve("local-lambda"), environment, 0)) {
-                HttpRequest chat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lambda.port() + "/mistral-chat"))
-                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 1+1?\"}]}"))
-                        .build();
+        int coldStarts = Integer.getInteger("local-lambda.cold-starts", 1);
+        List<Row> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        try (FakeUpstream mistral = new FakeUpstream(); FakeUpstream ollama = new FakeUpstream()) {
+            Map<String, String> routes = Java25Function.routes(mistral, ollama);
+            Jdk own = Jdk.at(Path.of(System.getProperty("java.home")));
+            rows.add(measure("java21 way: " + own.describe(), coldStarts, target, mistral,
+                    LocalLambda.of(target.resolve("function.zip"), target.resolve("lambda-runtime"),
+                            target.resolve("local-lambda")).environment(routes), false));
 
-                HttpResponse<String> first = client.send(chat, HttpResponse.BodyHandlers.ofString());
-                long cold = System.nanoTime() - start;
-
-                assertEquals(200, first.statusCode(), first.body());
-                assertEquals("mistral/mistral-tiny", first.headers().firstValue("X-AI-Proxy-Model").orElse(null));
-                assertTrue(first.body().contains("The sum of 1 + 1 is 2."), first.body());
-                assertEquals("Bearer local-key", upstream.received().get(0).header("Authorization"));
-
-                int warm = 20;
-                long warmStart = System.nanoTime();
-                for (int i = 0; i < warm; i++) {
-                    assertEquals(200, client.send(chat, HttpResponse.BodyHandlers.ofString()).statusCode());
-                }
-                long perWarm = (System.nanoTime() - warmStart) / warm;
-
-                HttpResponse<String> stream = client.send(HttpRequest.newBuilder(chat.uri())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, stream.statusCode());
-                assertEquals("text/event-stream", stream.headers().firstValue("Content-Type").orElse(null));
-                assertEquals("data: {\"n\":1}\n\ndata: [DONE]\n\n", stream.body());
-
-                System.out.printf("local Lambda (JVM, function.zip): cold start to first answer %d ms, "
-                        + "warm invocation %.2f ms (mean of %d)%n", cold / 1_000_000, perWarm / 1e6, warm);
+            // only the zip this build made (-Pjvm25): one left in target/ by an earlier build holds older code
+            String built = System.getProperty("gateway.jvm25.zip", "").strip();
+            Optional<Jdk> java25 = Jdk.java25();
+            Path zip25 = built.isEmpty() || built.startsWith("${") ? null : Path.of(built);
+            if (zip25 == null) {
+                notes.add("java25 with the AOT cache: not built by this run (./mvnw verify -Pjvm25, with a JDK 25, builds and "
+                        + "measures it)");
+            } else if (java25.isEmpty()) {
+                notes.add("java25 with the AOT cache: skipped, " + Jdk.MISSING);
+            } else {
+                assertTrue(Files.isRegularFile(zip25), zip25 + " was not built");
+                Map<String, String> wrapped = new HashMap<>(routes);
+                wrapped.put("AWS_LAMBDA_EXEC_WRAPPER", Java25Function.VARIABLES.get("AWS_LAMBDA_EXEC_WRAPPER"));
+                rows.add(measure("java25 way: " + java25.get().describe() + ", no cache", coldStarts, target,
+                        mistral, LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
+                                .java(java25.get().home()).environment(wrapped), false));
+                Map<String, String> cached = new HashMap<>(wrapped);
+                cached.put("JAVA_TOOL_OPTIONS", Java25Function.VARIABLES.get("JAVA_TOOL_OPTIONS"));
+                rows.add(measure("java25 way: " + java25.get().describe() + ", AOT cache", coldStarts, target,
+                        mistral, LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
+                                .java(java25.get().home()).environment(cached), true));
             }
         }
+        print(rows, notes, coldStarts);
+    }
+
+    private static Row measure(String name, int times, Path target, FakeUpstream mistral, LocalLambda.Builder function,
+            boolean aotCache) throws Exception {
+        List<Start> starts = new ArrayList<>();
+        double warm = 0;
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < times; i++) {
+            int seen = mistral.received().size();
+            try (LocalLambda lambda = function.start()) {
+                HttpResponse<String> first = Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat",
+                        Java25Function.Traffic.CHAT, 200, "\"choices\"");
+                long answered = System.nanoTime();
+                long cpu = lambda.cpuTime().toNanos();
+                long quarkus = Math.round(lambda.quarkusStartSeconds().orElseThrow(
+                        () -> new AssertionError("Quarkus never said it started")) * 1e9);
+                // the handler primed the request path before the function asked for its first invocation
+                long priming = Math.round(lambda.primingSeconds().orElseThrow(
+                        () -> new AssertionError("the handler did not prime the request path: " + lambda.output())) * 1e9);
+                assertTrue(lambda.output().stream().noneMatch(line -> line.contains("priming the request path at start-up")),
+                        "priming went wrong: " + lambda.output());
+                starts.add(new Start(answered - lambda.startedNanos(),
+                        lambda.firstPollNanos() - lambda.startedNanos() - quarkus - priming, quarkus, priming,
+                        answered - lambda.firstPollNanos(), cpu));
+
+                assertEquals("mistral/mistral-tiny", first.headers().firstValue("X-AI-Proxy-Model").orElse(null));
+                assertTrue(first.body().contains("The sum of 1 + 1 is 2."), first.body());
+                assertEquals("Bearer local-key", mistral.received().get(seen).header("Authorization"));
+                if (i == 0) {
+                    // every kind of request answers, here as on Lambda: chat, stream, Ollama, errors
+                    Java25Function.Traffic.send(client, lambda.port());
+                    int n = 20;
+                    long warmStart = System.nanoTime();
+                    for (int k = 0; k < n; k++) {
+                        Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat", Java25Function.Traffic.CHAT,
+                                200, "\"choices\"");
+                    }
+                    warm = (System.nanoTime() - warmStart) / 1e6 / n;
+                }
+                if (aotCache) {
+                    List<String> trouble = lambda.output().stream().filter(line -> AOT_TROUBLE.matcher(line).find()).toList();
+                    assertTrue(trouble.isEmpty(), "the JVM did not use the AOT cache as it is: " + trouble);
+                    assertTrue(lambda.output().stream().anyMatch(line -> line.contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=")),
+                            "the JVM was not given the cache");
+                }
+            }
+        }
+        return new Row(name, starts, warm);
+    }
+
+    private static void print(List<Row> rows, List<String> notes, int coldStarts) {
+        StringBuilder out = new StringBuilder(String.format("%nlocal Lambda cold starts, from the JVM's process start to the first "
+                + "answer, ms (%s):%n", coldStarts == 1 ? "one start each" : "median of " + coldStarts + " starts each, min-max"));
+        out.append(String.format("  %-72s %16s %16s %16s %16s %16s %16s %9s%n", "", "total", "JVM+client", "Quarkus",
+                "priming", "1st request", "CPU time", "warm"));
+        for (Row row : rows) {
+            out.append(String.format("  %-72s %16s %16s %16s %16s %16s %16s %9.2f%n", row.name(),
+                    cell(row.starts(), Start::totalNanos), cell(row.starts(), Start::jvmNanos),
+                    cell(row.starts(), Start::quarkusNanos), cell(row.starts(), Start::primingNanos),
+                    cell(row.starts(), Start::firstRequestNanos), cell(row.starts(), Start::cpuNanos), row.warmMillis()));
+        }
+        notes.forEach(note -> out.append("  ").append(note).append(System.lineSeparator()));
+        System.out.print(out);
+    }
+
+    private static String cell(List<Start> starts, ToLongFunction<Start> value) {
+        long[] ms = starts.stream().mapToLong(value).map(nanos -> nanos / 1_000_000).sorted().toArray();
+        long median = ms[ms.length / 2];
+        return ms.length == 1 ? String.valueOf(median) : median + " (" + ms[0] + "-" + ms[ms.length - 1] + ")";
     }
 }

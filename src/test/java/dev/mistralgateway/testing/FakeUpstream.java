@@ -82,6 +82,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
     private final AtomicInteger chunksSent = new AtomicInteger();
@@ -101,7 +102,7 @@ public final class FakeUpstream implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newCachedThreadPool());
+        server.setExecutor(threads);
         server.start();
     }
 
@@ -231,5 +232,6 @@ public final class FakeUpstream implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 }

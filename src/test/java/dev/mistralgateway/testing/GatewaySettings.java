@@ -61,4 +61,14 @@ public final class GatewaySettings {
     public Map<String, String> build() {
         return Map.copyOf(properties);
     }
+
+    /**
+     * The same settings as the environment variables of a deployed function, by SmallRye Config's rule
+     * ({@code ai-proxy.routes[0].paths} is {@code AI_PROXY_ROUTES_0__PATHS}).
+     */
+    public Map<String, String> environment() {
+        Map<String, String> variables = new HashMap<>();
+        properties.forEach((name, value) -> variables.put(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT), value));
+        return variables;
+    }
 }

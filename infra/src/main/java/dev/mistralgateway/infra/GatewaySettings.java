@@ -15,6 +15,7 @@ record GatewaySettings(
         FrontDoor frontDoor,
         FunctionRuntime runtime,
         String arch,
+        boolean archSet,
         String artifact,
         int memoryMb,
         int timeoutSeconds,
@@ -55,7 +56,11 @@ record GatewaySettings(
         }
     }
 
-    enum FunctionRuntime { JVM, NATIVE }
+    /**
+     * {@code jvm}: java21 with SnapStart; {@code jvm25}: java25 with the JDK AOT cache that ./mvnw package -Pjvm25
+     * trains and ships in the zip; {@code native}: the native executable on provided.al2023.
+     */
+    enum FunctionRuntime { JVM, JVM25, NATIVE }
 
     enum Auth { IAM, JWT, NONE }
 
@@ -86,6 +91,11 @@ record GatewaySettings(
                     + "a Function URL cannot throttle. Use -c frontDoor=rest-stream to stream behind a throttled API, "
                     + "or leave both unset");
         }
+        if (runtime == FunctionRuntime.JVM25 && door.streams()) {
+            throw new IllegalArgumentException("runtime=jvm25 is the Lambda build with its AOT cache (function-jvm25.zip), "
+                    + "behind frontDoor=http-api only; the streaming front doors run the server build: use -c runtime=jvm "
+                    + "or -c runtime=native with frontDoor=" + door.value);
+        }
         if (auth == Auth.NONE && !Boolean.parseBoolean(c.text("allowPublicAccess", "false"))) {
             throw new IllegalArgumentException("auth=none makes the gateway (and your Mistral key) usable by anyone "
                     + "on the internet; add -c allowPublicAccess=true if that is really wanted");
@@ -108,6 +118,7 @@ record GatewaySettings(
                 door,
                 runtime,
                 arch,
+                c.isSet("arch"),
                 c.text("artifact", defaultArtifact(door, runtime)),
                 c.integer("memory", 512, 128, 10240),
                 // API Gateway HTTP APIs end an integration after 30 s, so a longer function timeout is wasted
@@ -153,7 +164,7 @@ record GatewaySettings(
     /** Where the root build puts what the given front door deploys, relative to infra/. */
     static String defaultArtifact(FrontDoor door, FunctionRuntime runtime) {
         if (!door.streams()) {
-            return "../target/function.zip";
+            return runtime == FunctionRuntime.JVM25 ? "../target/function-jvm25.zip" : "../target/function.zip";
         }
         return runtime == FunctionRuntime.JVM ? "../target/quarkus-app" : "../target/function-server.zip";
     }

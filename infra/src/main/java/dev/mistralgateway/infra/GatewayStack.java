@@ -71,7 +71,7 @@ import software.constructs.Construct;
 /**
  * The gateway: one Lambda function and the front door that calls it, chosen by {@code frontDoor}:
  * <ul>
- * <li>{@code http-api} (default): the Lambda build (JVM with SnapStart, or native) behind an API Gateway HTTP
+ * <li>{@code http-api} (default): the Lambda build (JVM with SnapStart, java25 with an AOT cache, or native) behind an API Gateway HTTP
  * API with one POST route per configured path; answers are buffered;</li>
  * <li>{@code rest-stream}: the plain-HTTP server build behind the AWS Lambda Web Adapter, called by an API
  * Gateway REST API whose Lambda proxy integrations stream;</li>
@@ -82,7 +82,8 @@ import software.constructs.Construct;
  */
 public class GatewayStack extends Stack {
 
-    static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    /** The gateway's own handler: Quarkus's stream handler, which primes the request path at start-up. */
+    static final String JVM_HANDLER = "dev.mistralgateway.http.LambdaHandler::handleRequest";
     /** The provided runtime runs the native `bootstrap`; Lambda still wants some handler string. */
     static final String NATIVE_HANDLER = "not.used.in.provided.runtime";
     /** With the adapter's exec wrapper, the java21 runtime starts this script of the server build instead of a handler. */
@@ -125,13 +126,24 @@ public class GatewayStack extends Stack {
 
     private Alias function(GatewaySettings s, GatewayEnv env) {
         boolean jvm = s.runtime() == GatewaySettings.FunctionRuntime.JVM;
+        boolean jvm25 = s.runtime() == GatewaySettings.FunctionRuntime.JVM25;
         boolean server = s.frontDoor().streams();
         Path artifact = Path.of(s.artifact());
         if (server) {
             requireServerBuild(artifact, s.artifact(), jvm);
         } else if (!Files.isRegularFile(artifact)) {
             throw new IllegalArgumentException("Function artifact " + s.artifact() + " not found: build it first "
-                    + "(./mvnw package, or ./mvnw package -Dnative, at the project root) or set -c artifact=...");
+                    + "(./mvnw package; ./mvnw package -Pjvm25 for runtime=jvm25; ./mvnw package -Dnative; at the project "
+                    + "root) or set -c artifact=...");
+        }
+        AotCacheZip cache = jvm25 ? AotCacheZip.read(artifact, s.artifact()) : null;
+        String arch = s.arch();
+        if (cache != null && !s.archSet()) {
+            arch = cache.arch();
+        } else if (cache != null && !arch.equals(cache.arch())) {
+            throw new IllegalArgumentException("arch=" + arch + ", but the AOT cache in " + s.artifact() + " was made on "
+                    + cache.arch() + " and works on that architecture only: deploy with -c arch=" + cache.arch()
+                    + ", or build the zip on an " + arch + " machine");
         }
         LogGroup logs = LogGroup.Builder.create(this, "FunctionLogs").build();
         // RetentionDays is an enum without its number in Java; CloudFormation takes the number itself,
@@ -146,6 +158,12 @@ public class GatewayStack extends Stack {
             variables.put("DISABLE_SIGNAL_HANDLERS", "true");
         }
         variables.putAll(env.variables());
+        if (cache != null) {
+            variables.put("AWS_LAMBDA_EXEC_WRAPPER", AotCacheZip.VARIABLES.get("AWS_LAMBDA_EXEC_WRAPPER"));
+            // gateway.env's own JAVA_TOOL_OPTIONS, if any, come after the cache's and may override it
+            String own = env.variables().get("JAVA_TOOL_OPTIONS");
+            variables.put("JAVA_TOOL_OPTIONS", AotCacheZip.VARIABLES.get("JAVA_TOOL_OPTIONS") + (own == null ? "" : " " + own));
+        }
         if (server) {
             variables.putAll(streamTimeLimits(env, s.timeoutSeconds()));
         }
@@ -161,10 +179,10 @@ public class GatewayStack extends Stack {
         boolean snapStart = jvm && !readsSecretsAtRuntime;
         Function fn = Function.Builder.create(this, "Function")
                 .description("Mistral AI gateway (" + (server ? runtime + " server, " + s.frontDoor().value : runtime) + ")")
-                .runtime(jvm ? Runtime.JAVA_21 : Runtime.PROVIDED_AL2023)
-                .handler(jvm ? (server ? SERVER_SCRIPT : JVM_HANDLER) : NATIVE_HANDLER)
+                .runtime(jvm ? Runtime.JAVA_21 : jvm25 ? Runtime.JAVA_25 : Runtime.PROVIDED_AL2023)
+                .handler(jvm ? (server ? SERVER_SCRIPT : JVM_HANDLER) : jvm25 ? JVM_HANDLER : NATIVE_HANDLER)
                 .code(Code.fromAsset(artifact.toString()))
-                .architecture(s.arch().equals("x86_64") ? Architecture.X86_64 : Architecture.ARM_64)
+                .architecture(arch.equals("x86_64") ? Architecture.X86_64 : Architecture.ARM_64)
                 .memorySize(s.memoryMb())
                 .timeout(Duration.seconds(s.timeoutSeconds()))
                 // Both a cap and a guarantee: a runaway client cannot take the account's whole concurrency, and
@@ -180,6 +198,12 @@ public class GatewayStack extends Stack {
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 .build();
         timeouts.warnings().forEach(warning -> Annotations.of(fn).addWarningV2("mistral-gateway:upstreamTimeoutTooLong", warning));
+        if (cache != null) {
+            Annotations.of(fn).addWarningV2("mistral-gateway:aotCacheJvmBuild", "The AOT cache in " + s.artifact()
+                    + " was made by " + cache.jdk() + " on " + cache.arch() + ". The java25 runtime uses it only if it runs "
+                    + "that very JVM build (Amazon Corretto 25, in the version of the runtime's release); otherwise the "
+                    + "function starts without it, and its log shows [aot] warnings. See README, \"Cold start\".");
+        }
         if (jvm && !snapStart) {
             Annotations.of(fn).addWarningV2("mistral-gateway:noSnapStartWithRuntimeSecrets",
                     "SnapStart is off: gateway.env has {{aws-secret:...}} or {{aws-ssm:...}} references, read through the "

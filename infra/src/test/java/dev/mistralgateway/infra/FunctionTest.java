@@ -23,7 +23,7 @@ class FunctionTest {
         t.resourceCountIs("AWS::Lambda::Function", 1);
         t.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
-                "Handler", "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest",
+                "Handler", "dev.mistralgateway.http.LambdaHandler::handleRequest",
                 "Architectures", List.of("arm64"),
                 "MemorySize", 512,
                 "Timeout", 30,
@@ -40,6 +40,56 @@ class FunctionTest {
                 "Handler", "not.used.in.provided.runtime",
                 "SnapStart", Match.absent(),
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("DISABLE_SIGNAL_HANDLERS", "true")))));
+    }
+
+    @Test
+    void jvm25RunsJava25WithTheAotCacheOfItsZipAndNoSnapStart() {
+        Synth synth = new Synth(dir).context("runtime", "jvm25");
+        Template t = synth.template();
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", "java25",
+                "Handler", "dev.mistralgateway.http.LambdaHandler::handleRequest",
+                // the fake zip's cache was made on x86_64: a cache works on that architecture only
+                "Architectures", List.of("x86_64"),
+                "SnapStart", Match.absent()));
+        Map<String, Object> variables = Synth.variables(t);
+        assertEquals("/var/task/java25/launch", variables.get("AWS_LAMBDA_EXEC_WRAPPER"));
+        assertEquals("-XX:AOTCache=/var/task/java25/app.aot", variables.get("JAVA_TOOL_OPTIONS"));
+        assertEquals("/mistral-chat", variables.get("AI_PROXY_ROUTES_0__PATHS"));
+        assertTrue(Synth.warnings(synth.stack()).stream().anyMatch(w -> w.contains("was made by Amazon.com Inc. 25.0.4+7-LTS on "
+                + "x86_64") && w.contains("uses it only if it runs that very JVM build")), Synth.warnings(synth.stack()).toString());
+    }
+
+    @Test
+    void jvm25TakesTheCachesArchitectureAndRefusesAnother() throws Exception {
+        Synth synth = new Synth(dir).context("runtime", "jvm25");
+        synth.context("artifact", synth.jvm25Zip("aarch64").toString());
+        synth.template().hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("arm64")));
+
+        var other = assertThrows(IllegalArgumentException.class, () -> synth.context("arch", "x86_64").stack());
+        assertTrue(other.getMessage().startsWith("arch=x86_64, but the AOT cache in"), other.getMessage());
+        assertTrue(other.getMessage().contains("-c arch=arm64"), other.getMessage());
+    }
+
+    @Test
+    void jvm25KeepsGatewayEnvsOwnJavaToolOptionsAfterTheCache() {
+        Template t = new Synth(dir).context("runtime", "jvm25")
+                .env(Synth.SEED_ENV + "JAVA_TOOL_OPTIONS=-XX:+PrintCommandLineFlags\n").template();
+        assertEquals("-XX:AOTCache=/var/task/java25/app.aot -XX:+PrintCommandLineFlags", Synth.variables(t).get("JAVA_TOOL_OPTIONS"));
+    }
+
+    @Test
+    void jvm25RefusesAZipWithoutTheCacheAndTheStreamingFrontDoors() throws Exception {
+        // function.zip is not the java25 function: no cache, no wrapper
+        Synth plain = new Synth(dir).context("runtime", "jvm25");
+        plain.context("artifact", plain.functionZip().toString());
+        var e = assertThrows(IllegalArgumentException.class, plain::stack);
+        assertTrue(e.getMessage().contains("holds no java25/launch") && e.getMessage().contains("./mvnw package -Pjvm25"),
+                e.getMessage());
+
+        var stream = assertThrows(IllegalArgumentException.class,
+                () -> new Synth(dir).context("runtime", "jvm25").context("frontDoor", "url-stream").stack());
+        assertTrue(stream.getMessage().startsWith("runtime=jvm25 is the Lambda build with its AOT cache"), stream.getMessage());
     }
 
     @Test
@@ -103,7 +153,7 @@ class FunctionTest {
     @Test
     void badContextValuesAreRefused() {
         var runtime = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("runtime", "graal").stack());
-        assertEquals("runtime must be one of [jvm, native], not graal", runtime.getMessage());
+        assertEquals("runtime must be one of [jvm, jvm25, native], not graal", runtime.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("arch", "arm").stack());
         assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("memory", "lots").stack());
     }

@@ -122,7 +122,8 @@ final class Synth {
     private Path fakeArtifact() throws IOException {
         String door = String.valueOf(context.getOrDefault("frontDoor", "http-api")).toLowerCase(Locale.ROOT);
         if (!door.equals("rest-stream") && !door.equals("url-stream")) {
-            return dummyZip();
+            return String.valueOf(context.getOrDefault("runtime", "jvm")).equalsIgnoreCase("jvm25")
+                    ? jvm25Zip("x86_64") : functionZip();
         }
         return String.valueOf(context.getOrDefault("runtime", "jvm")).equalsIgnoreCase("native") ? fakeServerZip() : fakeServerDir();
     }
@@ -152,7 +153,29 @@ final class Synth {
         return zip;
     }
 
-    private Path dummyZip() throws IOException {
+    /**
+     * Like target/function-jvm25.zip of `./mvnw package -Pjvm25`: the exec wrapper, a cache, and the release file of
+     * a JDK that ran on {@code osArch} (as a JDK names it: x86_64, aarch64).
+     */
+    Path jvm25Zip(String osArch) throws IOException {
+        Path zip = Files.createDirectories(dir.resolve("target")).resolve("function-jvm25-" + osArch + ".zip");
+        if (!Files.exists(zip)) {
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new ZipEntry("java25/launch"));
+                out.write("#!/bin/sh\nexec \"$@\"\n".getBytes());
+                out.putNextEntry(new ZipEntry("java25/app.aot"));
+                out.write(new byte[] {1, 2, 3});
+                out.putNextEntry(new ZipEntry("java25/jdk.release"));
+                out.write(("IMPLEMENTOR=\"Amazon.com Inc.\"\nJAVA_RUNTIME_VERSION=\"25.0.4+7-LTS\"\nOS_ARCH=\"" + osArch
+                        + "\"\n").getBytes());
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+
+    /** Like target/function.zip: a zip, whose content the JVM and native functions do not check. */
+    Path functionZip() throws IOException {
         Path zip = dir.resolve("function.zip");
         if (!Files.exists(zip)) {
             try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
