@@ -89,6 +89,7 @@ public final class LocalLambda implements AutoCloseable {
         private Path javaHome = Path.of(System.getProperty("java.home"));
         private final List<String> jvmOptions = new ArrayList<>();
         private int port;
+        private String handler = HANDLER;
 
         private Builder(Path functionZip, Path runtimeJars, Path work) {
             this.functionZip = functionZip;
@@ -116,6 +117,12 @@ public final class LocalLambda implements AutoCloseable {
         /** Options the runtime itself would not pass (the AOT training's output, say). */
         public Builder jvmOptions(List<String> options) {
             jvmOptions.addAll(options);
+            return this;
+        }
+
+        /** Another handler than the gateway's (Quarkus's own, {@code io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest}). */
+        public Builder handler(String handler) {
+            this.handler = handler;
             return this;
         }
 
@@ -176,14 +183,14 @@ public final class LocalLambda implements AutoCloseable {
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m", "-XX:+UseSerialGC",
                 "--add-opens=java.base/java.io=ALL-UNNAMED"));
         command.addAll(b.jvmOptions);
-        command.addAll(List.of("-classpath", jars(b.runtimeJars), RUNTIME_CLIENT, HANDLER));
+        command.addAll(List.of("-classpath", jars(b.runtimeJars), RUNTIME_CLIENT, b.handler));
         ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("JDK_JAVA_OPTIONS");
         env.putAll(variables);
         env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.actualPort());
-        env.put("_HANDLER", HANDLER);
+        env.put("_HANDLER", b.handler);
         env.put("LAMBDA_TASK_ROOT", task.toString());
         env.put("AWS_LAMBDA_FUNCTION_NAME", "mistral-gateway-local");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -226,6 +233,21 @@ public final class LocalLambda implements AutoCloseable {
     public Duration cpuTime() {
         return function.toHandle().info().totalCpuDuration().orElseThrow(
                 () -> new IllegalStateException("this system does not tell a process's processor time"));
+    }
+
+    /**
+     * Has the function's JVM print its threads (SIGQUIT) into its output, for a test that waited in vain:
+     * where an invocation hangs, the dump shows it.
+     */
+    public void printThreads() {
+        try {
+            new ProcessBuilder("kill", "-QUIT", String.valueOf(function.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+            Thread.sleep(1_000);
+        } catch (IOException e) {
+            System.err.println("could not signal the function: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The function's output so far (stdout and stderr), line by line; it is also printed as it comes. */

@@ -57,7 +57,7 @@ class LocalLambdaIT {
         try (FakeUpstream mistral = new FakeUpstream(); FakeUpstream ollama = new FakeUpstream()) {
             Map<String, String> routes = Java25Function.routes(mistral, ollama);
             Jdk own = Jdk.at(Path.of(System.getProperty("java.home")));
-            rows.add(measure("java21 way: " + own.describe(), coldStarts, target, mistral,
+            rows.add(measure("java21 way: " + own.describe(), coldStarts, mistral,
                     LocalLambda.of(target.resolve("function.zip"), target.resolve("lambda-runtime"),
                             target.resolve("local-lambda")).environment(routes), false));
 
@@ -74,12 +74,12 @@ class LocalLambdaIT {
                 assertTrue(Files.isRegularFile(zip25), zip25 + " was not built");
                 Map<String, String> wrapped = new HashMap<>(routes);
                 wrapped.put("AWS_LAMBDA_EXEC_WRAPPER", Java25Function.VARIABLES.get("AWS_LAMBDA_EXEC_WRAPPER"));
-                rows.add(measure("java25 way: " + java25.get().describe() + ", no cache", coldStarts, target,
+                rows.add(measure("java25 way: " + java25.get().describe() + ", no cache", coldStarts,
                         mistral, LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
                                 .java(java25.get().home()).environment(wrapped), false));
                 Map<String, String> cached = new HashMap<>(wrapped);
                 cached.put("JAVA_TOOL_OPTIONS", Java25Function.VARIABLES.get("JAVA_TOOL_OPTIONS"));
-                rows.add(measure("java25 way: " + java25.get().describe() + ", AOT cache", coldStarts, target,
+                rows.add(measure("java25 way: " + java25.get().describe() + ", AOT cache", coldStarts,
                         mistral, LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
                                 .java(java25.get().home()).environment(cached), true));
             }
@@ -87,42 +87,21 @@ class LocalLambdaIT {
         print(rows, notes, coldStarts);
     }
 
-    private static Row measure(String name, int times, Path target, FakeUpstream mistral, LocalLambda.Builder function,
+    private static Row measure(String name, int times, FakeUpstream mistral, LocalLambda.Builder function,
             boolean aotCache) throws Exception {
         List<Start> starts = new ArrayList<>();
         double warm = 0;
         HttpClient client = HttpClient.newHttpClient();
         for (int i = 0; i < times; i++) {
-            int seen = mistral.received().size();
             try (LocalLambda lambda = function.start()) {
-                HttpResponse<String> first = Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat",
-                        Java25Function.Traffic.CHAT, 200, "\"choices\"");
-                long answered = System.nanoTime();
-                long cpu = lambda.cpuTime().toNanos();
-                long quarkus = Math.round(lambda.quarkusStartSeconds().orElseThrow(
-                        () -> new AssertionError("Quarkus never said it started")) * 1e9);
-                // the handler primed the request path before the function asked for its first invocation
-                long priming = Math.round(lambda.primingSeconds().orElseThrow(
-                        () -> new AssertionError("the handler did not prime the request path: " + lambda.output())) * 1e9);
-                assertTrue(lambda.output().stream().noneMatch(line -> line.contains("priming the request path at start-up")),
-                        "priming went wrong: " + lambda.output());
-                starts.add(new Start(answered - lambda.startedNanos(),
-                        lambda.firstPollNanos() - lambda.startedNanos() - quarkus - priming, quarkus, priming,
-                        answered - lambda.firstPollNanos(), cpu));
-
-                assertEquals("mistral/mistral-tiny", first.headers().firstValue("X-AI-Proxy-Model").orElse(null));
-                assertTrue(first.body().contains("The sum of 1 + 1 is 2."), first.body());
-                assertEquals("Bearer local-key", mistral.received().get(seen).header("Authorization"));
-                if (i == 0) {
-                    // every kind of request answers, here as on Lambda: chat, stream, Ollama, errors
-                    Java25Function.Traffic.send(client, lambda.port());
-                    int n = 20;
-                    long warmStart = System.nanoTime();
-                    for (int k = 0; k < n; k++) {
-                        Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat", Java25Function.Traffic.CHAT,
-                                200, "\"choices\"");
+                try {
+                    starts.add(coldStart(lambda, client, mistral));
+                    if (i == 0) {
+                        warm = checkEveryKindAndTimeWarm(lambda, client);
                     }
-                    warm = (System.nanoTime() - warmStart) / 1e6 / n;
+                } catch (java.net.http.HttpTimeoutException hung) {
+                    lambda.printThreads();
+                    throw hung;
                 }
                 if (aotCache) {
                     List<String> trouble = lambda.output().stream().filter(line -> AOT_TROUBLE.matcher(line).find()).toList();
@@ -133,6 +112,39 @@ class LocalLambdaIT {
             }
         }
         return new Row(name, starts, warm);
+    }
+
+    /** The seed's chat as the first request of a function just started, checked, and the times of its start. */
+    private static Start coldStart(LocalLambda lambda, HttpClient client, FakeUpstream mistral) throws Exception {
+        int seen = mistral.received().size();
+        HttpResponse<String> first = Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat",
+                Java25Function.Traffic.CHAT, 200, "\"choices\"");
+        long answered = System.nanoTime();
+        long cpu = lambda.cpuTime().toNanos();
+        assertEquals("mistral/mistral-tiny", first.headers().firstValue("X-AI-Proxy-Model").orElse(null));
+        assertTrue(first.body().contains("The sum of 1 + 1 is 2."), first.body());
+        assertEquals("Bearer local-key", mistral.received().get(seen).header("Authorization"));
+
+        long quarkus = Math.round(lambda.quarkusStartSeconds().orElseThrow(
+                () -> new AssertionError("Quarkus never said it started")) * 1e9);
+        // the handler primed the request path before the function asked for its first invocation
+        long priming = Math.round(lambda.primingSeconds().orElseThrow(
+                () -> new AssertionError("the handler did not prime the request path: " + lambda.output())) * 1e9);
+        assertTrue(lambda.output().stream().noneMatch(line -> line.contains("priming the request path at start-up")),
+                "priming went wrong: " + lambda.output());
+        return new Start(answered - lambda.startedNanos(), lambda.firstPollNanos() - lambda.startedNanos() - quarkus - priming,
+                quarkus, priming, answered - lambda.firstPollNanos(), cpu);
+    }
+
+    /** Every kind of request answers, here as on Lambda (chat, stream, Ollama, errors); then 20 chats, timed. */
+    private static double checkEveryKindAndTimeWarm(LocalLambda lambda, HttpClient client) throws Exception {
+        Java25Function.Traffic.send(client, lambda.port());
+        int n = 20;
+        long warmStart = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat", Java25Function.Traffic.CHAT, 200, "\"choices\"");
+        }
+        return (System.nanoTime() - warmStart) / 1e6 / n;
     }
 
     private static void print(List<Row> rows, List<String> notes, int coldStarts) {
