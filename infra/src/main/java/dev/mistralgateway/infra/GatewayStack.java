@@ -130,7 +130,7 @@ public class GatewayStack extends Stack {
         if (server) {
             requireServerBuild(artifact, s.artifact(), jvm);
         } else if (!Files.isRegularFile(artifact)) {
-            throw new IllegalArgumentException("Function artifact " + s.artifact() + " not found: build it first "
+            throw new ConfigurationError("Function artifact " + s.artifact() + " not found: build it first "
                     + "(./mvnw package, or ./mvnw package -Dnative, at the project root) or set -c artifact=...");
         }
         LogGroup logs = LogGroup.Builder.create(this, "FunctionLogs").build();
@@ -268,24 +268,24 @@ public class GatewayStack extends Stack {
         if (Files.isDirectory(artifact)) {
             Path script = artifact.resolve(entry);
             if (!Files.isRegularFile(script)) {
-                throw new IllegalArgumentException("Server build " + name + " has no " + entry + ": it is not the server build. "
+                throw new ConfigurationError("Server build " + name + " has no " + entry + ": it is not the server build. "
                         + "Build it with " + build + ", or set -c artifact=...");
             }
             if (!Files.isExecutable(script)) {
-                throw new IllegalArgumentException(name + "/" + entry + " is not executable; Lambda runs it directly: "
+                throw new ConfigurationError(name + "/" + entry + " is not executable; Lambda runs it directly: "
                         + "chmod +x it, or rebuild with " + build);
             }
         } else if (Files.isRegularFile(artifact)) {
             try (ZipFile zip = new ZipFile(artifact.toFile())) {
                 if (zip.getEntry(entry) == null) {
-                    throw new IllegalArgumentException("Server build " + name + " holds no " + entry + " at its top: "
+                    throw new ConfigurationError("Server build " + name + " holds no " + entry + " at its top: "
                             + "it is not the server build. Build it with " + build + ", or set -c artifact=...");
                 }
             } catch (IOException e) {
-                throw new IllegalArgumentException("Server build " + name + " is neither a folder nor a readable zip: " + e.getMessage());
+                throw new ConfigurationError("Server build " + name + " is neither a folder nor a readable zip: " + e.getMessage());
             }
         } else {
-            throw new IllegalArgumentException("Server build " + name + " not found: build it first (" + build
+            throw new ConfigurationError("Server build " + name + " not found: build it first (" + build
                     + ") or set -c artifact=...");
         }
     }
