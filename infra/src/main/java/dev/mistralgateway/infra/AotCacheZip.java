@@ -30,7 +30,7 @@ record AotCacheZip(String jdk, String arch) {
         try (ZipFile file = new ZipFile(zip.toFile())) {
             for (String entry : new String[] {WRAPPER, CACHE, RELEASE}) {
                 if (file.getEntry(entry) == null) {
-                    throw new IllegalArgumentException(name + " holds no " + entry + ": it is not the java25 function "
+                    throw new ConfigurationError(name + " holds no " + entry + ": it is not the java25 function "
                             + "with its AOT cache. Build it with " + build + ", or set -c artifact=...");
                 }
             }
@@ -42,12 +42,12 @@ record AotCacheZip(String jdk, String arch) {
             String arch = switch (value(release, "OS_ARCH")) {
                 case "x86_64", "amd64" -> "x86_64";
                 case "aarch64", "arm64" -> "arm64";
-                default -> throw new IllegalArgumentException(name + ": its AOT cache was made on "
+                default -> throw new ConfigurationError(name + ": its AOT cache was made on "
                         + value(release, "OS_ARCH") + ", an architecture Lambda does not run");
             };
             return new AotCacheZip(value(release, "IMPLEMENTOR") + " " + value(release, "JAVA_RUNTIME_VERSION"), arch);
         } catch (IOException e) {
-            throw new IllegalArgumentException(name + " is not a readable zip (" + e.getMessage() + "); build it with " + build);
+            throw new ConfigurationError(name + " is not a readable zip (" + e.getMessage() + "); build it with " + build);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.mistralgateway.infra;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,12 +39,12 @@ final class DotEnv {
 
     static List<Line> read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("Gateway configuration " + file + " not found (context value 'config')");
+            throw new ConfigurationError("Gateway configuration " + file + " not found (context value 'config')");
         }
         try {
             return parse(file.toString(), Files.readAllLines(file));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
+            throw new ConfigurationError("cannot read " + file + " (context value 'config'): " + e.getMessage());
         }
     }
 
@@ -60,13 +59,13 @@ final class DotEnv {
             }
             Matcher m = ASSIGNMENT.matcher(raw);
             if (!m.matches()) {
-                throw new IllegalArgumentException(fileName + " line " + (i + 1) + ": expected NAME=value, got: " + raw + hint);
+                throw new ConfigurationError(fileName + " line " + (i + 1) + ": expected NAME=value, got: " + raw + hint);
             }
             Line line = new Line(fileName, i + 1, m.group(1), null);
             StringBuilder value = new StringBuilder(m.group(2).strip());
             while (opensWithoutClosing(value)) {
                 if (++i == text.size()) {
-                    throw new IllegalArgumentException(line.where() + ": the quote (" + value.charAt(0) + ") that opens "
+                    throw new ConfigurationError(line.where() + ": the quote (" + value.charAt(0) + ") that opens "
                             + "the value is never closed; a quoted value ends at the first line that ends with the same quote");
                 }
                 value.append('\n').append(text.get(i).stripTrailing());
@@ -77,7 +76,7 @@ final class DotEnv {
                     + "it; use the other quotes there, or, inside double quotes, write \\\" for one)";
             line = new Line(fileName, line.number(), line.name(), unquote(value.toString()));
             if (!seen.add(line.name())) {
-                throw new IllegalArgumentException(line.where() + ": set twice");
+                throw new ConfigurationError(line.where() + ": set twice");
             }
             lines.add(line);
         }

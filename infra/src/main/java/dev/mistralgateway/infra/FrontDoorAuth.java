@@ -30,7 +30,7 @@ final class FrontDoorAuth {
         String auth = s.auth().name().toLowerCase(Locale.ROOT);
         String claimed = env.variables().get(VARIABLE);
         if (claimed != null && !claimed.strip().equalsIgnoreCase(auth)) {
-            throw new IllegalArgumentException(VARIABLE + "=" + claimed.strip() + " in gateway.env, but the front door "
+            throw new ConfigurationError(VARIABLE + "=" + claimed.strip() + " in gateway.env, but the front door "
                     + "authorizes with " + auth + " (-c auth): the stack sets this variable from -c auth; remove it from gateway.env");
         }
         if (s.auth() != GatewaySettings.Auth.NONE) {
@@ -51,7 +51,7 @@ final class FrontDoorAuth {
         boolean iam = s.auth() == GatewaySettings.Auth.IAM;
         // A REST API reads x-api-key as its own API key (usage plans): another name keeps the two apart.
         String suggested = s.frontDoor() == GatewaySettings.FrontDoor.REST_STREAM ? "X-Gateway-Key" : "X-Api-Key";
-        throw new IllegalArgumentException(prefix + "KEY_SHA256 is set, so the gateway wants a client key in the "
+        throw new ConfigurationError(prefix + "KEY_SHA256 is set, so the gateway wants a client key in the "
                 + "Authorization header (" + prefix + "HEADER, default Authorization); with auth=" + (iam ? "iam" : "jwt")
                 + " that header carries the caller's " + (iam ? "SigV4 signature" : "JWT") + ", so every request would get 401. "
                 + "To keep both, add " + prefix + "HEADER=" + suggested + " to gateway.env (clients send " + suggested

@@ -49,7 +49,7 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
             }
         }
         if (paths.isEmpty()) {
-            throw new IllegalArgumentException("The gateway configuration sets no AI_PROXY_ROUTES_<n>__PATHS: "
+            throw new ConfigurationError("The gateway configuration sets no AI_PROXY_ROUTES_<n>__PATHS: "
                     + "the API would have no route");
         }
         return new GatewayEnv(variables, List.copyOf(secrets), List.copyOf(paths), Map.copyOf(configs));
@@ -71,7 +71,7 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
         boolean secretName = SECRET_NAME.matcher(line.name()).matches();
         boolean configWithKey = CONFIG_NAME.matcher(line.name()).matches() && CONFIG_KEY.matcher(line.value()).find();
         if ((secretName || configWithKey) && !SecretReference.containsReference(line.value())) {
-            throw new IllegalArgumentException(line.where() + " holds a plain-text value; a key must not sit in "
+            throw new ConfigurationError(line.where() + " holds a plain-text value; a key must not sit in "
                     + "the template. Write a reference instead, e.g. " + line.name()
                     + "=Bearer {{secretsmanager:mistral/api-key}} or {{ssm:/mistral/api-key}}");
         }
@@ -81,10 +81,10 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
         for (String raw : line.value().split(",")) {
             String path = raw.strip();
             if (!path.startsWith("/") || path.contains(" ") || path.contains("{")) {
-                throw new IllegalArgumentException(line.where() + ": '" + path + "' is not an exact path like /mistral-chat");
+                throw new ConfigurationError(line.where() + ": '" + path + "' is not an exact path like /mistral-chat");
             }
             if (!paths.add(path)) {
-                throw new IllegalArgumentException(line.where() + ": path " + path + " is configured twice");
+                throw new ConfigurationError(line.where() + ": path " + path + " is configured twice");
             }
         }
     }

@@ -51,7 +51,7 @@ record GatewaySettings(
 
         static FrontDoor of(String text) {
             return Arrays.stream(values()).filter(d -> d.value.equals(text.toLowerCase(Locale.ROOT))).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("frontDoor must be one of "
+                    .orElseThrow(() -> new ConfigurationError("frontDoor must be one of "
                             + Arrays.stream(values()).map(d -> d.value).toList() + ", not " + text));
         }
     }
@@ -81,38 +81,38 @@ record GatewaySettings(
         FunctionRuntime runtime = c.choice("runtime", FunctionRuntime.JVM, FunctionRuntime.class);
         Auth auth = c.choice("auth", Auth.IAM, Auth.class);
         if (auth == Auth.JWT && door.streams()) {
-            throw new IllegalArgumentException("auth=jwt is not available with frontDoor=" + door.value + ": "
+            throw new ConfigurationError("auth=jwt is not available with frontDoor=" + door.value + ": "
                     + (door == FrontDoor.REST_STREAM ? "API Gateway REST APIs have no JWT authorizer" : "Function URLs accept IAM or no auth only")
                     + ". Use -c auth=iam (callers sign with SigV4), or -c frontDoor=http-api for JWT (answers are then buffered, not streamed)");
         }
         if (door == FrontDoor.URL_STREAM && (c.isSet("throttleRate") || c.isSet("throttleBurst"))) {
             // A throttle that silently does nothing is worse than none: the owner would count on it.
-            throw new IllegalArgumentException("throttleRate and throttleBurst are not available with frontDoor=url-stream: "
+            throw new ConfigurationError("throttleRate and throttleBurst are not available with frontDoor=url-stream: "
                     + "a Function URL cannot throttle. Use -c frontDoor=rest-stream to stream behind a throttled API, "
                     + "or leave both unset");
         }
         if (runtime == FunctionRuntime.JVM25 && door.streams()) {
-            throw new IllegalArgumentException("runtime=jvm25 is the Lambda build with its AOT cache (function-jvm25.zip), "
+            throw new ConfigurationError("runtime=jvm25 is the Lambda build with its AOT cache (function-jvm25.zip), "
                     + "behind frontDoor=http-api only; the streaming front doors run the server build: use -c runtime=jvm "
                     + "or -c runtime=native with frontDoor=" + door.value);
         }
         if (auth == Auth.NONE && !Boolean.parseBoolean(c.text("allowPublicAccess", "false"))) {
-            throw new IllegalArgumentException("auth=none makes the gateway (and your Mistral key) usable by anyone "
+            throw new ConfigurationError("auth=none makes the gateway (and your Mistral key) usable by anyone "
                     + "on the internet; add -c allowPublicAccess=true if that is really wanted");
         }
         String issuer = c.text("jwtIssuer", "");
         List<String> audience = Arrays.stream(c.text("jwtAudience", "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (auth == Auth.JWT && (issuer.isEmpty() || audience.isEmpty())) {
-            throw new IllegalArgumentException("auth=jwt needs both -c jwtIssuer=https://... and -c jwtAudience=...");
+            throw new ConfigurationError("auth=jwt needs both -c jwtIssuer=https://... and -c jwtAudience=...");
         }
         String arch = c.text("arch", "arm64");
         if (!arch.equals("arm64") && !arch.equals("x86_64")) {
-            throw new IllegalArgumentException("arch must be arm64 or x86_64, not " + arch);
+            throw new ConfigurationError("arch must be arm64 or x86_64, not " + arch);
         }
         int retention = c.integer("logRetentionDays", 30, 1, 3653);
         if (!RETENTION_DAYS.contains(retention)) {
-            throw new IllegalArgumentException("logRetentionDays must be one of " + RETENTION_DAYS);
+            throw new ConfigurationError("logRetentionDays must be one of " + RETENTION_DAYS);
         }
         return new GatewaySettings(
                 door,
@@ -144,7 +144,7 @@ record GatewaySettings(
         List<String> emails = Arrays.stream(text.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
         for (String email : emails) {
             if (!EMAIL.matcher(email).matches()) {
-                throw new IllegalArgumentException("alarmEmail must be e-mail addresses, comma-separated, not " + email);
+                throw new ConfigurationError("alarmEmail must be e-mail addresses, comma-separated, not " + email);
             }
         }
         return emails;
@@ -156,7 +156,7 @@ record GatewaySettings(
             return null;
         }
         if (!TOPIC_ARN.matcher(text).matches()) {
-            throw new IllegalArgumentException("alarmTopicArn must be an SNS topic's ARN, arn:aws:sns:REGION:ACCOUNT:NAME, not " + text);
+            throw new ConfigurationError("alarmTopicArn must be an SNS topic's ARN, arn:aws:sns:REGION:ACCOUNT:NAME, not " + text);
         }
         return text;
     }
@@ -183,7 +183,7 @@ record GatewaySettings(
         int integer(String key, int fallback, int min, int max) {
             double value = number(key, fallback);
             if (value != Math.rint(value) || value < min || value > max) {
-                throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max);
+                throw new ConfigurationError(key + " must be a whole number from " + min + " to " + max);
             }
             return (int) value;
         }
@@ -197,7 +197,7 @@ record GatewaySettings(
                 }
                 return value;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a non-negative number, not " + text);
+                throw new ConfigurationError(key + " must be a non-negative number, not " + text);
             }
         }
 
@@ -206,7 +206,7 @@ record GatewaySettings(
             try {
                 return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + " must be one of " + Arrays.toString(type.getEnumConstants())
+                throw new ConfigurationError(key + " must be one of " + Arrays.toString(type.getEnumConstants())
                         .toLowerCase(Locale.ROOT) + ", not " + text);
             }
         }

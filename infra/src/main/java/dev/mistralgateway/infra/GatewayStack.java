@@ -132,7 +132,7 @@ public class GatewayStack extends Stack {
         if (server) {
             requireServerBuild(artifact, s.artifact(), jvm);
         } else if (!Files.isRegularFile(artifact)) {
-            throw new IllegalArgumentException("Function artifact " + s.artifact() + " not found: build it first "
+            throw new ConfigurationError("Function artifact " + s.artifact() + " not found: build it first "
                     + "(./mvnw package; ./mvnw package -Pjvm25 for runtime=jvm25; ./mvnw package -Dnative; at the project "
                     + "root) or set -c artifact=...");
         }
@@ -141,7 +141,7 @@ public class GatewayStack extends Stack {
         if (cache != null && !s.archSet()) {
             arch = cache.arch();
         } else if (cache != null && !arch.equals(cache.arch())) {
-            throw new IllegalArgumentException("arch=" + arch + ", but the AOT cache in " + s.artifact() + " was made on "
+            throw new ConfigurationError("arch=" + arch + ", but the AOT cache in " + s.artifact() + " was made on "
                     + cache.arch() + " and works on that architecture only: deploy with -c arch=" + cache.arch()
                     + ", or build the zip on an " + arch + " machine");
         }
@@ -292,24 +292,24 @@ public class GatewayStack extends Stack {
         if (Files.isDirectory(artifact)) {
             Path script = artifact.resolve(entry);
             if (!Files.isRegularFile(script)) {
-                throw new IllegalArgumentException("Server build " + name + " has no " + entry + ": it is not the server build. "
+                throw new ConfigurationError("Server build " + name + " has no " + entry + ": it is not the server build. "
                         + "Build it with " + build + ", or set -c artifact=...");
             }
             if (!Files.isExecutable(script)) {
-                throw new IllegalArgumentException(name + "/" + entry + " is not executable; Lambda runs it directly: "
+                throw new ConfigurationError(name + "/" + entry + " is not executable; Lambda runs it directly: "
                         + "chmod +x it, or rebuild with " + build);
             }
         } else if (Files.isRegularFile(artifact)) {
             try (ZipFile zip = new ZipFile(artifact.toFile())) {
                 if (zip.getEntry(entry) == null) {
-                    throw new IllegalArgumentException("Server build " + name + " holds no " + entry + " at its top: "
+                    throw new ConfigurationError("Server build " + name + " holds no " + entry + " at its top: "
                             + "it is not the server build. Build it with " + build + ", or set -c artifact=...");
                 }
             } catch (IOException e) {
-                throw new IllegalArgumentException("Server build " + name + " is neither a folder nor a readable zip: " + e.getMessage());
+                throw new ConfigurationError("Server build " + name + " is neither a folder nor a readable zip: " + e.getMessage());
             }
         } else {
-            throw new IllegalArgumentException("Server build " + name + " not found: build it first (" + build
+            throw new ConfigurationError("Server build " + name + " not found: build it first (" + build
                     + ") or set -c artifact=...");
         }
     }

@@ -34,7 +34,7 @@ final class KongConfigBlock {
 
     /**
      * @param value the block as the function will get it, its references already turned into template text
-     * @throws IllegalArgumentException naming the line, when the gateway could not use the block
+     * @throws ConfigurationError naming the line, when the gateway could not use the block
      */
     static KongConfigBlock read(DotEnv.Line line, String value) {
         JsonNode root;
@@ -42,7 +42,7 @@ final class KongConfigBlock {
             root = YAML.readTree(DEPLOY_TIME_REFERENCE.matcher(value).replaceAll("secret"));
         } catch (JsonProcessingException e) {
             // The parser's "line N" is the N-th line of the value, the first being the one in gateway.env with its name.
-            throw new IllegalArgumentException(line.where() + ": is neither YAML nor JSON: " + e.getOriginalMessage());
+            throw new ConfigurationError(line.where() + ": is neither YAML nor JSON: " + e.getOriginalMessage());
         }
         String plugin = null;
         // As the gateway does: a whole plugin entry (name: ..., config: ...) stands for its config.
@@ -51,7 +51,7 @@ final class KongConfigBlock {
             root = root.get("config");
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(line.where() + ": must be a Kong plugin config object, with 'targets' in it");
+            throw new ConfigurationError(line.where() + ": must be a Kong plugin config object, with 'targets' in it");
         }
         requireTargetFieldsInTargets(line, root, plugin);
         return new KongConfigBlock(root);
@@ -73,11 +73,11 @@ final class KongConfigBlock {
         String example = "targets:\n" + String.join("\n", found.stream()
                 .map(field -> (field.equals(found.get(0)) ? "- " : "  ") + field + ": ...").toList());
         if (root.has("targets")) {
-            throw new IllegalArgumentException(line.where() + ": " + fields + stand + " at the top of the block, beside "
+            throw new ConfigurationError(line.where() + ": " + fields + stand + " at the top of the block, beside "
                     + "'targets:'; " + (one ? "it is a field" : "they are fields") + " of a target: move " + (one ? "it" : "them")
                     + " into each target of the list, e.g.\n" + example);
         }
-        throw new IllegalArgumentException(line.where() + ": " + fields + stand + " at the top of the block, as in "
+        throw new ConfigurationError(line.where() + ": " + fields + stand + " at the top of the block, as in "
                 + "Kong's ai-proxy plugin" + (plugin == null ? "" : " (the block names the plugin " + plugin
                         + "; this gateway takes ai-proxy-advanced's config)") + "; this gateway reads ai-proxy-advanced's "
                 + "shape, where they are fields of a target in the list 'targets:'. Indent them under 'targets:' as "

@@ -73,13 +73,13 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
         m.appendTail(out);
         // Only a "{{" left open is malformed: "}}" alone closes nested objects in a pasted JSON config block.
         if (REFERENCE.matcher(value).replaceAll("").contains("{{")) {
-            throw new IllegalArgumentException(where + ": malformed reference; write {{secretsmanager:NAME}}, "
+            throw new ConfigurationError(where + ": malformed reference; write {{secretsmanager:NAME}}, "
                     + "{{secretsmanager:NAME:JSON_KEY}}, {{ssm:PARAM_NAME}}, or, read at run time, "
                     + "{{aws-secret:NAME}}, {{aws-secret:NAME:JSON_KEY}} or {{aws-ssm:PARAM_NAME}}");
         }
         if (readAtRuntime > 1) {
             // The gateway reads one run-time reference per value; a second would go upstream as literal text.
-            throw new IllegalArgumentException(where + ": holds more than one {{aws-secret:...}} or {{aws-ssm:...}} "
+            throw new ConfigurationError(where + ": holds more than one {{aws-secret:...}} or {{aws-ssm:...}} "
                     + "reference; a value may hold one (store the whole value in one secret)");
         }
         return out.toString();
@@ -87,7 +87,7 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
 
     private static SecretReference parse(String type, String body, String where) {
         if (body.isEmpty()) {
-            throw new IllegalArgumentException(where + ": {{" + type + ":}} names no secret");
+            throw new ConfigurationError(where + ": {{" + type + ":}} names no secret");
         }
         return switch (type) {
             case "secretsmanager" -> secretsManager(type, body, false, where);
@@ -96,10 +96,10 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
             // The extension decrypts SecureString parameters, so at run time they are welcome.
             case "aws-ssm" -> parameter(type, body, true, where);
             // CloudFormation refuses ssm-secure dynamic references in Lambda environment variables.
-            case "ssm-secure" -> throw new IllegalArgumentException(where + ": Lambda environment variables do not "
+            case "ssm-secure" -> throw new ConfigurationError(where + ": Lambda environment variables do not "
                     + "accept SecureString (ssm-secure) parameters; have the gateway read it at run time with "
                     + "{{aws-ssm:NAME}}, or store the key in Secrets Manager");
-            default -> throw new IllegalArgumentException(where + ": unknown reference {{" + type
+            default -> throw new ConfigurationError(where + ": unknown reference {{" + type
                     + ":...}}; use {{secretsmanager:...}} or {{ssm:...}} (read at deploy time), "
                     + "{{aws-secret:...}} or {{aws-ssm:...}} (read at run time)");
         };
@@ -107,7 +107,7 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
 
     private static SecretReference parameter(String type, String body, boolean atRuntime, String where) {
         if (body.contains(":")) {
-            throw new IllegalArgumentException(where + ": {{" + type + ":" + body + "}}: a parameter name has no ':'");
+            throw new ConfigurationError(where + ": {{" + type + ":" + body + "}}: a parameter name has no ':'");
         }
         return new SecretReference(Kind.SSM_PARAMETER, body, null, atRuntime);
     }
@@ -121,7 +121,7 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
         String key = body.substring(colon + 1);
         if (key.isEmpty()) {
             // The gateway would look for a key "" in the secret; CloudFormation would read the whole of it.
-            throw new IllegalArgumentException(where + ": {{" + type + ":" + body + "}} names no JSON key after its last ':'; "
+            throw new ConfigurationError(where + ": {{" + type + ":" + body + "}} names no JSON key after its last ':'; "
                     + "drop the ':' to read the whole secret");
         }
         return new SecretReference(Kind.SECRETS_MANAGER, body.substring(0, colon), key, atRuntime);

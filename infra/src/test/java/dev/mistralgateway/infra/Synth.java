@@ -61,12 +61,16 @@ final class Synth {
     }
 
     GatewayStack stack() {
+        return new GatewayStack(app(), "TestGateway", StackProps.builder().build());
+    }
+
+    /** The CDK app, its context holding the gateway.env text's file, a fake artifact and the context values given. */
+    App app() {
         try {
             Path config = Files.writeString(dir.resolve("gateway.env"), env);
             Map<String, Object> all = new HashMap<>(Map.of("config", config.toString(), "artifact", fakeArtifact().toString()));
             all.putAll(context);
-            App app = new App(AppProps.builder().context(all).outdir(dir.resolve("cdk.out").toString()).build());
-            return new GatewayStack(app, "TestGateway", StackProps.builder().build());
+            return new App(AppProps.builder().context(all).outdir(dir.resolve("cdk.out").toString()).build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
