@@ -7,8 +7,10 @@ import java.util.Map;
 import jakarta.annotation.Priority;
 import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -19,7 +21,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.error.ErrorBody;
-import io.quarkus.runtime.Application;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * A request that reaches the Lambda HTTP handler before the application has started gets a 503
@@ -67,10 +69,25 @@ public class StartingGate implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         return response;
     }
 
-    /** Whether Quarkus has finished starting, the virtual HTTP channel open. */
+    /**
+     * Whether Quarkus has finished starting, the virtual HTTP channel open: Quarkus fires its start-up
+     * event after the HTTP services have started. (Not {@code Application.isStarted()}: the Lambda
+     * runtime starts the application through {@code Quarkus.manualStart()}, which never sets it, so
+     * the packaged function would answer every request 503.)
+     */
     private static boolean started() {
-        Application application = Application.currentApplication();
-        return application != null && application.isStarted();
+        return StartupSeen.seen;
+    }
+
+    /** Notes Quarkus's start-up event, for {@link #started()}. */
+    @Singleton
+    static class StartupSeen {
+
+        static volatile boolean seen;
+
+        void onStart(@Observes StartupEvent event) {
+            seen = true;
+        }
     }
 
     private static String method(APIGatewayV2HTTPEvent event) {

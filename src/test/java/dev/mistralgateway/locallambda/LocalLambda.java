@@ -148,6 +148,8 @@ public final class LocalLambda implements AutoCloseable {
     private final HttpServer front;
     private final java.util.concurrent.ExecutorService frontThreads = Executors.newCachedThreadPool();
     private final Process function;
+    /** A native function ({@code bootstrap} in the zip) rather than a JVM one. */
+    private final boolean nativeFunction;
     private final long startedNanos;
     private volatile long firstPollNanos;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
@@ -175,15 +177,23 @@ public final class LocalLambda implements AutoCloseable {
         // the client. The class path holds the Runtime Interface Client only; the client loads the function from
         // LAMBDA_TASK_ROOT with a class loader of its own.
         List<String> command = new ArrayList<>();
-        String wrapper = variables.get("AWS_LAMBDA_EXEC_WRAPPER");
-        if (wrapper != null) {
-            command.add(wrapper);
+        Path bootstrap = task.resolve("bootstrap");
+        nativeFunction = Files.isRegularFile(bootstrap);
+        if (nativeFunction) {
+            // the native function.zip (-Dnative): provided.al2023 runs its bootstrap, which polls the API itself
+            bootstrap.toFile().setExecutable(true);
+            command.add(bootstrap.toString());
+        } else {
+            String wrapper = variables.get("AWS_LAMBDA_EXEC_WRAPPER");
+            if (wrapper != null) {
+                command.add(wrapper);
+            }
+            command.addAll(List.of(b.javaHome.resolve("bin").resolve("java").toString(),
+                    "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m", "-XX:+UseSerialGC",
+                    "--add-opens=java.base/java.io=ALL-UNNAMED"));
+            command.addAll(b.jvmOptions);
+            command.addAll(List.of("-classpath", jars(b.runtimeJars), RUNTIME_CLIENT, b.handler));
         }
-        command.addAll(List.of(b.javaHome.resolve("bin").resolve("java").toString(),
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:MaxRAM=512m", "-XX:+UseSerialGC",
-                "--add-opens=java.base/java.io=ALL-UNNAMED"));
-        command.addAll(b.jvmOptions);
-        command.addAll(List.of("-classpath", jars(b.runtimeJars), RUNTIME_CLIENT, b.handler));
         ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.remove("JAVA_TOOL_OPTIONS");
@@ -214,6 +224,16 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     /** When the function's process started, on {@link System#nanoTime()}'s clock. */
+    /** Whether the zip held a native {@code bootstrap} (the {@code -Dnative} build), started as provided.al2023 does. */
+    public boolean isNative() {
+        return nativeFunction;
+    }
+
+    /** The function process's resident memory now, in MB (Linux; -1 elsewhere). */
+    public long residentMegabytes() {
+        return dev.mistralgateway.testing.PackagedApp.residentMegabytes(function.pid());
+    }
+
     public long startedNanos() {
         return startedNanos;
     }

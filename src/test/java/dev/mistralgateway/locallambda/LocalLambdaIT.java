@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import dev.mistralgateway.testing.FakeUpstream;
+import dev.mistralgateway.testing.PackagedApp;
 
 /**
  * The real artifacts run by AWS's Runtime Interface Client against a local Runtime API, with their cold
@@ -42,7 +43,7 @@ class LocalLambdaIT {
     private static final Pattern AOT_TROUBLE = Pattern.compile("\\[(warning|error) *\\]\\[aot");
 
     private record Start(long totalNanos, long jvmNanos, long quarkusNanos, long primingNanos, long firstRequestNanos,
-            long cpuNanos) {
+            long cpuNanos, long residentMegabytes) {
     }
 
     private record Row(String name, List<Start> starts, double warmMillis) {
@@ -57,7 +58,8 @@ class LocalLambdaIT {
         try (FakeUpstream mistral = new FakeUpstream(); FakeUpstream ollama = new FakeUpstream()) {
             Map<String, String> routes = Java25Function.routes(mistral, ollama);
             Jdk own = Jdk.at(Path.of(System.getProperty("java.home")));
-            rows.add(measure("java21 way: " + own.describe(), coldStarts, mistral,
+            rows.add(measure(PackagedApp.isNative() ? "native (provided.al2023 way): function.zip's bootstrap"
+                    : "java21 way: " + own.describe(), coldStarts, mistral,
                     LocalLambda.of(target.resolve("function.zip"), target.resolve("lambda-runtime"),
                             target.resolve("local-lambda")).environment(routes), false));
 
@@ -85,6 +87,10 @@ class LocalLambdaIT {
             }
         }
         print(rows, notes, coldStarts);
+        // for the native workflow's job summary, beside the same figures of the JVM artifact
+        Start first = rows.get(0).starts().get(0);
+        PackagedApp.report("function: process start to first answer", first.totalNanos() / 1_000_000 + " ms");
+        PackagedApp.report("function: resident memory after the first answer", first.residentMegabytes() + " MB");
     }
 
     private static Row measure(String name, int times, FakeUpstream mistral, LocalLambda.Builder function,
@@ -127,13 +133,14 @@ class LocalLambdaIT {
 
         long quarkus = Math.round(lambda.quarkusStartSeconds().orElseThrow(
                 () -> new AssertionError("Quarkus never said it started")) * 1e9);
-        // the handler primed the request path before the function asked for its first invocation
-        long priming = Math.round(lambda.primingSeconds().orElseThrow(
+        // the handler primed the request path before the function asked for its first invocation (a native
+        // function runs Quarkus's own poll loop, not the JVM handler, and has little to prime)
+        long priming = lambda.isNative() ? 0 : Math.round(lambda.primingSeconds().orElseThrow(
                 () -> new AssertionError("the handler did not prime the request path: " + lambda.output())) * 1e9);
         assertTrue(lambda.output().stream().noneMatch(line -> line.contains("priming the request path at start-up")),
                 "priming went wrong: " + lambda.output());
         return new Start(answered - lambda.startedNanos(), lambda.firstPollNanos() - lambda.startedNanos() - quarkus - priming,
-                quarkus, priming, answered - lambda.firstPollNanos(), cpu);
+                quarkus, priming, answered - lambda.firstPollNanos(), cpu, lambda.residentMegabytes());
     }
 
     /** Every kind of request answers, here as on Lambda (chat, stream, Ollama, errors); then 20 chats, timed. */
