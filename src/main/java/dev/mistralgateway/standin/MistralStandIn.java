@@ -87,10 +87,11 @@ public class MistralStandIn {
         URI address = URI.create(url.get());
         server = vertx.createHttpServer().requestHandler(this::handle);
         server.listen(address.getPort(), address.getHost()).toCompletionStage().toCompletableFuture().join();
-        LOG.infof("MISTRAL_API_KEY is not set: %s go to a stand-in of Mistral's API at %s, which checks each "
-                + "request against Mistral's published schema and answers with a fixed text (header %s). "
-                + "For Mistral.ai's answers: MISTRAL_API_KEY=... ./mvnw quarkus:dev; for a local Ollama, "
-                + "/ollama-chat (see the README)", names(served), url.get(), HEADER);
+        LOG.infof("%s go to dev mode's stand-in of Mistral's API at %s, not to Mistral.ai (no MISTRAL_API_KEY, "
+                + "or MISTRAL_STAND_IN_MODE=on): it checks each request against Mistral's published schema and "
+                + "answers with a fixed text (header %s). For Mistral.ai's answers: MISTRAL_API_KEY=... "
+                + "./mvnw quarkus:dev; for a local Ollama, /ollama-chat (see the README)", names(served), url.get(),
+                HEADER);
     }
 
     @PreDestroy
