@@ -7,10 +7,8 @@ import java.util.Map;
 import jakarta.annotation.Priority;
 import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -21,7 +19,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.error.ErrorBody;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.LaunchMode;
 
 /**
  * A request that reaches the Lambda HTTP handler before the application has started gets a 503
@@ -30,8 +29,8 @@ import io.quarkus.runtime.StartupEvent;
  *
  * <p>This happens in dev mode: the mock event server takes requests as soon as it listens, and the
  * Lambda poll loop hands them to the handler before Quarkus opens its virtual HTTP channel, the last
- * step of start-up. On AWS, Lambda sends no event before the function's start-up is done, so every
- * request passes straight through. (The Lambda extension leaves decorators out when it looks for
+ * step of start-up. Only dev mode is gated: on AWS, Lambda sends no event before the function's
+ * start-up is done, so every request passes straight through. (The Lambda extension leaves decorators out when it looks for
  * the function's handler, so this wraps its handler rather than competing with it.)
  */
 @Decorator
@@ -52,11 +51,21 @@ public class StartingGate implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return handleRequest(event, context, started());
+        Application application = Application.currentApplication();
+        return handleRequest(event, context, ready(LaunchMode.current(), application != null && application.isStarted()));
     }
 
-    APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context, boolean started) {
-        if (started) {
+    /**
+     * Whether the handler can serve: always outside dev mode (on AWS no event comes before start-up is
+     * done, and Quarkus's Lambda handler starts the application its own way, which it does not report
+     * as started; tests send requests once it has started), in dev mode once the application says so.
+     */
+    static boolean ready(LaunchMode mode, boolean applicationStarted) {
+        return mode != LaunchMode.DEVELOPMENT || applicationStarted;
+    }
+
+    APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context, boolean ready) {
+        if (ready) {
             return handler.handleRequest(event, context);
         }
         LOG.infof("a request arrived before start-up was done: answered 503 (%s %s)", method(event),
@@ -67,27 +76,6 @@ public class StartingGate implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         response.setBody(new String(ErrorMappers.json(mapper, ErrorBody.of(503, MESSAGE, "starting")),
                 StandardCharsets.UTF_8));
         return response;
-    }
-
-    /**
-     * Whether Quarkus has finished starting, the virtual HTTP channel open: Quarkus fires its start-up
-     * event after the HTTP services have started. (Not {@code Application.isStarted()}: the Lambda
-     * runtime starts the application through {@code Quarkus.manualStart()}, which never sets it, so
-     * the packaged function would answer every request 503.)
-     */
-    private static boolean started() {
-        return StartupSeen.seen;
-    }
-
-    /** Notes Quarkus's start-up event, for {@link #started()}. */
-    @Singleton
-    static class StartupSeen {
-
-        static volatile boolean seen;
-
-        void onStart(@Observes StartupEvent event) {
-            seen = true;
-        }
     }
 
     private static String method(APIGatewayV2HTTPEvent event) {

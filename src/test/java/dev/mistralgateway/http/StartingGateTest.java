@@ -1,7 +1,9 @@
 package dev.mistralgateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +15,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.LaunchMode;
+
 /**
  * The answer to a request that the Lambda poll loop hands over before start-up is done. No test
  * through HTTP can send one (a test's requests start after the application), so the decorator is
  * driven directly, once as before start-up and once as after; every HTTP test of the Lambda build
- * goes through it started.
+ * goes through it started, and LocalLambdaIT through it as AWS's runtime runs the function.
  */
 class StartingGateTest {
 
@@ -55,6 +59,15 @@ class StartingGateTest {
         assertEquals("api_error", error.path("type").asText());
         assertEquals("starting", error.path("code").asText());
         assertEquals(List.of(), delegated, "the handler must not see a request it cannot serve yet");
+    }
+
+    @Test
+    void onlyDevModeWaitsForTheApplication() {
+        assertFalse(StartingGate.ready(LaunchMode.DEVELOPMENT, false));
+        assertTrue(StartingGate.ready(LaunchMode.DEVELOPMENT, true));
+        // Quarkus's Lambda handler on AWS starts the application without reporting it started
+        assertTrue(StartingGate.ready(LaunchMode.NORMAL, false));
+        assertTrue(StartingGate.ready(LaunchMode.TEST, false));
     }
 
     @Test
