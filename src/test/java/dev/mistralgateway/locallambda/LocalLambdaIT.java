@@ -3,13 +3,10 @@ package dev.mistralgateway.locallambda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +30,8 @@ import dev.mistralgateway.testing.PackagedApp;
  * the JVM's process start to that answer, split into the JVM with the client (up to Quarkus's start),
  * Quarkus's own start (as it reports it), the handler's priming of the request path (as it reports it),
  * and the first request; the processor time the function used until then is printed too (it tells more
- * than the time on a busy machine, and more of a 512 MB function, which gets a fraction of a vCPU). {@code -Dlocal-lambda.cold-starts=N}
- * starts each N times and prints medians.
+ * than the time on a busy machine, and more of a 512 MB function, which gets a fraction of a vCPU).
+ * {@code -Dlocal-lambda.cold-starts=N} starts each N times, in turns, and prints medians.
  */
 @DisabledIfSystemProperty(named = "gateway.entry", matches = "server")
 class LocalLambdaIT {
@@ -49,19 +46,23 @@ class LocalLambdaIT {
     private record Row(String name, List<Start> starts, double warmMillis) {
     }
 
+    /** A zip, started as a runtime would, and whether it must start from its AOT cache. */
+    private record Function(String name, LocalLambda.Builder launch, boolean aotCache) {
+    }
+
     @Test
     void theFunctionZipsAnswerAsOnAwsAndStartAsFastAsTheirRuntimeAllows() throws Exception {
         Path target = Path.of(System.getProperty("gateway.build.directory", "target"));
         int coldStarts = Integer.getInteger("local-lambda.cold-starts", 1);
-        List<Row> rows = new ArrayList<>();
+        List<Function> functions = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<Row> rows;
         try (FakeUpstream mistral = new FakeUpstream(); FakeUpstream ollama = new FakeUpstream()) {
             Map<String, String> routes = Java25Function.routes(mistral, ollama);
             Jdk own = Jdk.at(Path.of(System.getProperty("java.home")));
-            rows.add(measure(PackagedApp.isNative() ? "native (provided.al2023 way): function.zip's bootstrap"
-                    : "java21 way: " + own.describe(), coldStarts, mistral,
-                    LocalLambda.of(target.resolve("function.zip"), target.resolve("lambda-runtime"),
-                            target.resolve("local-lambda")).environment(routes), false));
+            functions.add(new Function(PackagedApp.isNative() ? "native (provided.al2023 way): function.zip's bootstrap"
+                    : "java21 way: " + own.describe(), LocalLambda.of(target.resolve("function.zip"),
+                    target.resolve("lambda-runtime"), target.resolve("local-lambda")).environment(routes), false));
 
             // only the zip this build made (-Pjvm25): one left in target/ by an earlier build holds older code
             String built = System.getProperty("gateway.jvm25.zip", "").strip();
@@ -76,15 +77,15 @@ class LocalLambdaIT {
                 assertTrue(Files.isRegularFile(zip25), zip25 + " was not built");
                 Map<String, String> wrapped = new HashMap<>(routes);
                 wrapped.put("AWS_LAMBDA_EXEC_WRAPPER", Java25Function.VARIABLES.get("AWS_LAMBDA_EXEC_WRAPPER"));
-                rows.add(measure("java25 way: " + java25.get().describe() + ", no cache", coldStarts,
-                        mistral, LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
-                                .java(java25.get().home()).environment(wrapped), false));
                 Map<String, String> cached = new HashMap<>(wrapped);
                 cached.put("JAVA_TOOL_OPTIONS", Java25Function.VARIABLES.get("JAVA_TOOL_OPTIONS"));
-                rows.add(measure("java25 way: " + java25.get().describe() + ", AOT cache", coldStarts,
-                        mistral, LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
-                                .java(java25.get().home()).environment(cached), true));
+                for (boolean cache : new boolean[] {false, true}) {
+                    functions.add(new Function("java25 way: " + java25.get().describe() + (cache ? ", AOT cache" : ", no cache"),
+                            LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
+                                    .java(java25.get().home()).environment(cache ? cached : wrapped), cache));
+                }
             }
+            rows = measure(functions, coldStarts, mistral);
         }
         print(rows, notes, coldStarts);
         // for the native workflow's job summary, beside the same figures of the JVM artifact
@@ -93,31 +94,37 @@ class LocalLambdaIT {
         PackagedApp.report("function: resident memory after the first answer", first.residentMegabytes() + " MB");
     }
 
-    private static Row measure(String name, int times, FakeUpstream mistral, LocalLambda.Builder function,
-            boolean aotCache) throws Exception {
-        List<Start> starts = new ArrayList<>();
-        double warm = 0;
+    /**
+     * Starts each function in turn, {@code rounds} times over (so that a busy moment of the machine falls on all
+     * of them alike rather than on one), and checks every kind of request on each one's first start.
+     */
+    private static List<Row> measure(List<Function> functions, int rounds, FakeUpstream mistral) throws Exception {
+        Map<Function, List<Start>> starts = new java.util.LinkedHashMap<>();
+        Map<Function, Double> warm = new HashMap<>();
         HttpClient client = HttpClient.newHttpClient();
-        for (int i = 0; i < times; i++) {
-            try (LocalLambda lambda = function.start()) {
-                try {
-                    starts.add(coldStart(lambda, client, mistral));
-                    if (i == 0) {
-                        warm = checkEveryKindAndTimeWarm(lambda, client);
+        for (int round = 0; round < rounds; round++) {
+            for (Function function : functions) {
+                try (LocalLambda lambda = function.launch().start()) {
+                    try {
+                        starts.computeIfAbsent(function, f -> new ArrayList<>()).add(coldStart(lambda, client, mistral));
+                        if (round == 0) {
+                            warm.put(function, checkEveryKindAndTimeWarm(lambda, client));
+                        }
+                    } catch (java.net.http.HttpTimeoutException hung) {
+                        lambda.printThreads();
+                        throw hung;
                     }
-                } catch (java.net.http.HttpTimeoutException hung) {
-                    lambda.printThreads();
-                    throw hung;
-                }
-                if (aotCache) {
-                    List<String> trouble = lambda.output().stream().filter(line -> AOT_TROUBLE.matcher(line).find()).toList();
-                    assertTrue(trouble.isEmpty(), "the JVM did not use the AOT cache as it is: " + trouble);
-                    assertTrue(lambda.output().stream().anyMatch(line -> line.contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=")),
-                            "the JVM was not given the cache");
+                    if (function.aotCache()) {
+                        List<String> trouble = lambda.output().stream().filter(line -> AOT_TROUBLE.matcher(line).find())
+                                .toList();
+                        assertTrue(trouble.isEmpty(), "the JVM did not use the AOT cache as it is: " + trouble);
+                        assertTrue(lambda.output().stream().anyMatch(
+                                line -> line.contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=")), "the JVM was not given the cache");
+                    }
                 }
             }
         }
-        return new Row(name, starts, warm);
+        return functions.stream().map(f -> new Row(f.name(), starts.get(f), warm.get(f))).toList();
     }
 
     /** The seed's chat as the first request of a function just started, checked, and the times of its start. */
