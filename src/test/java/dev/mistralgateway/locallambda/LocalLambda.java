@@ -43,6 +43,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.mistralgateway.testing.PackagedApp;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -231,7 +233,7 @@ public final class LocalLambda implements AutoCloseable {
 
     /** The function process's resident memory now, in MB (Linux; -1 elsewhere). */
     public long residentMegabytes() {
-        return dev.mistralgateway.testing.PackagedApp.residentMegabytes(function.pid());
+        return PackagedApp.residentMegabytes(function.pid());
     }
 
     public long startedNanos() {
