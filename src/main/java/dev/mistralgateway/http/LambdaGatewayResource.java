@@ -41,7 +41,12 @@ public class LambdaGatewayResource extends GatewayEntry {
                 .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
                 .map(whole -> {
                     Response.ResponseBuilder response = Response.status(answer.status()).entity(whole.toByteArray());
-                    answer.headers().forEach((name, values) -> values.forEach(value -> response.header(name, value)));
+                    // Quarkus REST sets the length of the gathered body itself
+                    answer.headers().forEach((name, values) -> {
+                        if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+                            values.forEach(value -> response.header(name, value));
+                        }
+                    });
                     return response.build();
                 }));
     }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 import org.jboss.resteasy.reactive.RestMulti;
@@ -25,6 +26,8 @@ import io.quarkus.arc.properties.IfBuildProperty;
 @IfBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server")
 public class ServerGatewayResource extends GatewayEntry {
 
+    private static final String TRANSFER_ENCODING = "Transfer-Encoding";
+
     public ServerGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models) {
         super(routes, proxy, models);
     }
@@ -34,7 +37,17 @@ public class ServerGatewayResource extends GatewayEntry {
     @Consumes(MediaType.WILDCARD)
     public RestMulti<byte[]> post(HttpHeaders headers, UriInfo uri, RoutingContext http) {
         // status and headers are known before the first byte: a JSON answer is a body of one piece,
-        // a stream's events follow one another
+        // a stream's events follow one another. Quarkus REST writes every Multi chunked; a body of one
+        // piece whose length the answer names (Answer.whole) goes out with its Content-Length instead,
+        // which clients and proxies handle more cheaply than chunks
+        HttpServerResponse response = http.response();
+        // added to the routing context's own (the response's one headersEndHandler is the context's to set)
+        http.addHeadersEndHandler(ignored -> {
+            if (response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+                response.setChunked(false);
+                response.headers().remove(TRANSFER_ENCODING);
+            }
+        });
         return RestMulti.fromUniResponse(answer(headers, uri, http), Answer::body, Answer::headers, Answer::status);
     }
 }

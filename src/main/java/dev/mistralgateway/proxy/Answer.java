@@ -10,4 +10,13 @@ import io.smallrye.mutiny.Multi;
  * is one piece for a JSON answer and the events as they come for a stream.
  */
 public record Answer(int status, Map<String, List<String>> headers, Multi<byte[]> body) {
+
+    /**
+     * A body of one piece, whose length is known: it goes out with {@code Content-Length}, not chunked (the
+     * headers must be a map the caller may change, compared without case, as {@link Proxy} builds them).
+     */
+    public static Answer whole(int status, Map<String, List<String>> headers, byte[] body) {
+        headers.put("Content-Length", List.of(String.valueOf(body.length)));
+        return new Answer(status, headers, Multi.createFrom().item(body));
+    }
 }

@@ -312,7 +312,7 @@ public class Proxy {
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
         describe(exchange, request, headers);
-        return new Answer(200, headers, Multi.createFrom().item(translated.body()));
+        return Answer.whole(200, headers, translated.body());
     }
 
     /**
@@ -442,7 +442,7 @@ public class Proxy {
             }
             return response.body();
         });
-        return new Answer(response.status(), headers, Multi.createFrom().item(body));
+        return Answer.whole(response.status(), headers, body);
     }
 
     /** Which target answered, after how many attempts, with which model. */

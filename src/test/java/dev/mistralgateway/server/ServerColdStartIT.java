@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,10 @@ class ServerColdStartIT {
 
                 assertEquals(200, first.statusCode(), first.body());
                 assertTrue(first.body().contains("The sum of 1 + 1 is 2."), first.body());
+                // a whole answer's length is known: it goes out with it, not in chunks
+                assertEquals(String.valueOf(first.body().getBytes(StandardCharsets.UTF_8).length),
+                        first.headers().firstValue("Content-Length").orElse("none"), first.headers().toString());
+                assertTrue(first.headers().firstValue("Transfer-Encoding").isEmpty(), first.headers().toString());
                 assertEquals("mistral-tiny", Json.tree(upstream.received().get(0).bodyText()).get("model").asText());
                 PackagedApp.report("server: process start to first answer", millis + " ms");
                 PackagedApp.report("server: resident memory after the first answer", gateway.residentMegabytes() + " MB");
