@@ -1,5 +1,6 @@
 package dev.mistralgateway.clientapi;
 
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
+import dev.mistralgateway.clientapi.responses.ResponsesApi;
 import dev.mistralgateway.config.ClientApiKind;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
@@ -24,6 +26,7 @@ public class ClientApis {
         this.routes = routes;
         this.openAi = new OpenAiChatApi();
         apis.put(ClientApiKind.OPENAI, openAi);
+        apis.put(ClientApiKind.RESPONSES, new ResponsesApi(mapper, Clock.systemUTC()));
         for (Route route : routes.routes()) {
             // a route whose API has no translator in this build must not start
             of(route);

@@ -348,7 +348,7 @@ public class Proxy {
         Multi<byte[]> translated = stream.body()
                 .onSubscription().invoke(upstreamCall::set)
                 .onCompletion().invoke(() -> upstreamEnded.set(true))
-                .map(translator::next);
+                .map(translator::chat);
         if (limits.maxTokens() > 0) {
             // a piece that takes the answer past the cap does not go out; a piece that reaches it exactly does
             translated = translated.select().first(bytes -> translator.outputTokens() <= limits.maxTokens());
@@ -358,6 +358,7 @@ public class Proxy {
             translated = translated.select().first(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
         }
         Multi<byte[]> events = translated
+                .map(translator::client)
                 // a limit ends the body early: the client gets an error event instead of [DONE]
                 .onCompletion().switchTo(() -> Multi.createFrom().item(() -> {
                     if (upstreamEnded.get()) {

@@ -12,7 +12,7 @@ import dev.mistralgateway.openai.Usage;
  * far, failure, usage) is the format's to say; the gateway's own events (an error at a limit or a
  * failure) are chat events too, and go through the client's translator like the rest.
  */
-final class TwoStepStream implements StreamTranslator {
+final class TwoStepStream {
 
     private final StreamTranslator format;
     private final ClientStream client;
@@ -22,20 +22,27 @@ final class TwoStepStream implements StreamTranslator {
         this.client = client;
     }
 
-    @Override
-    public byte[] next(byte[] upstreamBytes) {
-        byte[] chat = format.next(upstreamBytes);
-        return chat.length == 0 ? chat : client.next(chat);
+    /** The first step: the chat events completed by this piece of the upstream body. */
+    byte[] chat(byte[] upstreamBytes) {
+        return format.next(upstreamBytes);
     }
 
-    @Override
-    public byte[] end() {
+    /**
+     * The second step, on the chat events that go out: a piece held back at a limit never reaches
+     * the client's translator, so its events (and their numbering) are the client's as sent.
+     */
+    byte[] client(byte[] chatEvents) {
+        return chatEvents.length == 0 ? chatEvents : client.next(chatEvents);
+    }
+
+    /** Both steps' last events once the upstream body has ended. */
+    byte[] end() {
         return endWith(format.end());
     }
 
     /** The client's last events after these chat events of the gateway's own (an error event). */
     byte[] endWith(byte[] chatEvents) {
-        byte[] last = chatEvents.length == 0 ? chatEvents : client.next(chatEvents);
+        byte[] last = client(chatEvents);
         byte[] end = client.end();
         if (end.length == 0) {
             return last;
@@ -46,18 +53,15 @@ final class TwoStepStream implements StreamTranslator {
         return both.toByteArray();
     }
 
-    @Override
-    public long outputTokens() {
+    long outputTokens() {
         return format.outputTokens();
     }
 
-    @Override
-    public String failure() {
+    String failure() {
         return format.failure();
     }
 
-    @Override
-    public Usage usage() {
+    Usage usage() {
         return format.usage();
     }
 }
