@@ -83,6 +83,9 @@ public interface GatewayConfig {
     interface RouteConfig {
         Optional<String> name();
 
+        /** Kong's {@code llm_format}: the API the route's clients speak, {@code openai} (the default) or {@code anthropic}. */
+        Optional<String> llmFormat();
+
         /** Exact request paths, e.g. {@code /mistral-chat}; comma-separated in the environment. */
         Optional<List<String>> paths();
 

@@ -27,7 +27,7 @@ public final class KongPluginConfig {
 
     /** The Kong fields this gateway understands, with {@code []} standing for any list index. */
     private static final Set<String> SUPPORTED = Set.of(
-            "response_streaming", "max_request_body_size", "model_name_header",
+            "response_streaming", "llm_format", "max_request_body_size", "model_name_header",
             "balancer.connect_timeout", "balancer.read_timeout", "balancer.write_timeout",
             "balancer.algorithm", "balancer.retries", "balancer.failover_criteria", "balancer.hash_on_header",
             "balancer.latency_strategy", "balancer.tokens_count_strategy", "balancer.max_fails", "balancer.fail_timeout",

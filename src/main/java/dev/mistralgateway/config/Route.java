@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** One validated route: the paths it serves, its plugin-level settings and its targets. */
+/**
+ * One validated route: the paths it serves, its plugin-level settings, its targets, and the API its
+ * clients speak ({@code clientApi}), which its targets' requests are translated from.
+ */
 public record Route(
         int index,
         String name,
@@ -17,7 +20,8 @@ public record Route(
         Optional<ClientAuth> clientAuth,
         int maxMessages,
         StreamLimits streamLimits,
-        List<Target> targets) {
+        List<Target> targets,
+        ClientApiKind clientApi) {
 
     /** How long a stream may run and how many output tokens it may carry; zero for no limit. */
     public record StreamLimits(Duration maxDuration, long maxTokens) {

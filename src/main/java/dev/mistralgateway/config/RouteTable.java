@@ -63,8 +63,10 @@ public class RouteTable {
         this.byPath = Map.copyOf(paths);
         for (Route route : routes) {
             for (Target target : route.targets()) {
-                LOG.infof("route '%s' %s target %d -> %s %s (%s format, model %s, weight %d)", route.name(),
-                        route.paths(), target.index(), target.routeType(), target.upstreamUrl(), target.format().id(),
+                LOG.infof("route '%s' %s target %d -> %s%s %s (%s format, model %s, weight %d)", route.name(),
+                        route.paths(), target.index(), target.routeType(),
+                        route.clientApi() == ClientApiKind.OPENAI ? "" : " for " + route.clientApi() + " clients",
+                        target.upstreamUrl(), target.format().id(),
                         target.modelName().orElse("from the request"), target.weight());
             }
             if (route.targets().size() > 1) {
@@ -173,6 +175,11 @@ public class RouteTable {
         }
         Route.StreamLimits streamLimits = new Route.StreamLimits(
                 Duration.ofSeconds(Math.max(0, config.maxStreamSeconds())), Math.max(0, config.maxStreamTokens()));
+        ClientApiKind.Choice clientApi = ClientApiKind.choose(config.llmFormat(),
+                config.targets().stream().map(TargetConfig::routeType).toList());
+        if (clientApi.problem() != null) {
+            problems.add(at + clientApi.property(), clientApi.problem());
+        }
         List<Target> targets = new ArrayList<>();
         if (config.targets().isEmpty()) {
             problems.add(at + "targets[0].route-type", "the route has no target: configure its first target "
@@ -184,7 +191,8 @@ public class RouteTable {
                 targets.add(target);
             }
         }
-        if (targets.size() != config.targets().size() || streaming == null || targets.isEmpty() || balancing == null) {
+        if (targets.size() != config.targets().size() || streaming == null || targets.isEmpty() || balancing == null
+                || clientApi.kind() == null) {
             return null;
         }
         config.config().ifPresent(block -> KongPluginConfig.parse(block).ignored().forEach(field -> LOG.warnf(
@@ -203,7 +211,8 @@ public class RouteTable {
                     + "client keys in another header, e.g. X-Api-Key");
         }
         return new Route(index, name, paths, streaming, config.maxRequestBodySize(), config.modelNameHeader(),
-                timeouts, balancing, clientAuth, config.maxMessages(), streamLimits, List.copyOf(targets));
+                timeouts, balancing, clientAuth, config.maxMessages(), streamLimits, List.copyOf(targets),
+                clientApi.kind());
     }
 
     private static Optional<Route.ClientAuth> clientAuth(RouteConfig config, String at, Problems problems) {
@@ -265,11 +274,17 @@ public class RouteTable {
 
     private static Target target(int index, TargetConfig config, String at, Problems problems) {
         int errorsBefore = problems.count();
-        RouteType routeType = config.routeType().flatMap(RouteType::fromId).orElse(null);
+        // a Responses API target takes chat requests upstream: the route translates its clients' requests
+        RouteType routeType = config.routeType().map(String::trim)
+                .flatMap(type -> type.equals(ClientApiKind.RESPONSES_ROUTE_TYPE) ? Optional.of(RouteType.CHAT)
+                        : RouteType.fromId(type))
+                .orElse(null);
         if (routeType == null) {
             problems.add(at + "route-type", config.routeType()
-                    .map(v -> "'" + v + "' is not supported; use llm/v1/chat, llm/v1/completions or llm/v1/embeddings")
-                    .orElse("set llm/v1/chat, llm/v1/completions or llm/v1/embeddings"));
+                    .map(v -> "'" + v + "' is not supported; use llm/v1/chat, llm/v1/completions, llm/v1/embeddings "
+                            + "or " + ClientApiKind.RESPONSES_ROUTE_TYPE)
+                    .orElse("set llm/v1/chat, llm/v1/completions, llm/v1/embeddings or "
+                            + ClientApiKind.RESPONSES_ROUTE_TYPE));
         }
         String provider = config.model().provider().orElse(null);
         if (provider == null) {

@@ -2,10 +2,12 @@ package dev.mistralgateway.http;
 
 import java.util.concurrent.CompletionException;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -13,26 +15,42 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.error.ErrorBody;
+import dev.mistralgateway.clientapi.ClientApi;
+import dev.mistralgateway.clientapi.ClientApis;
 import dev.mistralgateway.error.GatewayException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * The only place that writes error answers: every failure leaves as the OpenAI error shape,
- * never as a stack trace or an HTML page. Most come through JAX-RS; a request refused before its
+ * The only place that writes error answers: every failure leaves in the error shape of the API
+ * the path's route speaks (the OpenAI error shape elsewhere), never as a stack trace or an HTML page. Most come through JAX-RS; a request refused before its
  * body is read ({@link RequestIntake}) is answered on the Vert.x response by {@link #write}, and one
  * that reaches the Lambda handler before start-up is done by {@link StartingGate}, with {@link #json}.
  */
+@Singleton
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
+    private final ClientApis apis;
+
+    public ErrorMappers(ClientApis apis) {
+        this.apis = apis;
+    }
+
     @ServerExceptionMapper
-    public Response gateway(GatewayException e) {
+    public Response gateway(GatewayException e, UriInfo uri) {
+        return answer(e, apiOf(uri));
+    }
+
+    private ClientApi apiOf(UriInfo uri) {
+        return apis.forPath(GatewayEntry.withOneLeadingSlash(uri.getPath()));
+    }
+
+    private static Response answer(GatewayException e, ClientApi api) {
         Response.ResponseBuilder response = Response.status(e.status())
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorBody.of(e.status(), e.getMessage()));
+                .entity(api.errorBody(e.status(), e.getMessage(), null));
         if (e.status() == 405 && !e.headers().containsKey(HttpHeaders.ALLOW)) {
             response.header(HttpHeaders.ALLOW, "POST");
         }
@@ -42,10 +60,10 @@ public class ErrorMappers {
 
     /**
      * The same answer as {@link #gateway}, written on a response below JAX-RS: status, the error's
-     * headers, and the OpenAI error shape as JSON.
+     * headers, and the API's error shape as JSON.
      */
-    static void write(HttpServerResponse response, ObjectMapper mapper, GatewayException e) {
-        byte[] body = json(mapper, ErrorBody.of(e.status(), e.getMessage()));
+    static void write(HttpServerResponse response, ObjectMapper mapper, ClientApi api, GatewayException e) {
+        byte[] body = json(mapper, api.errorBody(e.status(), e.getMessage(), null));
         e.headers().forEach(response::putHeader);
         response.setStatusCode(e.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
@@ -53,7 +71,7 @@ public class ErrorMappers {
     }
 
     /** The error as JSON bytes. */
-    static byte[] json(ObjectMapper mapper, ErrorBody error) {
+    static byte[] json(ObjectMapper mapper, Object error) {
         try {
             return mapper.writeValueAsBytes(error);
         } catch (JsonProcessingException impossible) {
@@ -63,30 +81,39 @@ public class ErrorMappers {
 
     /** Errors raised by Quarkus REST itself (unsupported media type, unreadable body, ...). */
     @ServerExceptionMapper
-    public Response framework(WebApplicationException e) {
+    public Response framework(WebApplicationException e, UriInfo uri) {
+        return framework(e, apiOf(uri));
+    }
+
+    private static Response framework(WebApplicationException e, ClientApi api) {
         int status = e.getResponse().getStatus();
         String reason = e.getResponse().getStatusInfo().getReasonPhrase();
-        return gateway(new GatewayException(status, status >= 500 ? "the gateway failed: " + reason
-                : "the request was refused: " + reason));
+        return answer(new GatewayException(status, status >= 500 ? "the gateway failed: " + reason
+                : "the request was refused: " + reason), api);
     }
 
     /** An asynchronous step failed: answer for what actually went wrong. */
     @ServerExceptionMapper
-    public Response async(CompletionException e) {
+    public Response async(CompletionException e, UriInfo uri) {
         Throwable cause = e.getCause();
+        ClientApi api = apiOf(uri);
         if (cause instanceof GatewayException gateway) {
-            return gateway(gateway);
+            return answer(gateway, api);
         }
         if (cause instanceof WebApplicationException web) {
-            return framework(web);
+            return framework(web, api);
         }
-        return unexpected(cause == null ? e : cause);
+        return unexpected(cause == null ? e : cause, api);
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Throwable e) {
+    public Response unexpected(Throwable e, UriInfo uri) {
+        return unexpected(e, apiOf(uri));
+    }
+
+    private static Response unexpected(Throwable e, ClientApi api) {
         LOG.error("unexpected failure while handling a request", e);
-        return gateway(new GatewayException(500, "the gateway failed to handle this request; "
-                + "the error is in the gateway's log"));
+        return answer(new GatewayException(500, "the gateway failed to handle this request; "
+                + "the error is in the gateway's log"), api);
     }
 }

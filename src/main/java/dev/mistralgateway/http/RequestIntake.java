@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.clientapi.ClientApis;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.ServerBodyLimitSource;
@@ -101,12 +102,14 @@ public class RequestIntake {
     private final RouteTable routes;
     private final ObjectMapper mapper;
     private final RequestReporter reporter;
+    private final ClientApis apis;
     private final Limit serverLimit;
     private final Map<Integer, Limit> routeLimits = new HashMap<>();
 
-    public RequestIntake(RouteTable routes, ObjectMapper mapper, RequestReporter reporter,
+    public RequestIntake(RouteTable routes, ObjectMapper mapper, RequestReporter reporter, ClientApis apis,
             @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit) {
         this.routes = routes;
+        this.apis = apis;
         this.mapper = mapper;
         this.reporter = reporter;
         long server = serverLimit.map(MemorySize::asLongValue).orElse(-1L);
@@ -195,7 +198,7 @@ public class RequestIntake {
         if (unread) {
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
-        ErrorMappers.write(response, mapper, refused);
+        ErrorMappers.write(response, mapper, route == null ? apis.forPath(pathOf(http)) : apis.of(route), refused);
         if (unread) {
             HttpConnection connection = request.connection();
             long linger = http.vertx().setTimer(LINGER_MILLIS, timeUp -> connection.close());

@@ -47,13 +47,29 @@ public final class KongRequestRules {
 
     /** The checks that hold whatever target serves: size, JSON, prompts. The body comes back parsed. */
     public ObjectNode check(Route route, byte[] rawBody) {
+        return checkPrompts(route, read(route, rawBody));
+    }
+
+    /**
+     * The body's size and JSON, the checks before a client API's translation; any JSON value comes
+     * back, for the translation or {@link #checkPrompts} to refuse what is no request.
+     */
+    public JsonNode read(Route route, byte[] rawBody) {
         if (route.maxRequestBodySize() > 0 && rawBody.length > route.maxRequestBodySize()) {
             throw new GatewayException(413, "request body is " + rawBody.length + " bytes, larger than this route's "
                     + "max_request_body_size of " + route.maxRequestBodySize() + " bytes");
         }
-        ObjectNode body = parse(rawBody);
-        RequestShape.check(body, route.maxMessages());
-        return body;
+        return parse(rawBody);
+    }
+
+    /** The prompts and field types of a body in the chat, completions or embeddings form. */
+    public ObjectNode checkPrompts(Route route, JsonNode node) {
+        if (node instanceof ObjectNode body && (hasMessages(body) || hasPrompt(body) || hasInput(body))) {
+            RequestShape.check(body, route.maxMessages());
+            return body;
+        }
+        throw GatewayException.badRequest(INVALID_PROMPTS + ": send a JSON object with a non-empty 'messages' "
+                + "array (chat), a string 'prompt' (completions) or an 'input' string or array (embeddings)");
     }
 
     /**
@@ -77,7 +93,7 @@ public final class KongRequestRules {
     }
 
     /** Kong's message first, then what is wrong, so the client knows what to fix. */
-    private ObjectNode parse(byte[] rawBody) {
+    private JsonNode parse(byte[] rawBody) {
         if (rawBody.length == 0) {
             throw GatewayException.badRequest(INVALID_PROMPTS + ": the body is empty; send a JSON object with "
                     + "'messages' (chat) or 'prompt' (completions)");
@@ -94,11 +110,7 @@ public final class KongRequestRules {
         } catch (IOException e) {
             throw GatewayException.badRequest(INVALID_PROMPTS + ": the body could not be read as JSON");
         }
-        if (node instanceof ObjectNode body && (hasMessages(body) || hasPrompt(body) || hasInput(body))) {
-            return body;
-        }
-        throw GatewayException.badRequest(INVALID_PROMPTS + ": send a JSON object with a non-empty 'messages' "
-                + "array (chat), a string 'prompt' (completions) or an 'input' string or array (embeddings)");
+        return node;
     }
 
     private static boolean hasMessages(ObjectNode body) {

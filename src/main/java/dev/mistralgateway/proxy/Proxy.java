@@ -24,12 +24,15 @@ import io.quarkus.runtime.Startup;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.ModelRouting;
 import dev.mistralgateway.balance.TargetPool;
+import dev.mistralgateway.clientapi.ClientApi;
+import dev.mistralgateway.clientapi.ClientApis;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.Route;
@@ -39,7 +42,6 @@ import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
-import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
@@ -97,10 +99,12 @@ public class Proxy {
     private final Map<Integer, TargetPool> pools = new HashMap<>();
     private final RequestReporter reporter;
     private final AwsSecrets secrets;
+    private final ClientApis clientApis;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
-            AwsSecrets secrets) {
+            AwsSecrets secrets, ClientApis clientApis) {
         this.mapper = mapper;
+        this.clientApis = clientApis;
         this.secrets = secrets;
         this.reporter = reporter;
         this.rules = new KongRequestRules(mapper);
@@ -111,10 +115,13 @@ public class Proxy {
         }
     }
 
-    /** One client request, across its attempts. */
+    /**
+     * One client request, across its attempts: {@code checked} is its chat form, which the targets
+     * take; {@code api} translates it from the client's {@code sent} body and the answers back.
+     */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
-            Set<Integer> notServing) implements ReportedRequest {
+            Set<Integer> notServing, ClientApi api, JsonNode sent) implements ReportedRequest {
 
         /** The targets this request may not go to (any more): tried already, or serving another model. */
         Set<Integer> passedOver() {
@@ -152,24 +159,27 @@ public class Proxy {
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
             Map<String, String> clientQuery, String requestId) {
         long start = System.nanoTime();
+        ClientApi api = clientApis.of(route);
+        JsonNode sent;
         ObjectNode checked;
         Set<Integer> notServing;
         try {
             ClientAuthenticator.check(route, clientHeader);
-            checked = rules.check(route, body);
+            sent = rules.read(route, body);
+            checked = rules.checkPrompts(route, api.toChat(sent));
             notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>(), Set.of());
+                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null);
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
         // the client's own key authenticated it to the gateway: it never goes further
-        String keyHeader = ClientAuthenticator.keyHeader(route);
-        UnaryOperator<String> forwardable = keyHeader == null ? clientHeader
-                : name -> name.equalsIgnoreCase(keyHeader) ? null : clientHeader.apply(name);
+        List<String> keyHeaders = ClientAuthenticator.keyHeaders(route);
+        UnaryOperator<String> forwardable = keyHeaders.isEmpty() ? clientHeader
+                : name -> keyHeaders.stream().anyMatch(name::equalsIgnoreCase) ? null : clientHeader.apply(name);
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
-                pools.get(route.index()), new LinkedHashSet<>(), notServing);
+                pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent);
         return attempt(exchange, null);
     }
 
@@ -274,7 +284,7 @@ public class Proxy {
             return Uni.createFrom().failure(failure.error().withHeaders(attempted));
         }
         reporter.failed(exchange, last, failure.response().status());
-        Answer answer = upstreamError(failure.format(), failure.response());
+        Answer answer = upstreamError(exchange.api(), failure.format(), failure.response());
         attempted.forEach((name, value) -> answer.headers().put(name, List.of(value)));
         return Uni.createFrom().item(answer);
     }
@@ -298,8 +308,10 @@ public class Proxy {
         Target target = attempt.target();
         long took = attempt.elapsed().toNanos();
         Format.Translated translated;
+        byte[] body;
         try {
             translated = format.fromUpstream(response.body(), request, target);
+            body = exchange.api().fromChat(translated.body(), exchange.sent(), request);
         } catch (RuntimeException untranslatable) {
             attempt.failed(false, Optional.empty());
             reporter.answered(exchange, target, request, 500, took, null, null, null);
@@ -307,12 +319,11 @@ public class Proxy {
         }
         // without usage, about four bytes a token of the answer stand in for its output
         attempt.succeeded(translated.usage(), translated.body().length / 4);
-        reporter.answered(exchange, target, request, 200, took, translated.usage(), translated.model(),
-                translated.body());
+        reporter.answered(exchange, target, request, 200, took, translated.usage(), translated.model(), body);
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
         describe(exchange, request, headers);
-        return Answer.whole(200, headers, translated.body());
+        return Answer.whole(200, headers, body);
     }
 
     /**
@@ -327,7 +338,8 @@ public class Proxy {
             UpstreamStream stream) {
         Target target = attempt.target();
         long headersNanos = attempt.elapsed().toNanos();
-        StreamTranslator translator = format.streamTranslator(request, target);
+        TwoStepStream translator = new TwoStepStream(format.streamTranslator(request, target),
+                exchange.api().stream(exchange.sent(), request));
         AtomicBoolean started = new AtomicBoolean();
         SentEvents sent = reporter.sentEvents(target);
         Route.StreamLimits limits = exchange.route().streamLimits();
@@ -336,7 +348,7 @@ public class Proxy {
         Multi<byte[]> translated = stream.body()
                 .onSubscription().invoke(upstreamCall::set)
                 .onCompletion().invoke(() -> upstreamEnded.set(true))
-                .map(translator::next);
+                .map(translator::chat);
         if (limits.maxTokens() > 0) {
             // a piece that takes the answer past the cap does not go out; a piece that reaches it exactly does
             translated = translated.select().first(bytes -> translator.outputTokens() <= limits.maxTokens());
@@ -346,6 +358,7 @@ public class Proxy {
             translated = translated.select().first(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
         }
         Multi<byte[]> events = translated
+                .map(translator::client)
                 // a limit ends the body early: the client gets an error event instead of [DONE]
                 .onCompletion().switchTo(() -> Multi.createFrom().item(() -> {
                     if (upstreamEnded.get()) {
@@ -383,7 +396,8 @@ public class Proxy {
                         reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
                     }
                 })
-                .onFailure(failure -> started.get()).recoverWithMulti(failure -> Multi.createFrom().item(errorEvent(failure)));
+                .onFailure(failure -> started.get())
+                .recoverWithMulti(failure -> Multi.createFrom().item(translator.endWith(errorEvent(failure))));
         return FirstEvent.of(events)
                 .map(body -> {
                     Map<String, List<String>> headers = passedOn(stream.head());
@@ -400,7 +414,7 @@ public class Proxy {
     }
 
     /** The error event that ends a stream cut at one of its route's limits; the log names the setting. */
-    private byte[] limitReached(Exchange exchange, Route.StreamLimits limits, StreamTranslator translator) {
+    private byte[] limitReached(Exchange exchange, Route.StreamLimits limits, TwoStepStream translator) {
         boolean tokens = limits.maxTokens() > 0 && translator.outputTokens() >= limits.maxTokens();
         String setting = EnvNames.ofRoute(exchange.route().index(), tokens ? "max-stream-tokens" : "max-stream-seconds");
         LOG.infof("stream of request %s on route '%s' ended at the route's limit (%s)", exchange.requestId(),
@@ -411,7 +425,7 @@ public class Proxy {
                 : ErrorBody.of(504, "the answer was cut after " + limits.maxDuration().toSeconds()
                         + " s, the longest this route streams; ask for a shorter answer with max_tokens",
                         "stream_time_limit");
-        return errorEvent(error);
+        return translator.endWith(errorEvent(error));
     }
 
     private byte[] errorEvent(Throwable failure) {
@@ -430,10 +444,15 @@ public class Proxy {
         }
     }
 
-    /** Kong passes upstream errors through as they came; a format may put them in the OpenAI shape. */
-    private static Answer upstreamError(Format format, UpstreamResponse response) {
+    /**
+     * Kong passes upstream errors through as they came; a format may put them in the OpenAI shape,
+     * and the client's API in its own.
+     */
+    private static Answer upstreamError(ClientApi api, Format format, UpstreamResponse response) {
         Map<String, List<String>> headers = passedOn(response);
-        byte[] body = format.errorFromUpstream(response.status(), response.body()).map(translated -> {
+        Optional<byte[]> openAi = format.errorFromUpstream(response.status(), response.body());
+        byte[] sent = openAi.orElse(response.body());
+        byte[] body = api.fromChatError(response.status(), sent).or(() -> openAi).map(translated -> {
             headers.put("Content-Type", List.of(JSON));
             return translated;
         }).orElseGet(() -> {

@@ -39,9 +39,15 @@ public final class ClientAuthenticator {
             return null;
         }
         Route.ClientAuth auth = route.clientAuth().get();
-        String key = keyOf(auth.header(), clientHeader.apply(auth.header()));
+        String key = null;
+        for (String header : route.clientApi().keyHeaders(auth.header())) {
+            key = keyOf(header, clientHeader.apply(header));
+            if (key != null) {
+                break;
+            }
+        }
         if (key == null) {
-            return "this route needs an API key: send it as " + how(auth.header());
+            return "this route needs an API key: send it as " + howToSend(route);
         }
         byte[] digest = sha256(key);
         boolean known = false;
@@ -49,15 +55,16 @@ public final class ClientAuthenticator {
             // no early exit: every configured key is compared, whatever matches
             known |= MessageDigest.isEqual(candidate, digest);
         }
-        return known ? null : "the API key is not valid for this route; send a valid one as " + how(auth.header());
+        return known ? null : "the API key is not valid for this route; send a valid one as " + howToSend(route);
     }
 
     /**
-     * The header the client's key arrives in, which must never reach an upstream, or null for a
-     * route without client keys.
+     * The headers the client's key may arrive in (the configured one, and the one its client API
+     * sends keys in), which must never reach an upstream; empty for a route without client keys.
      */
-    public static String keyHeader(Route route) {
-        return route.clientAuth().map(Route.ClientAuth::header).orElse(null);
+    public static java.util.List<String> keyHeaders(Route route) {
+        return route.clientAuth().map(auth -> route.clientApi().keyHeaders(auth.header()))
+                .orElse(java.util.List.of());
     }
 
     private static String keyOf(String header, String value) {
@@ -73,7 +80,8 @@ public final class ClientAuthenticator {
 
     /** How a client sends this route's key, e.g. {@code Authorization: Bearer <key>}; null without keys. */
     public static String howToSend(Route route) {
-        return route.clientAuth().map(auth -> how(auth.header())).orElse(null);
+        return route.clientAuth().map(auth -> String.join(" or ", route.clientApi().keyHeaders(auth.header())
+                .stream().map(ClientAuthenticator::how).toList())).orElse(null);
     }
 
     private static String how(String header) {

@@ -33,6 +33,12 @@ public final class SseWriter {
         return this;
     }
 
+    /** A named event ({@code event: <name>}), as the Responses API's stream names each of its events. */
+    public SseWriter event(String name, byte[] data) {
+        out.writeBytes(("event: " + name + "\n").getBytes(StandardCharsets.UTF_8));
+        return event(data);
+    }
+
     /** An event whose data is these pieces one after the other, e.g. JSON cut around a value. */
     public SseWriter eventOfParts(byte[]... data) {
         out.writeBytes(DATA);

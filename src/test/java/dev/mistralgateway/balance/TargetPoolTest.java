@@ -59,7 +59,7 @@ class TargetPoolTest {
         Duration minute = Duration.ofMinutes(1);
         return new Route(0, "r", List.of("/r"), StreamingMode.ALLOW, 0, true,
                 new Route.Timeouts(minute, minute, minute), balancing, Optional.empty(), 1000, Route.StreamLimits.NONE,
-                targets);
+                targets, dev.mistralgateway.config.ClientApiKind.OPENAI);
     }
 
     private TargetPool pool(Route route) {
@@ -235,7 +235,7 @@ class TargetPoolTest {
                 "X-User", Balancing.LatencyStrategy.TPOT, Balancing.TokensCountStrategy.TOTAL_TOKENS, 0,
                 Duration.ofSeconds(10));
         return new Route(0, "r", e2e.paths(), e2e.streaming(), 0, true, e2e.timeouts(), tpot, Optional.empty(), 1000,
-                Route.StreamLimits.NONE, e2e.targets());
+                Route.StreamLimits.NONE, e2e.targets(), e2e.clientApi());
     }
 
     private static int[] weights(int targets) {

@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.clientapi.ClientStream;
+import dev.mistralgateway.clientapi.responses.ResponsesApi;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
@@ -51,6 +53,11 @@ public class HotPathBenchmark {
     private ClientRequest ollamaRequest;
     private StreamTranslator openaiStream;
     private StreamTranslator ollamaStream;
+    private final ResponsesApi responses = new ResponsesApi(mapper, Clock.systemUTC());
+    private com.fasterxml.jackson.databind.JsonNode responsesBody;
+    private byte[] responsesRaw;
+    private byte[] openaiChatAnswer;
+    private ClientStream responsesStream;
 
     @Setup
     public void setUp() {
@@ -83,6 +90,18 @@ public class HotPathBenchmark {
         openaiStream.next(openaiChunk);
         ollamaStream = formats.of(ollama.targets().get(0).format()).streamTranslator(ollamaRequest, ollama.targets().get(0));
         ollamaStream.next(ollamaLine);
+        try {
+            responsesBody = mapper.readTree("{\"model\":\"mistral-tiny\",\"instructions\":\"Be brief.\","
+                    + "\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":"
+                    + "\"What is 1+1?\"}]}],\"max_output_tokens\":512}");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        responsesRaw = responsesBody.toString().getBytes(StandardCharsets.UTF_8);
+        openaiChatAnswer = formats.of(openai.targets().get(0).format())
+                .fromUpstream(openaiAnswer, openaiRequest, openai.targets().get(0)).body();
+        responsesStream = responses.stream(responsesBody, openaiRequest);
+        responsesStream.next(openaiChunk);
     }
 
     private static byte[] bytes(String fixture) {
@@ -122,6 +141,27 @@ public class HotPathBenchmark {
     @Benchmark
     public byte[] openaiStreamChunk() {
         return openaiStream.next(openaiChunk);
+    }
+
+    /** The Responses API's request in the chat form, through Kong's checks, as the openai format sends it. */
+    @Benchmark
+    public byte[] responsesRequest() throws Exception {
+        Target target = openai.targets().get(0);
+        ObjectNode checked = rules.checkPrompts(openai, responses.toChat(rules.read(openai, responsesRaw)));
+        return mapper.writeValueAsBytes(formats.of(target.format()).toUpstream(rules.forTarget(openai, target,
+                checked), target));
+    }
+
+    /** A chat answer, as the format gave it, as a Responses {@code Response}. */
+    @Benchmark
+    public byte[] responsesAnswer() {
+        return responses.fromChat(openaiChatAnswer, responsesBody, openaiRequest);
+    }
+
+    /** A chat chunk (after the format's translation) as Responses events, mid-stream. */
+    @Benchmark
+    public byte[] responsesStreamChunk() {
+        return responsesStream.next(openaiChunk);
     }
 
     @Benchmark

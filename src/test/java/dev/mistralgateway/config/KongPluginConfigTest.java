@@ -100,10 +100,13 @@ class KongPluginConfigTest {
               read_timeout: 1500
             vectordb: null
             llm_format: openai
+            genai_category: text/generation
             """;
         KongPluginConfig block = KongPluginConfig.parse(export);
 
-        assertEquals(List.of("llm_format"), block.ignored());
+        assertEquals(List.of("genai_category"), block.ignored());
+        // llm_format picks the route's client API (openai, anthropic)
+        assertEquals("openai", block.properties().get("llm-format"));
         assertEquals("1500", block.properties().get("balancer.read-timeout"));
         assertEquals(1500, routesFrom(pasted(export)).get(0).timeouts().read().toMillis());
     }

@@ -156,7 +156,7 @@ class RouteTableTest {
         assertNamed("AI_PROXY_ROUTES_0__PATHS", "AI_PROXY_ROUTES_0__PATHS", "mistral-chat");
         assertNamed("AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "AI_PROXY_ROUTES_0__RESPONSE_STREAMING", "sometimes");
         assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE",
-                "llm/v1/responses");
+                "llm/v1/assistants");
         assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER",
                 "openai");
         assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT",
@@ -178,6 +178,36 @@ class RouteTableTest {
         assertNamed("AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "-1");
         assertNamed("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_PARAM_VALUE",
                 "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_PARAM_NAME", "key");
+    }
+
+    @Test
+    void aRouteSpeaksTheClientApiOfItsTargetsAndLlmFormat() {
+        assertEquals(ClientApiKind.OPENAI, routesFrom(seedEnvironment()).get(0).clientApi());
+
+        Map<String, String> responses = seedEnvironment();
+        responses.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/responses");
+        Route route = routesFrom(responses).get(0);
+        assertEquals(ClientApiKind.RESPONSES, route.clientApi());
+        // upstream, a Responses target takes chat requests, at Mistral's chat endpoint
+        assertEquals(RouteType.CHAT, route.targets().get(0).routeType());
+
+        Map<String, String> anthropic = seedEnvironment();
+        anthropic.put("AI_PROXY_ROUTES_0__LLM_FORMAT", "anthropic");
+        assertEquals(ClientApiKind.ANTHROPIC, routesFrom(anthropic).get(0).clientApi());
+    }
+
+    @Test
+    void clientApiMistakesNameTheirVariable() {
+        assertNamed("AI_PROXY_ROUTES_0__LLM_FORMAT", "AI_PROXY_ROUTES_0__LLM_FORMAT", "gemini");
+        Map<String, String> both = seedEnvironment();
+        both.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/responses");
+        both.put("AI_PROXY_ROUTES_0__LLM_FORMAT", "anthropic");
+        assertTrue(failureFor(both).contains("AI_PROXY_ROUTES_0__LLM_FORMAT: "), failureFor(both));
+        Map<String, String> mixed = seedEnvironment();
+        mixed.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/responses");
+        seedEnvironment().forEach((name, value) -> mixed.putIfAbsent(name.replace("TARGETS_0", "TARGETS_1"), value));
+        mixed.put("AI_PROXY_ROUTES_0__TARGETS_1__ROUTE_TYPE", "llm/v1/chat");
+        assertTrue(failureFor(mixed).contains("either every target of a route is llm/v1/responses"), failureFor(mixed));
     }
 
     private static void assertNamed(String expectedInMessage, String variable, String value) {

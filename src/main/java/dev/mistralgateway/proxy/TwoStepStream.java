@@ -1,0 +1,67 @@
+package dev.mistralgateway.proxy;
+
+import java.io.ByteArrayOutputStream;
+
+import dev.mistralgateway.clientapi.ClientStream;
+import dev.mistralgateway.format.StreamTranslator;
+import dev.mistralgateway.openai.Usage;
+
+/**
+ * A stream's two translators in a row: the target's format turns the upstream's bytes into chat
+ * events, the client's API turns those into its own. What the proxy asks of a stream (tokens so
+ * far, failure, usage) is the format's to say; the gateway's own events (an error at a limit or a
+ * failure) are chat events too, and go through the client's translator like the rest.
+ */
+final class TwoStepStream {
+
+    private final StreamTranslator format;
+    private final ClientStream client;
+
+    TwoStepStream(StreamTranslator format, ClientStream client) {
+        this.format = format;
+        this.client = client;
+    }
+
+    /** The first step: the chat events completed by this piece of the upstream body. */
+    byte[] chat(byte[] upstreamBytes) {
+        return format.next(upstreamBytes);
+    }
+
+    /**
+     * The second step, on the chat events that go out: a piece held back at a limit never reaches
+     * the client's translator, so its events (and their numbering) are the client's as sent.
+     */
+    byte[] client(byte[] chatEvents) {
+        return chatEvents.length == 0 ? chatEvents : client.next(chatEvents);
+    }
+
+    /** Both steps' last events once the upstream body has ended. */
+    byte[] end() {
+        return endWith(format.end());
+    }
+
+    /** The client's last events after these chat events of the gateway's own (an error event). */
+    byte[] endWith(byte[] chatEvents) {
+        byte[] last = client(chatEvents);
+        byte[] end = client.end();
+        if (end.length == 0) {
+            return last;
+        }
+        ByteArrayOutputStream both = new ByteArrayOutputStream(last.length + end.length);
+        both.writeBytes(last);
+        both.writeBytes(end);
+        return both.toByteArray();
+    }
+
+    long outputTokens() {
+        return format.outputTokens();
+    }
+
+    String failure() {
+        return format.failure();
+    }
+
+    Usage usage() {
+        return format.usage();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.mistralgateway.clientapi.responses;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.mistralgateway.config.RouteType;
+import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.testing.openai.OpenAiSpec;
+
+/** The Responses translator alone, without Quarkus: golden files in, chat requests and Responses shapes out. */
+class ResponsesTranslationTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ResponsesApi api = new ResponsesApi(mapper, Clock.systemUTC());
+
+    private JsonNode golden(String name) throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("responses/" + name)) {
+            return mapper.readTree(in);
+        }
+    }
+
+    @Test
+    void everyInputItemKindBecomesItsChatMessage() throws IOException {
+        assertEquals(golden("every-item.chat.json"), api.toChat(golden("every-item.request.json")));
+    }
+
+    @Test
+    void aStreamOfReasoningTextAndCustomCallFitsOpenAisEventSchema() throws IOException {
+        JsonNode request = mapper.readTree("{\"input\":\"x\",\"tools\":[{\"type\":\"custom\",\"name\":\"apply_patch\"}]}");
+        var stream = api.stream(request, new ClientRequest(mapper.createObjectNode(), RouteType.CHAT, "m", true));
+        String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                + "[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}";
+        StringBuilder out = new StringBuilder();
+        for (String[] piece : new String[][] { { "{\"reasoning_content\":\"think\"}", "null" },
+                { "{\"content\":\"ok\"}", "null" },
+                { "{\"tool_calls\":[{\"index\":0,\"id\":\"abcDEF123\",\"function\":{\"name\":\"apply_patch\",\"arguments\":\"{\\\"input\\\":\"}}]}", "null" },
+                { "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"p\\\"}\"}}]}", "\"tool_calls\"" } }) {
+            out.append(new String(stream.next(("data: " + chunk.formatted(piece[0], piece[1]) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+        }
+        out.append(new String(stream.next("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+        out.append(new String(stream.end(), StandardCharsets.UTF_8));
+        List<String> types = new ArrayList<>();
+        for (String event : out.toString().split("\n\n")) {
+            JsonNode data = mapper.readTree(event.substring(event.indexOf("data: ") + 6));
+            OpenAiSpec.assertFits("ResponseStreamEvent", data);
+            types.add(data.get("type").asText());
+        }
+        assertTrue(types.contains("response.reasoning_text.delta"), types.toString());
+        assertTrue(types.contains("response.custom_tool_call_input.done"), types.toString());
+        assertEquals("response.completed", types.get(types.size() - 1));
+        JsonNode last = mapper.readTree(out.substring(out.lastIndexOf("data: ") + 6));
+        assertEquals("p", last.at("/response/output/2/input").asText());
+        assertEquals("reasoning", last.at("/response/output/0/type").asText());
+    }
+
+    @Test
+    void hostedToolsAndStateAreRefusedByName() throws IOException {
+        for (String tool : List.of("file_search", "code_interpreter", "computer_use_preview", "image_generation", "mcp")) {
+            GatewayException refused = assertThrows(GatewayException.class, () -> api.toChat(mapper.readTree(
+                    "{\"input\":\"x\",\"tools\":[{\"type\":\"" + tool + "\"}]}")));
+            assertTrue(refused.getMessage().contains("'" + tool + "'"), refused.getMessage());
+        }
+        assertThrows(GatewayException.class, () -> api.toChat(mapper.readTree(
+                "{\"input\":[{\"type\":\"item_reference\",\"id\":\"msg_1\"}]}")));
+    }
+}
