@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.clientapi.anthropic.AnthropicApi;
 import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
 import dev.mistralgateway.config.ClientApiKind;
 import dev.mistralgateway.config.Route;
@@ -24,6 +25,7 @@ public class ClientApis {
         this.routes = routes;
         this.openAi = new OpenAiChatApi();
         apis.put(ClientApiKind.OPENAI, openAi);
+        apis.put(ClientApiKind.ANTHROPIC, new AnthropicApi(mapper));
         for (Route route : routes.routes()) {
             // a route whose API has no translator in this build must not start
             of(route);

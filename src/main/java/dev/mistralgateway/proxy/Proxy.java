@@ -183,6 +183,21 @@ public class Proxy {
         return attempt(exchange, null);
     }
 
+    /**
+     * A request at a sub-path the route's client API answers itself ({@code count_tokens}): the
+     * client key and the body are checked as for every request, no target is called.
+     */
+    public Uni<Answer> answerHere(Route route, String subPath, byte[] body, UnaryOperator<String> clientHeader) {
+        ClientAuthenticator.check(route, clientHeader);
+        ClientApi api = clientApis.of(route);
+        ObjectNode chat = rules.checkPrompts(route, api.toChat(rules.read(route, body)));
+        byte[] answer = api.answerHere(subPath, chat)
+                .orElseThrow(() -> new GatewayException(404, "this route does not answer " + subPath));
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("Content-Type", List.of(JSON));
+        return Uni.createFrom().item(new Answer(200, headers, Multi.createFrom().item(answer)));
+    }
+
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
         Optional<Attempt> begun = exchange.pool().begin(hashKey, exchange.passedOver());
