@@ -59,6 +59,14 @@ public interface ClientApi {
     }
 
     /**
+     * The event a stream sends while its upstream is slow, so that the client sees a live
+     * connection (Anthropic's {@code ping}); empty for an API without one.
+     */
+    default byte[] keepAlive() {
+        return new byte[0];
+    }
+
+    /**
      * The answer to a request at one of the route's own sub-paths
      * ({@link dev.mistralgateway.config.ClientApiKind#subPaths()}), which this API gives itself,
      * without a target (Anthropic's {@code count_tokens}); empty for a sub-path it does not know.

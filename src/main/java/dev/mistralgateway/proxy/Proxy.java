@@ -96,6 +96,9 @@ public class Proxy {
     private final Formats formats;
     private final UpstreamClient upstream;
     private final ObjectMapper mapper;
+    /** How long a stream may send nothing before its client API's keep-alive event goes out. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+
     private final Map<Integer, TargetPool> pools = new HashMap<>();
     private final RequestReporter reporter;
     private final AwsSecrets secrets;
@@ -420,7 +423,7 @@ public class Proxy {
                     // tells proxies such as nginx not to hold events back
                     headers.put("X-Accel-Buffering", List.of("no"));
                     describe(exchange, request, headers);
-                    return new Answer(200, headers, body);
+                    return new Answer(200, headers, KeepAlive.of(body, exchange.api().keepAlive(), KEEP_ALIVE));
                 })
                 .onFailure().recoverWithUni(failure -> failed(exchange, attempt,
                         failure(failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage())

@@ -200,6 +200,25 @@ class AnthropicRouteTest {
     }
 
     @Test
+    void aSlowUpstreamsSilenceIsFilledWithPings() {
+        String chunk = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},\"finish_reason\":%s}]}\n\n";
+        // each piece comes after a pause longer than the gateway's keep-alive interval
+        upstream.reply("/v1/chat/completions", Reply.stream(SSE, Duration.ofMillis(5300), List.of(
+                String.format(chunk, "thinking hard", "null").getBytes(StandardCharsets.UTF_8),
+                (String.format(chunk, ", done", "\"stop\"") + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8))));
+
+        List<String> names = names(events(messages("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,"
+                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
+                .then().statusCode(200).extract().asString()));
+
+        int firstDelta = names.indexOf("content_block_delta");
+        int secondDelta = names.lastIndexOf("content_block_delta");
+        assertTrue(names.subList(firstDelta, secondDelta).contains("ping"), names.toString());
+        assertEquals("message_stop", names.get(names.size() - 1));
+    }
+
+    @Test
     void aStreamThatBreaksOffEndsWithAnthropicsErrorEvent() {
         upstream.reply("/v1/chat/completions", Reply.stream(SSE, Duration.ZERO, List.of(
                 ("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"

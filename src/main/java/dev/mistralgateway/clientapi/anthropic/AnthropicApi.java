@@ -11,6 +11,7 @@ import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.config.ClientApiKind;
 import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.stream.SseWriter;
 
 /**
  * Anthropic's Messages API ({@code llm_format: anthropic}) over chat targets: requests by
@@ -22,10 +23,12 @@ public final class AnthropicApi implements ClientApi {
 
     private final ObjectMapper mapper;
     private final MessageAnswer answers;
+    private final byte[] ping;
 
     public AnthropicApi(ObjectMapper mapper) {
         this.mapper = mapper;
         this.answers = new MessageAnswer(mapper);
+        this.ping = new SseWriter().event(StreamEvents.Ping.PING.type(), json(StreamEvents.Ping.PING)).drain();
     }
 
     @Override
@@ -41,6 +44,12 @@ public final class AnthropicApi implements ClientApi {
     @Override
     public ClientStream stream(JsonNode clientBody, ClientRequest request) {
         return new MessageStream(mapper, clientBody, request.body());
+    }
+
+    /** Anthropic's {@code ping} event, which its clients ignore. */
+    @Override
+    public byte[] keepAlive() {
+        return ping.clone();
     }
 
     @Override
