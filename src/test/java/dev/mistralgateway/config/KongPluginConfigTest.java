@@ -100,10 +100,12 @@ class KongPluginConfigTest {
               read_timeout: 1500
             vectordb: null
             llm_format: openai
+            genai_category: text/generation
             """;
         KongPluginConfig block = KongPluginConfig.parse(export);
 
-        assertEquals(List.of("llm_format"), block.ignored());
+        // llm_format is read (the route's client API); genai_category means nothing here
+        assertEquals(List.of("genai_category"), block.ignored());
         assertEquals("1500", block.properties().get("balancer.read-timeout"));
         assertEquals(1500, routesFrom(pasted(export)).get(0).timeouts().read().toMillis());
     }
