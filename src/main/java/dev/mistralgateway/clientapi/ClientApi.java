@@ -57,4 +57,23 @@ public interface ClientApi {
     default Optional<byte[]> fromChatError(int status, byte[] body) {
         return Optional.empty();
     }
+
+    /**
+     * The event a stream sends while its upstream is slow, so that the client sees a live
+     * connection (Anthropic's {@code ping}); empty for an API without one.
+     */
+    default byte[] keepAlive() {
+        return new byte[0];
+    }
+
+    /**
+     * The answer to a request at one of the route's own sub-paths
+     * ({@link dev.mistralgateway.config.ClientApiKind#subPaths()}), which this API gives itself,
+     * without a target (Anthropic's {@code count_tokens}); empty for a sub-path it does not know.
+     *
+     * @param chat the request in the chat form, checked as every request is
+     */
+    default Optional<byte[]> answerHere(String subPath, com.fasterxml.jackson.databind.node.ObjectNode chat) {
+        return Optional.empty();
+    }
 }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.clientapi.anthropic.AnthropicApi;
 import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
 import dev.mistralgateway.clientapi.responses.ResponsesApi;
 import dev.mistralgateway.config.ClientApiKind;
@@ -27,6 +28,7 @@ public class ClientApis {
         this.openAi = new OpenAiChatApi();
         apis.put(ClientApiKind.OPENAI, openAi);
         apis.put(ClientApiKind.RESPONSES, new ResponsesApi(mapper, Clock.systemUTC()));
+        apis.put(ClientApiKind.ANTHROPIC, new AnthropicApi(mapper));
         for (Route route : routes.routes()) {
             // a route whose API has no translator in this build must not start
             of(route);

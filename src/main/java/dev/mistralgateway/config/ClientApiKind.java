@@ -21,6 +21,9 @@ public enum ClientApiKind {
     /** The route type that makes a route speak the Responses API (Kong's name). */
     public static final String RESPONSES_ROUTE_TYPE = "llm/v1/responses";
 
+    /** The sub-path of an anthropic route's path that counts a request's tokens, as Anthropic's API has it. */
+    public static final String COUNT_TOKENS = "count_tokens";
+
     /** The values of Kong's {@code llm_format} this gateway serves. */
     static final List<String> LLM_FORMATS = List.of("openai", "anthropic");
 
@@ -33,6 +36,14 @@ public enum ClientApiKind {
     /** Kong's {@code llm_format} of this API. */
     public String llmFormat() {
         return llmFormat;
+    }
+
+    /**
+     * The sub-paths under each of a route's paths that its API answers itself, without a target
+     * ({@code <path>/count_tokens} on an anthropic route).
+     */
+    public List<String> subPaths() {
+        return this == ANTHROPIC ? List.of(COUNT_TOKENS) : List.of();
     }
 
     /**

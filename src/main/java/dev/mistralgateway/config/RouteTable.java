@@ -60,6 +60,12 @@ public class RouteTable {
                 paths.put(path, route);
             }
         }
+        // a sub-path a route's API answers itself (count_tokens) is the route's, unless configured as a path of its own
+        for (Route route : routes) {
+            for (String path : route.paths()) {
+                route.clientApi().subPaths().forEach(sub -> paths.putIfAbsent(path + "/" + sub, route));
+            }
+        }
         this.byPath = Map.copyOf(paths);
         for (Route route : routes) {
             for (Target target : route.targets()) {

@@ -58,6 +58,12 @@ public abstract class GatewayEntry {
         if (unsupported != null) {
             throw unsupported;
         }
+        String path = pathOf(uri);
+        if (!route.paths().contains(path)) {
+            // one of the sub-paths the route's client API answers itself (Anthropic's count_tokens)
+            return proxy.answerHere(route, path.substring(path.lastIndexOf('/') + 1), bodyOf(http),
+                    headers::getHeaderString);
+        }
         return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http));
     }
 

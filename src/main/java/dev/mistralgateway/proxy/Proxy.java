@@ -96,6 +96,9 @@ public class Proxy {
     private final Formats formats;
     private final UpstreamClient upstream;
     private final ObjectMapper mapper;
+    /** How long a stream may send nothing before its client API's keep-alive event goes out. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+
     private final Map<Integer, TargetPool> pools = new HashMap<>();
     private final RequestReporter reporter;
     private final AwsSecrets secrets;
@@ -181,6 +184,21 @@ public class Proxy {
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
                 pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent);
         return attempt(exchange, null);
+    }
+
+    /**
+     * A request at a sub-path the route's client API answers itself ({@code count_tokens}): the
+     * client key and the body are checked as for every request, no target is called.
+     */
+    public Uni<Answer> answerHere(Route route, String subPath, byte[] body, UnaryOperator<String> clientHeader) {
+        ClientAuthenticator.check(route, clientHeader);
+        ClientApi api = clientApis.of(route);
+        ObjectNode chat = rules.checkPrompts(route, api.toChat(rules.read(route, body)));
+        byte[] answer = api.answerHere(subPath, chat)
+                .orElseThrow(() -> new GatewayException(404, "this route does not answer " + subPath));
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("Content-Type", List.of(JSON));
+        return Uni.createFrom().item(new Answer(200, headers, Multi.createFrom().item(answer)));
     }
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
@@ -406,7 +424,7 @@ public class Proxy {
                     // tells proxies such as nginx not to hold events back
                     headers.put("X-Accel-Buffering", List.of("no"));
                     describe(exchange, request, headers);
-                    return new Answer(200, headers, body);
+                    return new Answer(200, headers, KeepAlive.of(body, exchange.api().keepAlive(), KEEP_ALIVE));
                 })
                 .onFailure().recoverWithUni(failure -> failed(exchange, attempt,
                         failure(failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage())

@@ -8,6 +8,7 @@ public final class SseWriter {
 
     public static final String CONTENT_TYPE = "text/event-stream";
 
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -33,9 +34,11 @@ public final class SseWriter {
         return this;
     }
 
-    /** A named event ({@code event: <name>}), as the Responses API's stream names each of its events. */
+    /** A named event ({@code event: <name>}), as APIs that say each event's kind in the stream send it. */
     public SseWriter event(String name, byte[] data) {
-        out.writeBytes(("event: " + name + "\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(EVENT);
+        out.writeBytes(name.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
         return event(data);
     }
 

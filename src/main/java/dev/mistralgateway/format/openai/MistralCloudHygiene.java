@@ -30,7 +30,7 @@ final class MistralCloudHygiene {
     /** OpenAI-only request fields with no Mistral equivalent. */
     static final List<String> DROPPED = List.of("user", "logit_bias", "logprobs", "top_logprobs", "store",
             "stream_options", "service_tier", "modalities", "audio", "web_search_options", "functions",
-            "function_call", "verbosity", "safety_identifier", "prompt_cache_retention");
+            "function_call", "verbosity", "safety_identifier", "prompt_cache_retention", "top_k");
 
     /**
      * Numbers whose range is narrower at Mistral than at OpenAI, or simply bounded. Only
