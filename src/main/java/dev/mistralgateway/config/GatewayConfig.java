@@ -36,6 +36,9 @@ public interface GatewayConfig {
     /** Where {@code {{aws-secret:...}}} and {@code {{aws-ssm:...}}} references are resolved. */
     SecretsConfig secrets();
 
+    /** The fleet's shared state in Redis (when {@code QUARKUS_REDIS_HOSTS} names one). */
+    SharedStateConfig sharedState();
+
     /**
      * Where {@code GET} lists the models the routes serve, in OpenAI's shape; {@code off} turns the
      * list off (an empty value counts as unset in Quarkus's configuration, so it keeps the default).
@@ -63,6 +66,20 @@ public interface GatewayConfig {
         /** The extension wants the function's session token in every call. */
         @WithDefault("${AWS_SESSION_TOKEN:none}")
         String token();
+    }
+
+    interface SharedStateConfig {
+        /** How long a request waits for Redis at most, in ms, before it goes on with this instance's state. */
+        @WithDefault("50")
+        int deadline();
+
+        /** How old the copy of the fleet's breakers and pauses that picks read may be, in ms. */
+        @WithDefault("1000")
+        int freshness();
+
+        /** The start of every key, so that several gateways can share one Redis. */
+        @WithDefault("ai-proxy")
+        String keyPrefix();
     }
 
     interface MetricsConfig {

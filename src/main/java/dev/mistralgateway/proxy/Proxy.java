@@ -40,6 +40,7 @@ import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
+import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
@@ -99,7 +100,7 @@ public class Proxy {
     private final AwsSecrets secrets;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
-            AwsSecrets secrets) {
+            AwsSecrets secrets, SharedState shared) {
         this.mapper = mapper;
         this.secrets = secrets;
         this.reporter = reporter;
@@ -107,7 +108,7 @@ public class Proxy {
         this.formats = new Formats(mapper, Clock.systemUTC());
         this.upstream = upstream;
         for (Route route : routes.routes()) {
-            pools.put(route.index(), new TargetPool(route, System::nanoTime));
+            pools.put(route.index(), new TargetPool(route, System::nanoTime, shared));
         }
     }
 
@@ -141,7 +142,7 @@ public class Proxy {
     }
 
     /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
-    private record Failure(FailoverCriterion criterion, boolean unhealthy, Optional<Duration> retryAfter,
+    private record Failure(FailoverCriterion criterion, Optional<Duration> retryAfter,
             UpstreamResponse response, Format format, GatewayException error) {
     }
 
@@ -175,7 +176,11 @@ public class Proxy {
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
-        Optional<Attempt> begun = exchange.pool().begin(hashKey, exchange.passedOver());
+        return exchange.pool().begin(hashKey, exchange.passedOver())
+                .onItem().transformToUni(begun -> attempt(exchange, previous, begun));
+    }
+
+    private Uni<Answer> attempt(Exchange exchange, Failure previous, Optional<Attempt> begun) {
         if (begun.isEmpty()) {
             if (previous != null) {
                 return answer(exchange, previous);
@@ -200,7 +205,7 @@ public class Proxy {
             call = new UpstreamRequest(url, headers, serialize(upstreamBody));
         } catch (RuntimeException refused) {
             // the client's request does not suit this target: that is the client's to fix, not a failover
-            attempt.released();
+            attempt.released().subscribe().with(done -> { }, failure -> { });
             reporter.failed(exchange, target, refused instanceof GatewayException gateway ? gateway.status() : 500);
             throw refused;
         }
@@ -223,33 +228,33 @@ public class Proxy {
                 if (response.status() != 200) {
                     return failed(exchange, attempt, failure(format, response));
                 }
-                return Uni.createFrom().item(whole(exchange, attempt, format, request, response));
+                return whole(exchange, attempt, format, request, response);
             });
         }
         // the client left before this attempt ended: the target is no longer in flight for it
-        return answer.onCancellation().invoke(attempt::released);
+        return answer.onCancellation().call(attempt::released);
     }
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
     private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
-        attempt.failed(failure.unhealthy(), failure.retryAfter());
         boolean moveOn = failure.criterion() != null
                 && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
-        return moveOn ? attempt(exchange, failure) : answer(exchange, failure);
+        // the breaker's books are written before the next attempt or the answer
+        return attempt.failed(failure.criterion(), failure.retryAfter())
+                .chain(() -> moveOn ? attempt(exchange, failure) : answer(exchange, failure));
     }
 
     private static Failure failure(Throwable thrown) {
         GatewayException error = thrown instanceof GatewayException gateway ? gateway
                 : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
         FailoverCriterion criterion = error.status() == 504 ? FailoverCriterion.TIMEOUT : FailoverCriterion.ERROR;
-        return new Failure(criterion, true, Optional.empty(), null, null, error);
+        return new Failure(criterion, Optional.empty(), null, null, error);
     }
 
     private static Failure failure(Format format, UpstreamResponse response) {
         int status = response.status();
-        return new Failure(FailoverCriterion.ofStatus(status), status >= 500, retryAfter(response), response, format,
-                null);
+        return new Failure(FailoverCriterion.ofStatus(status), retryAfter(response), response, format, null);
     }
 
     /** A 429's Retry-After in seconds (the HTTP-date form is rare from LLM APIs and not read). */
@@ -293,7 +298,7 @@ public class Proxy {
         return error.withHeaders(Map.of("Retry-After", String.valueOf(seconds)));
     }
 
-    private Answer whole(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
+    private Uni<Answer> whole(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
             UpstreamResponse response) {
         Target target = attempt.target();
         long took = attempt.elapsed().toNanos();
@@ -301,18 +306,18 @@ public class Proxy {
         try {
             translated = format.fromUpstream(response.body(), request, target);
         } catch (RuntimeException untranslatable) {
-            attempt.failed(false, Optional.empty());
+            attempt.failed(null, Optional.empty()).subscribe().with(done -> { }, failure -> { });
             reporter.answered(exchange, target, request, 500, took, null, null, null);
             throw untranslatable;
         }
         // without usage, about four bytes a token of the answer stand in for its output
-        attempt.succeeded(translated.usage(), translated.body().length / 4);
+        Uni<Void> settled = attempt.succeeded(translated.usage(), translated.body().length / 4);
         reporter.answered(exchange, target, request, 200, took, translated.usage(), translated.model(),
                 translated.body());
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
         describe(exchange, request, headers);
-        return new Answer(200, headers, Multi.createFrom().item(translated.body()));
+        return settled.replaceWith(new Answer(200, headers, Multi.createFrom().item(translated.body())));
     }
 
     /**
@@ -367,21 +372,20 @@ public class Proxy {
                     started.set(true);
                     sent.add(bytes);
                 })
-                .onTermination().invoke((failure, cancelled) -> {
+                .onTermination().call((failure, cancelled) -> {
                     if (cancelled) {
-                        attempt.released();
                         // 499: nginx's word for a client that closed the connection before the answer ended
                         reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent);
+                        return attempt.released();
                     } else if (failure != null || translator.failure() != null) {
-                        attempt.failed(true, Optional.empty());
                         if (started.get()) {
                             int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
                             reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
                         }
-                    } else {
-                        attempt.succeeded(translator.usage(), translator.outputTokens());
-                        reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                        return attempt.failed(FailoverCriterion.ERROR, Optional.empty());
                     }
+                    reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                    return attempt.succeeded(translator.usage(), translator.outputTokens());
                 })
                 .onFailure(failure -> started.get()).recoverWithMulti(failure -> Multi.createFrom().item(errorEvent(failure)));
         return FirstEvent.of(events)
