@@ -82,6 +82,20 @@ public interface GatewayConfig {
         String keyPrefix();
     }
 
+    /** One rate limit, loosely typed: {@code ratelimit.RateLimitTable} reads and validates it. */
+    interface RateLimitConfig {
+        Optional<String> limit();
+
+        /** Seconds. */
+        Optional<String> windowSize();
+
+        @WithDefault("requests")
+        String counts();
+
+        @WithDefault("route")
+        String per();
+    }
+
     interface MetricsConfig {
         /** On by default: a deployed function wants its metrics; the off switch is AI_PROXY_METRICS_ENABLED=false. */
         @WithDefault("true")
@@ -99,6 +113,12 @@ public interface GatewayConfig {
 
     interface RouteConfig {
         Optional<String> name();
+
+        /** Rate limits and budgets of the route (ratelimit.RateLimitTable validates them); several may apply. */
+        List<RateLimitConfig> rateLimits();
+
+        /** Names of the client keys, in the order of their digests, for logs, statistics and rate limits. */
+        Optional<List<String>> clientAuthKeyNames();
 
         /** Exact request paths, e.g. {@code /mistral-chat}; comma-separated in the environment. */
         Optional<List<String>> paths();

@@ -12,7 +12,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 
 import dev.mistralgateway.config.GatewayConfig;
 
@@ -40,7 +42,12 @@ public class SharedStateSetup {
         LocalStore local = new LocalStore();
         Optional<FleetStore> fleet = Optional.empty();
         if (configured) {
-            fleet = Optional.of(new RedisStore(redis.get(), settings.keyPrefix()));
+            Redis client = redis.get();
+            fleet = Optional.of(new RedisStore(client, settings.keyPrefix()));
+            // opens the connection now (during a Lambda's init, which is not billed by the request),
+            // so that the first request's calls do not spend their deadline on it; a failure here is
+            // only the first request's fallback
+            client.send(Request.cmd(Command.PING)).subscribe().with(pong -> { }, failure -> { });
             LOG.infof("shared state: breakers, pauses and rate limits in Redis (keys %s:..., deadline %d ms, "
                     + "balancer copy at most %d ms old)", settings.keyPrefix(), settings.deadline(), settings.freshness());
         } else {

@@ -41,6 +41,9 @@ import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.fleet.SharedState;
+import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.ratelimit.Admission;
+import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
@@ -98,10 +101,12 @@ public class Proxy {
     private final Map<Integer, TargetPool> pools = new HashMap<>();
     private final RequestReporter reporter;
     private final AwsSecrets secrets;
+    private final RateLimiter limiter;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
-            AwsSecrets secrets, SharedState shared) {
+            AwsSecrets secrets, SharedState shared, RateLimiter limiter) {
         this.mapper = mapper;
+        this.limiter = limiter;
         this.secrets = secrets;
         this.reporter = reporter;
         this.rules = new KongRequestRules(mapper);
@@ -115,7 +120,17 @@ public class Proxy {
     /** One client request, across its attempts. */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
-            Set<Integer> notServing) implements ReportedRequest {
+            Set<Integer> notServing, Admission admission) implements ReportedRequest {
+
+        Exchange admitted(Admission by) {
+            return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
+                    notServing, by);
+        }
+
+        /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
+        Uni<Void> count(Usage usage, Target target) {
+            return admission == null ? Uni.createFrom().voidItem() : admission.count(usage, target);
+        }
 
         /** The targets this request may not go to (any more): tried already, or serving another model. */
         Set<Integer> passedOver() {
@@ -161,7 +176,7 @@ public class Proxy {
             notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>(), Set.of());
+                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), null);
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -170,8 +185,28 @@ public class Proxy {
         UnaryOperator<String> forwardable = keyHeader == null ? clientHeader
                 : name -> name.equalsIgnoreCase(keyHeader) ? null : clientHeader.apply(name);
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
-                pools.get(route.index()), new LinkedHashSet<>(), notServing);
-        return attempt(exchange, null);
+                pools.get(route.index()), new LinkedHashSet<>(), notServing, null);
+        if (!limiter.limits(route)) {
+            return attempt(exchange, null);
+        }
+        return limiter.admit(route, ClientAuthenticator.keyIndex(route, clientHeader), clientHeader)
+                .onItem().transformToUni(admission -> limited(exchange.admitted(admission)));
+    }
+
+    /** A request its rate limits let through goes on with their headers; a refused one gets OpenAI's 429. */
+    private Uni<Answer> limited(Exchange exchange) {
+        Map<String, String> limits = exchange.admission().headers();
+        if (exchange.admission().refused()) {
+            reporter.failed(exchange, null, 429);
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            limits.forEach((name, value) -> headers.put(name, List.of(value)));
+            headers.put("Content-Type", List.of(JSON));
+            return Uni.createFrom().item(new Answer(429, headers,
+                    Multi.createFrom().item(serialize(exchange.admission().refusal()))));
+        }
+        return attempt(exchange, null)
+                .invoke(answer -> limits.forEach((name, value) -> answer.headers().put(name, List.of(value))))
+                .onFailure(GatewayException.class).transform(failure -> ((GatewayException) failure).withHeaders(limits));
     }
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
@@ -317,7 +352,9 @@ public class Proxy {
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
         describe(exchange, request, headers);
-        return settled.replaceWith(new Answer(200, headers, Multi.createFrom().item(translated.body())));
+        Usage counted = translated.usage() != null ? translated.usage() : Usage.of(0, translated.body().length / 4);
+        return settled.call(() -> exchange.count(counted, target))
+                .replaceWith(new Answer(200, headers, Multi.createFrom().item(translated.body())));
     }
 
     /**
@@ -376,16 +413,20 @@ public class Proxy {
                     if (cancelled) {
                         // 499: nginx's word for a client that closed the connection before the answer ended
                         reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent);
-                        return attempt.released();
+                        return attempt.released().call(() -> exchange.count(translator.usage(), target));
                     } else if (failure != null || translator.failure() != null) {
                         if (started.get()) {
                             int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
                             reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
                         }
-                        return attempt.failed(FailoverCriterion.ERROR, Optional.empty());
+                        return attempt.failed(FailoverCriterion.ERROR, Optional.empty())
+                                .call(() -> exchange.count(translator.usage(), target));
                     }
                     reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
-                    return attempt.succeeded(translator.usage(), translator.outputTokens());
+                    Usage counted = translator.usage() != null ? translator.usage()
+                            : Usage.of(0, translator.outputTokens());
+                    return attempt.succeeded(translator.usage(), translator.outputTokens())
+                            .call(() -> exchange.count(counted, target));
                 })
                 .onFailure(failure -> started.get()).recoverWithMulti(failure -> Multi.createFrom().item(errorEvent(failure)));
         return FirstEvent.of(events)
@@ -483,7 +524,7 @@ public class Proxy {
         return headers;
     }
 
-    private byte[] serialize(ObjectNode body) {
+    private byte[] serialize(Object body) {
         try {
             return mapper.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {

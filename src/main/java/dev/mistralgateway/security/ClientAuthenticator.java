@@ -53,6 +53,27 @@ public final class ClientAuthenticator {
     }
 
     /**
+     * Which of the route's keys (by the order of its digests) the request carries, or -1 for none
+     * (or a route without keys); every digest is compared, whatever matches.
+     */
+    public static int keyIndex(Route route, UnaryOperator<String> clientHeader) {
+        if (route.clientAuth().isEmpty()) {
+            return -1;
+        }
+        Route.ClientAuth auth = route.clientAuth().get();
+        String key = keyOf(auth.header(), clientHeader.apply(auth.header()));
+        if (key == null) {
+            return -1;
+        }
+        byte[] digest = sha256(key);
+        int found = -1;
+        for (int i = 0; i < auth.keyDigests().size(); i++) {
+            found = MessageDigest.isEqual(auth.keyDigests().get(i), digest) ? i : found;
+        }
+        return found;
+    }
+
+    /**
      * The header the client's key arrives in, which must never reach an upstream, or null for a
      * route without client keys.
      */
