@@ -99,6 +99,9 @@ public class Telemetry {
         meta.put("request_id", report.requestId());
         meta.put("provider_name", "mistral");
         meta.put("route", report.route());
+        if (report.clientKey() != null) {
+            meta.put("client_key", report.clientKey());
+        }
         meta.put("target", report.target());
         meta.put("request_model", report.requestModel());
         meta.put("response_model", report.responseModel());

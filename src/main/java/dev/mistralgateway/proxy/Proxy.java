@@ -120,11 +120,11 @@ public class Proxy {
     /** One client request, across its attempts. */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
-            Set<Integer> notServing, Admission admission) implements ReportedRequest {
+            Set<Integer> notServing, String clientKey, Admission admission) implements ReportedRequest {
 
         Exchange admitted(Admission by) {
             return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                    notServing, by);
+                    notServing, clientKey, by);
         }
 
         /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
@@ -176,7 +176,7 @@ public class Proxy {
             notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), null);
+                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), null, null);
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -184,12 +184,14 @@ public class Proxy {
         String keyHeader = ClientAuthenticator.keyHeader(route);
         UnaryOperator<String> forwardable = keyHeader == null ? clientHeader
                 : name -> name.equalsIgnoreCase(keyHeader) ? null : clientHeader.apply(name);
+        // which key, by its name, for the statistics and the rate limits
+        int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
-                pools.get(route.index()), new LinkedHashSet<>(), notServing, null);
+                pools.get(route.index()), new LinkedHashSet<>(), notServing, limiter.keyName(route, key), null);
         if (!limiter.limits(route)) {
             return attempt(exchange, null);
         }
-        return limiter.admit(route, ClientAuthenticator.keyIndex(route, clientHeader), clientHeader)
+        return limiter.admit(route, key, clientHeader)
                 .onItem().transformToUni(admission -> limited(exchange.admitted(admission)));
     }
 

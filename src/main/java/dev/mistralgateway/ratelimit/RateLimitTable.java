@@ -32,8 +32,12 @@ public class RateLimitTable {
     private final Map<Integer, List<String>> keyNames = new HashMap<>();
 
     public RateLimitTable(GatewayConfig config, RouteTable routes) {
+        this(config, routes.routes());
+    }
+
+    RateLimitTable(GatewayConfig config, List<Route> routes) {
         List<String> problems = new ArrayList<>();
-        for (Route route : routes.routes()) {
+        for (Route route : routes) {
             GatewayConfig.RouteConfig raw = config.routes().get(route.index());
             keyNames.put(route.index(), names(route, raw, problems));
             List<RateLimit> ofRoute = new ArrayList<>();

@@ -57,6 +57,7 @@ class SharedStateLambdaTest {
                     .route(0, "/fleet-limited", "llm/v1/chat", "openai", upstream.url("/a/v1/chat/completions"))
                     .routeSetting(0, "client-auth-key-sha256", sha256(ALICE) + "," + sha256(BOB) + "," + sha256(CAROL))
                     .routeSetting(0, "client-auth-key-names", "alice,bob,carol")
+                    .target(0, "logging.log-statistics", "true")
                     .routeSetting(0, "rate-limits[0].limit", "3")
                     .routeSetting(0, "rate-limits[0].window-size", "60")
                     .routeSetting(0, "rate-limits[0].per", "client-key")
@@ -147,6 +148,22 @@ class SharedStateLambdaTest {
         assertTrue(refused.asString().indexOf(ALICE) < 0, "no key text in the answer");
         assertEquals(3, upstream.received().size(), "the refused request reached no upstream");
         as(BOB).then().statusCode(200).header("x-ratelimit-remaining-requests", "2");
+    }
+
+    /** The statistics line names the key by its name; its text appears nowhere. */
+    @Test
+    void theStatisticsLineNamesTheClientKey() {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            as(BOB).then().statusCode(200);
+        } finally {
+            System.setOut(original);
+        }
+        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(printed.contains("\"client_key\":\"bob\""), printed);
+        assertTrue(!printed.contains(BOB) && !printed.contains(sha256(BOB)), "no key text, no digest");
     }
 
     /** The window is the fleet's: what another instance counted counts here. */
