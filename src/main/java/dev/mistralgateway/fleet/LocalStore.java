@@ -28,8 +28,13 @@ public final class LocalStore implements FleetStore {
         }
     }
 
+    /** Past this many windows, those idle for two of their lengths go (they would start afresh anyway). */
+    private static final int SWEEP_ABOVE = 10_000;
+
     private final Map<String, Book> books = new HashMap<>();
     private final Map<String, SlidingWindow> windows = new HashMap<>();
+    /** Each window's length, for the sweep: keys per client address or header value are unbounded. */
+    private final Map<String, Long> lengths = new HashMap<>();
 
     private Book book(String route, int target) {
         return books.computeIfAbsent(route + '\u0000' + target, key -> new Book());
@@ -119,13 +124,26 @@ public final class LocalStore implements FleetStore {
     synchronized WindowCount count(String key, long now, long window, double limit, double amount) {
         SlidingWindow current = windows.getOrDefault(key, SlidingWindow.fresh(now)).at(now, window);
         WindowCount count = WindowCount.of(current, now, window, limit, amount);
-        windows.put(key, count.allowed() ? current.plus(amount) : current);
+        keep(key, count.allowed() ? current.plus(amount) : current, now, window);
         return count;
     }
 
     @Override
     public synchronized Uni<Void> add(String key, long now, long window, double amount) {
-        windows.put(key, windows.getOrDefault(key, SlidingWindow.fresh(now)).at(now, window).plus(amount));
+        keep(key, windows.getOrDefault(key, SlidingWindow.fresh(now)).at(now, window).plus(amount), now, window);
         return Uni.createFrom().voidItem();
+    }
+
+    private void keep(String key, SlidingWindow window, long now, long length) {
+        lengths.put(key, length);
+        if (windows.put(key, window) == null && windows.size() > SWEEP_ABOVE) {
+            windows.entrySet().removeIf(entry -> now >= entry.getValue().start() + 2 * lengths.get(entry.getKey()));
+            lengths.keySet().retainAll(windows.keySet());
+        }
+    }
+
+    /** How many windows this instance keeps, for tests. */
+    synchronized int windows() {
+        return windows.size();
     }
 }

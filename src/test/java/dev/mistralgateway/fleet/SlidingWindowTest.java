@@ -94,4 +94,17 @@ class SlidingWindowTest {
         assertFalse(spent.allowed());
         assertEquals(149, spent.used(), 1e-9);
     }
+
+    /** Windows per client address are unbounded in number: idle ones go once there are many. */
+    @Test
+    void idleWindowsAreForgottenOnceThereAreMany() {
+        for (int i = 0; i < 10_000; i++) {
+            store.count("ip-" + i, now.get(), MINUTE, 1, 1);
+        }
+        assertFalse(store.count("ip-0", now.get(), MINUTE, 1, 1).allowed(), "kept while there are few");
+        now.addAndGet(2 * MINUTE);
+        store.count("one-more", now.get(), MINUTE, 1, 1);
+        store.count("and-another", now.get(), MINUTE, 1, 1);
+        assertEquals(2, store.windows());
+    }
 }
