@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -31,6 +32,7 @@ public class RateLimitTable {
     private final Map<Integer, List<RateLimit>> limits = new HashMap<>();
     private final Map<Integer, List<String>> keyNames = new HashMap<>();
 
+    @Inject
     public RateLimitTable(GatewayConfig config, RouteTable routes) {
         this(config, routes.routes());
     }
