@@ -197,18 +197,12 @@ public class Proxy {
 
     /** A request its rate limits let through goes on with their headers; a refused one gets OpenAI's 429. */
     private Uni<Answer> limited(Exchange exchange) {
-        Map<String, String> limits = exchange.admission().headers();
         if (exchange.admission().refused()) {
             reporter.failed(exchange, null, 429);
-            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            limits.forEach((name, value) -> headers.put(name, List.of(value)));
-            headers.put("Content-Type", List.of(JSON));
-            return Uni.createFrom().item(new Answer(429, headers,
-                    Multi.createFrom().item(serialize(exchange.admission().refusal()))));
+            return Uni.createFrom().item(RateLimitAnswers.refusal(exchange.admission(),
+                    serialize(exchange.admission().refusal())));
         }
-        return attempt(exchange, null)
-                .invoke(answer -> limits.forEach((name, value) -> answer.headers().put(name, List.of(value))))
-                .onFailure(GatewayException.class).transform(failure -> ((GatewayException) failure).withHeaders(limits));
+        return RateLimitAnswers.withHeaders(attempt(exchange, null), exchange.admission());
     }
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
