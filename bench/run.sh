@@ -11,6 +11,9 @@
 #               the serial collector and the heap that 512 MB gives, metrics lines on.
 # The first table is the first 1,000 requests after start, no warm-up (what a Lambda instance,
 # which sees little traffic, mostly serves); the second the steady state, after warm-up.
+# The third table is the shared state's cost: the gateway (full tiers) with a rate limit on the route,
+# once per instance and once counted in a local redis-server, at c=1 and c=16 in the same run.
+#   TABLES=shared bench/run.sh   runs the third table only
 set -euo pipefail
 cd "$(dirname "$0")"
 # cells are timed, not counted: a slow peer cannot stretch the run, and every peer's JIT (the JVM's
@@ -22,7 +25,8 @@ early=${EARLY_REQUESTS:-1000}
 gateway_jvm=${GATEWAY_JVM_OPTS:--Xmx128m -XX:+UseSerialGC}
 # AWS's java21 runtime: C1 only, serial collector; MaxRAM makes the default heap what 512 MB gives
 lambda_jvm=${LAMBDA_JVM_OPTS:--XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=512m}
-stub_port=18901 gateway_port=18902 portkey_port=18903 c1_port=18904
+stub_port=18901 gateway_port=18902 portkey_port=18903 c1_port=18904 local_port=18905 shared_port=18906 redis_port=18907
+tables=${TABLES:-all}
 work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -31,16 +35,17 @@ trap cleanup EXIT
 # wrk, not hey: its latencies have microsecond steps (hey's have 0.1 ms, the size of the target), and
 # its one thread takes less of the two cores from the peers it measures
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-[ -d node_modules/@portkey-ai/gateway ] || npm install --no-audit --no-fund --silent
+command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+[ "$tables" = shared ] || [ -d node_modules/@portkey-ai/gateway ] || npm install --no-audit --no-fund --silent
 app=${GATEWAY_APP:-../target/quarkus-app/quarkus-run.jar}
 # the plain HTTP server build, always current (unless another is named)
 [ -n "${GATEWAY_APP:-}" ] || (cd .. && ./mvnw -q package -Pserver -DskipTests)
 
 wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.2; done; echo "port $1 never opened" >&2; exit 1; }
 
-start_gateway() { # port metrics jvm-options...
+start_gateway() { # port metrics jvm-options... (EXTRA_ENV: more VAR=value settings)
   local port=$1 metrics=$2; shift 2
-  AI_PROXY_ROUTES_0__PATHS=/v1/chat/completions \
+  env ${EXTRA_ENV:-} AI_PROXY_ROUTES_0__PATHS=/v1/chat/completions \
   AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE=llm/v1/chat \
   AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER=mistral \
   AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME=mistral-tiny \
@@ -54,18 +59,9 @@ start_gateway() { # port metrics jvm-options...
 }
 
 node stub.mjs "$stub_port" & pids+=($!); stub_pid=$!
-# shellcheck disable=SC2086
-start_gateway $gateway_port false $gateway_jvm; gateway_pid=${pids[-1]}
-# shellcheck disable=SC2086
-start_gateway $c1_port true $lambda_jvm; c1_pid=${pids[-1]}
-NODE_ENV=production node --require ./loopback-only.cjs node_modules/@portkey-ai/gateway/build/start-server.js \
-  --port=$portkey_port --headless > "$work/portkey.log" 2>&1 & pids+=($!); portkey_pid=$!
-wait_for $stub_port; wait_for $gateway_port; wait_for $c1_port; wait_for $portkey_port
-
+wait_for $stub_port
 chat='{"model":"mistral-tiny","messages":[{"role":"user","content":"What is 1+1?"}]}'
 sse='{"model":"mistral-tiny","stream":true,"messages":[{"role":"user","content":"What is 1+1?"}]}'
-portkey_headers=("x-portkey-provider: mistral-ai" "x-portkey-custom-host: http://127.0.0.1:$stub_port/v1" "Authorization: Bearer bench-key")
-
 # a wrk script that POSTs the body with the headers; with a count, it stops after that many answers
 script() { # file body count headers...
   local file=$1 body=$2 count=$3; shift 3
@@ -83,6 +79,44 @@ measure() { # time url concurrency script
        /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)}
        END {printf "%d %.0f %.3f %.3f\n", n, rps, p50, p99}' "$work/wrk.txt"
 }
+# 3. the shared state's cost: a rate limit counted at every request, per instance or in Redis
+shared_table() {
+  redis-server --port $redis_port --bind 127.0.0.1 --save "" --appendonly no > "$work/redis.log" 2>&1 & pids+=($!)
+  local limit="AI_PROXY_ROUTES_0__RATE_LIMITS_0__LIMIT=1000000000 AI_PROXY_ROUTES_0__RATE_LIMITS_0__WINDOW_SIZE=60"
+  # shellcheck disable=SC2086
+  EXTRA_ENV="$limit" start_gateway $local_port false $gateway_jvm
+  # shellcheck disable=SC2086
+  EXTRA_ENV="$limit QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$redis_port" start_gateway $shared_port false $gateway_jvm
+  wait_for $local_port; wait_for $shared_port
+  script "$work/shared.lua" "$chat" 0
+  echo
+  echo "Shared state: a rate-limited route, chat JSON, full tiers, after warm-up"
+  printf "%-14s %3s %10s %9s %9s %11s\n" store c "req/s" "p50 ms" "p99 ms" "+p50 ms"
+  for concurrency in 1 16; do
+    declare -A rps=() p50=() p99=()
+    for peer in per-instance:$local_port redis:$shared_port; do
+      url="http://127.0.0.1:${peer#*:}/v1/chat/completions"
+      measure "$warmup" "$url" "$concurrency" "$work/shared.lua" > /dev/null
+      read -r _ "rps[${peer%%:*}]" "p50[${peer%%:*}]" "p99[${peer%%:*}]" < <(measure "$duration" "$url" "$concurrency" "$work/shared.lua")
+    done
+    for name in per-instance redis; do
+      printf "%-14s %3s %10s %9s %9s %11.3f\n" $name "$concurrency" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
+        "$(echo "${p50[$name]} - ${p50[per-instance]}" | bc -l)"
+    done
+  done
+  echo "(+p50: the Redis store's p50 less the per-instance store's; $(redis-server --version | cut -d' ' -f3))"
+}
+if [ "$tables" = shared ]; then shared_table; exit 0; fi
+
+# shellcheck disable=SC2086
+start_gateway $gateway_port false $gateway_jvm; gateway_pid=${pids[-1]}
+# shellcheck disable=SC2086
+start_gateway $c1_port true $lambda_jvm; c1_pid=${pids[-1]}
+NODE_ENV=production node --require ./loopback-only.cjs node_modules/@portkey-ai/gateway/build/start-server.js \
+  --port=$portkey_port --headless > "$work/portkey.log" 2>&1 & pids+=($!); portkey_pid=$!
+wait_for $gateway_port; wait_for $c1_port; wait_for $portkey_port
+portkey_headers=("x-portkey-provider: mistral-ai" "x-portkey-custom-host: http://127.0.0.1:$stub_port/v1" "Authorization: Bearer bench-key")
+
 peak_rss() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 for kind in chat sse; do
   body=$chat; [ $kind = sse ] && body=$sse
@@ -134,3 +168,4 @@ for kind in chat sse; do
 done
 echo "(wrk, one thread; $duration per cell after $warmup of warm-up; $(nproc) cores; $(java -version 2>&1 | head -1);"
 echo " gateway JVM: $gateway_jvm; gateway-c1 JVM: $lambda_jvm, metrics lines on)"
+shared_table

@@ -5,14 +5,18 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
+import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.openai.Usage;
+import io.smallrye.mutiny.Uni;
 
 /**
  * One attempt of a request on the target its pool picked. The pick counts it in flight (and may
- * make it a circuit breaker's one trial) until the attempt ends, whichever way it ends: answered,
- * failed, or abandoned when the client left. Each of those settles it, and only the first counts,
- * so the caller can call {@link #released()} on every way out without double counting.
+ * make it a circuit breaker's one trial, which only this attempt then ends) until the attempt ends,
+ * whichever way it ends: answered, failed, or abandoned when the client left. Each of those settles
+ * it, and only the first counts, so the caller can call {@link #released()} on every way out without
+ * double counting. Each returns the write to the fleet's state, which the caller lets finish before
+ * its answer does (Lambda freezes an instance once it has answered).
  */
 public final class Attempt {
 
@@ -20,17 +24,28 @@ public final class Attempt {
     private final Target target;
     private final LongSupplier nanoTime;
     private final long startNanos;
+    private final String trialOwner;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Attempt(TargetPool pool, Target target, LongSupplier nanoTime) {
+    Attempt(TargetPool pool, Target target, LongSupplier nanoTime, String trialOwner) {
         this.pool = pool;
         this.target = target;
         this.nanoTime = nanoTime;
         this.startNanos = nanoTime.getAsLong();
+        this.trialOwner = trialOwner;
     }
 
     public Target target() {
         return target;
+    }
+
+    /** Whether this attempt is its target's breaker trial. */
+    public boolean isTrial() {
+        return trialOwner != null;
+    }
+
+    String trialOwner() {
+        return trialOwner;
     }
 
     /** Time since this attempt started (not the request: earlier failed attempts do not count). */
@@ -42,23 +57,24 @@ public final class Attempt {
      * The target answered. {@code outputUnits} stands in for the output tokens when the answer
      * reported no usage (stream events, or an estimate), for {@code lowest-latency}'s time per token.
      */
-    public void succeeded(Usage usage, long outputUnits) {
-        if (settled.compareAndSet(false, true)) {
-            pool.succeeded(target, elapsed(), usage, outputUnits);
-        }
+    public Uni<Void> succeeded(Usage usage, long outputUnits) {
+        return settled.compareAndSet(false, true) ? pool.succeeded(this, elapsed(), usage, outputUnits) : none();
     }
 
-    /** The target failed; see {@link TargetPool#failed}. */
-    public void failed(boolean unhealthy, Optional<Duration> retryAfter) {
-        if (settled.compareAndSet(false, true)) {
-            pool.failed(target, unhealthy, retryAfter);
-        }
+    /**
+     * The target failed in the way {@code criterion} names (null: a failure no criterion names,
+     * which never counts for the breaker); {@code retryAfter} is the pause its upstream asked for.
+     */
+    public Uni<Void> failed(FailoverCriterion criterion, Optional<Duration> retryAfter) {
+        return settled.compareAndSet(false, true) ? pool.failed(this, criterion, retryAfter) : none();
     }
 
     /** The attempt ended without a verdict on the target (the client left, the request did not suit it). */
-    public void released() {
-        if (settled.compareAndSet(false, true)) {
-            pool.released(target);
-        }
+    public Uni<Void> released() {
+        return settled.compareAndSet(false, true) ? pool.released(this) : none();
+    }
+
+    private static Uni<Void> none() {
+        return Uni.createFrom().voidItem();
     }
 }

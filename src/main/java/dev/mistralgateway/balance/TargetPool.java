@@ -2,20 +2,27 @@ package dev.mistralgateway.balance;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 import dev.mistralgateway.config.Balancing;
+import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.Target;
+import dev.mistralgateway.fleet.SharedState;
+import dev.mistralgateway.fleet.TargetView;
 import dev.mistralgateway.openai.Usage;
+import io.smallrye.mutiny.Uni;
 
 /**
- * A route's targets and what this function instance has seen of them: the balancing algorithm
- * picks among those that may serve now, and every attempt's outcome feeds back into the averages,
- * counters and circuit breakers. The clock is injected so tests decide what time it is.
+ * A route's targets: the balancing algorithm picks among those that may serve now, every
+ * attempt's outcome feeds back into the averages and counters this instance keeps, and into the
+ * circuit breakers and pauses the fleet shares ({@link SharedState}). The clock is injected so
+ * tests decide what time it is.
  */
 public final class TargetPool {
 
@@ -26,15 +33,20 @@ public final class TargetPool {
     private final List<TargetState> states = new ArrayList<>();
     private final Picker picker;
     private final LongSupplier nanoTime;
+    private final SharedState shared;
+    private final String key;
+    /** How long a trial holds its target at most, should its instance never end it (frozen, gone). */
+    private final long trialHold;
 
-    public TargetPool(Route route, LongSupplier nanoTime) {
+    public TargetPool(Route route, LongSupplier nanoTime, SharedState shared) {
         this.balancing = route.balancing();
         this.nanoTime = nanoTime;
-        long now = nanoTime.getAsLong();
+        this.shared = shared;
+        this.key = route.index() + "-" + route.name();
+        Route.Timeouts timeouts = route.timeouts();
+        this.trialHold = timeouts.connect().plus(timeouts.read()).plus(timeouts.write()).toMillis();
         for (Target target : route.targets()) {
-            TargetState state = new TargetState(target);
-            state.outUntilNanos = now;
-            states.add(state);
+            states.add(new TargetState(target));
         }
         this.picker = switch (balancing.algorithm()) {
             case ROUND_ROBIN -> new WeightedRoundRobin();
@@ -47,124 +59,129 @@ public final class TargetPool {
     }
 
     /**
-     * The next attempt, on a target picked as {@link #pick} does; the attempt settles the pool's
-     * bookkeeping once, however it ends.
+     * The next attempt, on a target not tried yet for this request and not out (open circuit,
+     * Retry-After); empty when none is left. A target whose breaker's rest has passed takes one
+     * trial for the fleet: the attempt that claims it is the trial, and only it ends the trial.
+     * The attempt counts in flight, and settles the pool's bookkeeping once, however it ends.
      */
-    public Optional<Attempt> begin(String hashKey, Set<Integer> tried) {
-        return pick(hashKey, tried).map(target -> new Attempt(this, target, nanoTime));
+    public Uni<Optional<Attempt>> begin(String hashKey, Set<Integer> tried) {
+        return shared.view(key, states.size()).onItem().transformToUni(views -> begin(hashKey, tried, views));
     }
 
-    /**
-     * The target for the next attempt, among those not tried yet for this request and not out
-     * (open circuit, Retry-After); empty when none is left. The pick counts as a request in flight
-     * until {@link #succeeded} or {@link #failed}.
-     */
-    public synchronized Optional<Target> pick(String hashKey, Set<Integer> tried) {
-        long now = nanoTime.getAsLong();
-        List<TargetState> candidates = new ArrayList<>(states.size());
-        for (TargetState state : states) {
-            if (!tried.contains(state.index()) && mayServe(state, now)) {
-                candidates.add(state);
+    private Uni<Optional<Attempt>> begin(String hashKey, Set<Integer> passedOver, TargetView[] views) {
+        long now = shared.now();
+        TargetState picked;
+        synchronized (this) {
+            List<TargetState> candidates = new ArrayList<>(states.size());
+            for (TargetState state : states) {
+                if (!passedOver.contains(state.index()) && views[state.index()].mayServe(now)) {
+                    candidates.add(state);
+                }
             }
-        }
-        if (candidates.isEmpty()) {
-            return Optional.empty();
-        }
-        TargetState picked = picker.pick(candidates, hashKey);
-        if (breakerOpen(picked)) {
-            // half-open: this request is the one trial until it ends
-            picked.trialInFlight = true;
-        }
-        picked.inFlight++;
-        return Optional.of(picked.target);
-    }
-
-    private boolean mayServe(TargetState state, long now) {
-        if (now - state.outUntilNanos < 0) {
-            return false;
-        }
-        return !breakerOpen(state) || !state.trialInFlight;
-    }
-
-    private boolean breakerOpen(TargetState state) {
-        return balancing.maxFails() > 0 && state.failuresInARow >= balancing.maxFails();
-    }
-
-    /**
-     * The attempt on this target answered; the measures update the averages the algorithms read.
-     * {@code outputUnits} counts the output when the answer reported no usage (stream events, an
-     * estimate), for the time per output token.
-     */
-    public synchronized void succeeded(Target target, Duration elapsed, Usage usage, long outputUnits) {
-        TargetState state = states.get(target.index());
-        state.inFlight--;
-        state.failuresInARow = 0;
-        state.trialInFlight = false;
-        double latency = elapsed.toNanos() / 1e6;
-        if (balancing.latencyStrategy() == Balancing.LatencyStrategy.TPOT) {
-            latency /= Math.max(1, usage == null ? outputUnits : usage.completionTokens());
-        }
-        state.latency = state.measured ? SMOOTHING * latency + (1 - SMOOTHING) * state.latency : latency;
-        state.measured = true;
-        if (usage != null) {
-            state.usage += switch (balancing.tokensCountStrategy()) {
-                case TOTAL_TOKENS -> usage.totalTokens();
-                case PROMPT_TOKENS -> usage.promptTokens();
-                case COMPLETION_TOKENS -> usage.completionTokens();
-                case COST -> (usage.promptTokens() * target.options().inputCost().orElse(0)
-                        + usage.completionTokens() * target.options().outputCost().orElse(0)) / 1_000_000;
-            };
-        }
-    }
-
-    /**
-     * The attempt on this target failed. {@code unhealthy} failures (unreachable, timed out, 5xx)
-     * count towards the circuit breaker; {@code retryAfter} keeps the target out that long (a 429).
-     */
-    public synchronized void failed(Target target, boolean unhealthy, Optional<Duration> retryAfter) {
-        TargetState state = states.get(target.index());
-        state.inFlight--;
-        state.trialInFlight = false;
-        long now = nanoTime.getAsLong();
-        if (unhealthy) {
-            state.failuresInARow++;
-            if (breakerOpen(state)) {
-                state.outUntilNanos = now + balancing.failTimeout().toNanos();
-                state.rateLimited = false;
+            if (candidates.isEmpty()) {
+                return Uni.createFrom().item(Optional.empty());
             }
+            picked = picker.pick(candidates, hashKey);
+            picked.inFlight++;
         }
-        retryAfter.ifPresent(wait -> {
-            if (now + wait.toNanos() - state.outUntilNanos > 0) {
-                state.outUntilNanos = now + wait.toNanos();
-                state.rateLimited = true;
+        if (!views[picked.index()].open()) {
+            return Uni.createFrom().item(Optional.of(new Attempt(this, picked.target, nanoTime, null)));
+        }
+        String owner = UUID.randomUUID().toString();
+        return shared.claimTrial(key, picked.index(), owner, now + trialHold).onItem().transformToUni(claimed -> {
+            if (claimed) {
+                return Uni.createFrom().item(Optional.of(new Attempt(this, picked.target, nanoTime, owner)));
             }
+            // another request (of this instance or another) is the trial: look further
+            synchronized (this) {
+                picked.inFlight--;
+            }
+            Set<Integer> further = new HashSet<>(passedOver);
+            further.add(picked.index());
+            return begin(hashKey, further);
         });
+    }
+
+    /** The attempt answered; its measures update the averages the algorithms read. A trial closes the breaker. */
+    Uni<Void> succeeded(Attempt attempt, Duration elapsed, Usage usage, long outputUnits) {
+        Target target = attempt.target();
+        synchronized (this) {
+            TargetState state = states.get(target.index());
+            state.inFlight--;
+            double latency = elapsed.toNanos() / 1e6;
+            if (balancing.latencyStrategy() == Balancing.LatencyStrategy.TPOT) {
+                latency /= Math.max(1, usage == null ? outputUnits : usage.completionTokens());
+            }
+            state.latency = state.measured ? SMOOTHING * latency + (1 - SMOOTHING) * state.latency : latency;
+            state.measured = true;
+            if (usage != null) {
+                state.usage += switch (balancing.tokensCountStrategy()) {
+                    case TOTAL_TOKENS -> usage.totalTokens();
+                    case PROMPT_TOKENS -> usage.promptTokens();
+                    case COMPLETION_TOKENS -> usage.completionTokens();
+                    case COST -> (usage.promptTokens() * target.options().inputCost().orElse(0)
+                            + usage.completionTokens() * target.options().outputCost().orElse(0)) / 1_000_000;
+                };
+            }
+        }
+        return attempt.trialOwner() == null ? Uni.createFrom().voidItem()
+                : shared.trialEnded(key, target.index(), attempt.trialOwner(), true);
+    }
+
+    /**
+     * The attempt failed. A failure its criterion counts ({@link FailureCount}) goes to the breaker;
+     * {@code retryAfter} keeps the target out that long for the fleet (a 429). A trial that failed
+     * in a way that does not count still ends: the upstream answered, and its breaker closes.
+     */
+    Uni<Void> failed(Attempt attempt, FailoverCriterion criterion, Optional<Duration> retryAfter) {
+        int index = attempt.target().index();
+        synchronized (this) {
+            states.get(index).inFlight--;
+        }
+        Uni<Void> breaker;
+        if (FailureCount.counts(balancing, criterion)) {
+            breaker = shared.failed(key, index, attempt.trialOwner(), balancing.maxFails(),
+                    balancing.failTimeout().toMillis());
+        } else if (attempt.trialOwner() != null) {
+            breaker = shared.trialEnded(key, index, attempt.trialOwner(), retryAfter.isEmpty());
+        } else {
+            breaker = Uni.createFrom().voidItem();
+        }
+        if (retryAfter.isEmpty()) {
+            return breaker;
+        }
+        long until = shared.now() + retryAfter.get().toMillis();
+        return breaker.chain(() -> shared.paused(key, index, until));
+    }
+
+    /** The attempt ended without a verdict on the target (the client left): no longer in flight, its trial over. */
+    Uni<Void> released(Attempt attempt) {
+        synchronized (this) {
+            states.get(attempt.target().index()).inFlight--;
+        }
+        return attempt.trialOwner() == null ? Uni.createFrom().voidItem()
+                : shared.trialEnded(key, attempt.target().index(), attempt.trialOwner(), false);
     }
 
     /**
      * Whether every target that is out now is out only because its upstream asked for a pause; false
      * when none is out (the targets are then held by a circuit breaker's trial in flight).
      */
-    public synchronized boolean allOutAreRateLimited() {
-        long now = nanoTime.getAsLong();
-        List<TargetState> out = states.stream().filter(state -> now - state.outUntilNanos < 0).toList();
-        return !out.isEmpty() && out.stream().allMatch(state -> state.rateLimited);
-    }
-
-    /** The attempt ended without a verdict on the target (the client left): it is no longer in flight. */
-    public synchronized void released(Target target) {
-        TargetState state = states.get(target.index());
-        state.inFlight--;
-        state.trialInFlight = false;
+    public boolean allOutAreRateLimited() {
+        long now = shared.now();
+        List<TargetView> out = List.of(shared.lastView(key, states.size())).stream()
+                .filter(view -> view.isOut(now)).toList();
+        return !out.isEmpty() && out.stream().allMatch(TargetView::paused);
     }
 
     /** How long until some target that is out now may serve again, for a client's Retry-After. */
-    public synchronized Duration untilNextAvailable() {
-        long now = nanoTime.getAsLong();
+    public Duration untilNextAvailable() {
+        long now = shared.now();
         long soonest = Long.MAX_VALUE;
-        for (TargetState state : states) {
-            soonest = Math.min(soonest, Math.max(0, state.outUntilNanos - now));
+        for (TargetView view : shared.lastView(key, states.size())) {
+            // a target held by a trial may be free in a moment: it counts as now
+            soonest = Math.min(soonest, Math.max(0, view.outUntil() - now));
         }
-        return Duration.ofNanos(soonest == Long.MAX_VALUE ? 0 : soonest);
+        return Duration.ofMillis(soonest == Long.MAX_VALUE ? 0 : soonest);
     }
 }

@@ -2,7 +2,10 @@ package dev.mistralgateway.balance;
 
 import dev.mistralgateway.config.Target;
 
-/** What a pool knows of one target; read and written under the pool's lock only. */
+/**
+ * What a pool's own instance measures of one target; read and written under the pool's lock only.
+ * Breakers and pauses are the fleet's ({@link dev.mistralgateway.fleet.SharedState}).
+ */
 final class TargetState {
 
     final Target target;
@@ -14,11 +17,6 @@ final class TargetState {
     boolean measured;
     /** Tokens (or cost) served so far, by the route's tokens_count_strategy. */
     double usage;
-    int failuresInARow;
-    long outUntilNanos;
-    /** Whether the target is out because the upstream asked for a pause (429) rather than failing. */
-    boolean rateLimited;
-    boolean trialInFlight;
 
     TargetState(Target target) {
         this.target = target;

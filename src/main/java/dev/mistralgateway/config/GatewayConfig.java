@@ -36,6 +36,9 @@ public interface GatewayConfig {
     /** Where {@code {{aws-secret:...}}} and {@code {{aws-ssm:...}}} references are resolved. */
     SecretsConfig secrets();
 
+    /** The fleet's shared state in Redis (when {@code QUARKUS_REDIS_HOSTS} names one). */
+    SharedStateConfig sharedState();
+
     /**
      * Where {@code GET} lists the models the routes serve, in OpenAI's shape; {@code off} turns the
      * list off (an empty value counts as unset in Quarkus's configuration, so it keeps the default).
@@ -65,6 +68,34 @@ public interface GatewayConfig {
         String token();
     }
 
+    interface SharedStateConfig {
+        /** How long a request waits for Redis at most, in ms, before it goes on with this instance's state. */
+        @WithDefault("50")
+        int deadline();
+
+        /** How old the copy of the fleet's breakers and pauses that picks read may be, in ms. */
+        @WithDefault("1000")
+        int freshness();
+
+        /** The start of every key, so that several gateways can share one Redis. */
+        @WithDefault("ai-proxy")
+        String keyPrefix();
+    }
+
+    /** One rate limit, loosely typed: {@code ratelimit.RateLimitTable} reads and validates it. */
+    interface RateLimitConfig {
+        Optional<String> limit();
+
+        /** Seconds. */
+        Optional<String> windowSize();
+
+        @WithDefault("requests")
+        String counts();
+
+        @WithDefault("route")
+        String per();
+    }
+
     interface MetricsConfig {
         /** On by default: a deployed function wants its metrics; the off switch is AI_PROXY_METRICS_ENABLED=false. */
         @WithDefault("true")
@@ -85,6 +116,12 @@ public interface GatewayConfig {
 
         /** Kong's {@code llm_format}: the API the route's clients speak, {@code openai} (the default) or {@code anthropic}. */
         Optional<String> llmFormat();
+
+        /** Rate limits and budgets of the route (ratelimit.RateLimitTable validates them); several may apply. */
+        List<RateLimitConfig> rateLimits();
+
+        /** Names of the client keys, in the order of their digests, for logs, statistics and rate limits. */
+        Optional<List<String>> clientAuthKeyNames();
 
         /** Exact request paths, e.g. {@code /mistral-chat}; comma-separated in the environment. */
         Optional<List<String>> paths();

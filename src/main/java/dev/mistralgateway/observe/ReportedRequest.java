@@ -22,4 +22,9 @@ public interface ReportedRequest {
 
     /** How many targets were tried so far. */
     int attempts();
+
+    /** The name of the client key the request carried (never the key), or null. */
+    default String clientKey() {
+        return null;
+    }
 }

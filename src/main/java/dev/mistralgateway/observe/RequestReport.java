@@ -11,6 +11,7 @@ import dev.mistralgateway.openai.Usage;
  * @param usage the token counts, the upstream's own unless {@code estimated}; null when unknown
  * @param requestBody the client's body, or null unless the target logs payloads
  * @param answerBody the answer's body, or null unless the target logs payloads
+ * @param clientKey the name of the client key the request carried, or null
  */
 public record RequestReport(
         String requestId,
@@ -30,7 +31,8 @@ public record RequestReport(
         double outputCost,
         boolean logStatistics,
         String requestBody,
-        String answerBody) {
+        String answerBody,
+        String clientKey) {
 
     /** (prompt × input_cost + completion × output_cost) / 1,000,000, with costs per million tokens. */
     public double cost() {

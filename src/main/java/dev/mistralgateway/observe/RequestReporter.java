@@ -80,7 +80,8 @@ public class RequestReporter {
                 target == null ? 0 : target.options().outputCost().orElse(0),
                 target != null && target.logStatistics(),
                 payloads ? capped(request.body()) : null,
-                payloads && answer != null ? capped(answer) : null));
+                payloads && answer != null ? capped(answer) : null,
+                request.clientKey()));
     }
 
     /** Value of the metrics' {@code model} dimension for a model the client chose, but no upstream confirmed. */

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.config.GatewayConfig;
+import dev.mistralgateway.fleet.StoreTrouble;
+import dev.mistralgateway.fleet.SharedState;
 
 /**
  * Writes one JSON line per finished request to standard output, which Lambda sends to CloudWatch
@@ -24,9 +26,11 @@ public class Telemetry {
     private final ObjectMapper mapper;
     private final boolean metrics;
     private final String namespace;
+    private final StoreTrouble storeTrouble;
 
-    public Telemetry(ObjectMapper mapper, GatewayConfig config) {
+    public Telemetry(ObjectMapper mapper, GatewayConfig config, SharedState shared) {
         this.mapper = mapper;
+        this.storeTrouble = shared.trouble();
         this.metrics = config.metrics().enabled();
         this.namespace = config.metrics().namespace();
     }
@@ -69,6 +73,8 @@ public class Telemetry {
         metric(definitions, "prompt_tokens", "Count");
         metric(definitions, "completion_tokens", "Count");
         metric(definitions, "cost", "None");
+        // Redis calls that fell back to the instance's own state since the line before
+        metric(definitions, "shared_state_fallbacks", "Count");
         line.put("route", report.route());
         line.put("model", report.metricModel());
         line.put("requests", 1);
@@ -78,6 +84,7 @@ public class Telemetry {
         line.put("prompt_tokens", report.usage() == null ? 0 : report.usage().promptTokens());
         line.put("completion_tokens", report.usage() == null ? 0 : report.usage().completionTokens());
         line.put("cost", report.cost());
+        line.put("shared_state_fallbacks", storeTrouble.drainFallbacks());
         line.put("request_id", report.requestId());
     }
 
@@ -92,6 +99,9 @@ public class Telemetry {
         meta.put("request_id", report.requestId());
         meta.put("provider_name", "mistral");
         meta.put("route", report.route());
+        if (report.clientKey() != null) {
+            meta.put("client_key", report.clientKey());
+        }
         meta.put("target", report.target());
         meta.put("request_model", report.requestModel());
         meta.put("response_model", report.responseModel());

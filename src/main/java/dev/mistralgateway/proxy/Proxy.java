@@ -42,6 +42,11 @@ import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
+import dev.mistralgateway.format.StreamTranslator;
+import dev.mistralgateway.fleet.SharedState;
+import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.ratelimit.Admission;
+import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
@@ -103,18 +108,20 @@ public class Proxy {
     private final RequestReporter reporter;
     private final AwsSecrets secrets;
     private final ClientApis clientApis;
+    private final RateLimiter limiter;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
-            AwsSecrets secrets, ClientApis clientApis) {
+            AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter) {
         this.mapper = mapper;
         this.clientApis = clientApis;
+        this.limiter = limiter;
         this.secrets = secrets;
         this.reporter = reporter;
         this.rules = new KongRequestRules(mapper);
         this.formats = new Formats(mapper, Clock.systemUTC());
         this.upstream = upstream;
         for (Route route : routes.routes()) {
-            pools.put(route.index(), new TargetPool(route, System::nanoTime));
+            pools.put(route.index(), new TargetPool(route, System::nanoTime, shared));
         }
     }
 
@@ -124,7 +131,18 @@ public class Proxy {
      */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
-            Set<Integer> notServing, ClientApi api, JsonNode sent) implements ReportedRequest {
+            Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission)
+            implements ReportedRequest {
+
+        Exchange admitted(Admission by) {
+            return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
+                    notServing, api, sent, clientKey, by);
+        }
+
+        /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
+        Uni<Void> count(Usage usage, Target target) {
+            return admission == null ? Uni.createFrom().voidItem() : admission.count(usage, target);
+        }
 
         /** The targets this request may not go to (any more): tried already, or serving another model. */
         Set<Integer> passedOver() {
@@ -151,7 +169,7 @@ public class Proxy {
     }
 
     /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
-    private record Failure(FailoverCriterion criterion, boolean unhealthy, Optional<Duration> retryAfter,
+    private record Failure(FailoverCriterion criterion, Optional<Duration> retryAfter,
             UpstreamResponse response, Format format, GatewayException error) {
     }
 
@@ -173,7 +191,7 @@ public class Proxy {
             notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null);
+                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null);
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -181,9 +199,26 @@ public class Proxy {
         List<String> keyHeaders = ClientAuthenticator.keyHeaders(route);
         UnaryOperator<String> forwardable = keyHeaders.isEmpty() ? clientHeader
                 : name -> keyHeaders.stream().anyMatch(name::equalsIgnoreCase) ? null : clientHeader.apply(name);
+        // which key, by its name, for the statistics and the rate limits
+        int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
-                pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent);
-        return attempt(exchange, null);
+                pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent, limiter.keyName(route, key),
+                null);
+        if (!limiter.limits(route)) {
+            return attempt(exchange, null);
+        }
+        return limiter.admit(route, key, clientHeader)
+                .onItem().transformToUni(admission -> limited(exchange.admitted(admission)));
+    }
+
+    /** A request its rate limits let through goes on with their headers; a refused one gets OpenAI's 429. */
+    private Uni<Answer> limited(Exchange exchange) {
+        if (exchange.admission().refused()) {
+            reporter.failed(exchange, null, 429);
+            return Uni.createFrom().item(RateLimitAnswers.refusal(exchange.admission(),
+                    serialize(exchange.admission().refusal())));
+        }
+        return RateLimitAnswers.withHeaders(attempt(exchange, null), exchange.admission());
     }
 
     /**
@@ -203,7 +238,11 @@ public class Proxy {
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
-        Optional<Attempt> begun = exchange.pool().begin(hashKey, exchange.passedOver());
+        return exchange.pool().begin(hashKey, exchange.passedOver())
+                .onItem().transformToUni(begun -> attempt(exchange, previous, begun));
+    }
+
+    private Uni<Answer> attempt(Exchange exchange, Failure previous, Optional<Attempt> begun) {
         if (begun.isEmpty()) {
             if (previous != null) {
                 return answer(exchange, previous);
@@ -228,7 +267,7 @@ public class Proxy {
             call = new UpstreamRequest(url, headers, serialize(upstreamBody));
         } catch (RuntimeException refused) {
             // the client's request does not suit this target: that is the client's to fix, not a failover
-            attempt.released();
+            attempt.released().subscribe().with(done -> { }, failure -> { });
             reporter.failed(exchange, target, refused instanceof GatewayException gateway ? gateway.status() : 500);
             throw refused;
         }
@@ -251,33 +290,33 @@ public class Proxy {
                 if (response.status() != 200) {
                     return failed(exchange, attempt, failure(format, response));
                 }
-                return Uni.createFrom().item(whole(exchange, attempt, format, request, response));
+                return whole(exchange, attempt, format, request, response);
             });
         }
         // the client left before this attempt ended: the target is no longer in flight for it
-        return answer.onCancellation().invoke(attempt::released);
+        return answer.onCancellation().call(attempt::released);
     }
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
     private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
-        attempt.failed(failure.unhealthy(), failure.retryAfter());
         boolean moveOn = failure.criterion() != null
                 && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
-        return moveOn ? attempt(exchange, failure) : answer(exchange, failure);
+        // the breaker's books are written before the next attempt or the answer
+        return attempt.failed(failure.criterion(), failure.retryAfter())
+                .chain(() -> moveOn ? attempt(exchange, failure) : answer(exchange, failure));
     }
 
     private static Failure failure(Throwable thrown) {
         GatewayException error = thrown instanceof GatewayException gateway ? gateway
                 : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
         FailoverCriterion criterion = error.status() == 504 ? FailoverCriterion.TIMEOUT : FailoverCriterion.ERROR;
-        return new Failure(criterion, true, Optional.empty(), null, null, error);
+        return new Failure(criterion, Optional.empty(), null, null, error);
     }
 
     private static Failure failure(Format format, UpstreamResponse response) {
         int status = response.status();
-        return new Failure(FailoverCriterion.ofStatus(status), status >= 500, retryAfter(response), response, format,
-                null);
+        return new Failure(FailoverCriterion.ofStatus(status), retryAfter(response), response, format, null);
     }
 
     /** A 429's Retry-After in seconds (the HTTP-date form is rare from LLM APIs and not read). */
@@ -321,7 +360,7 @@ public class Proxy {
         return error.withHeaders(Map.of("Retry-After", String.valueOf(seconds)));
     }
 
-    private Answer whole(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
+    private Uni<Answer> whole(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
             UpstreamResponse response) {
         Target target = attempt.target();
         long took = attempt.elapsed().toNanos();
@@ -331,17 +370,18 @@ public class Proxy {
             translated = format.fromUpstream(response.body(), request, target);
             body = exchange.api().fromChat(translated.body(), exchange.sent(), request);
         } catch (RuntimeException untranslatable) {
-            attempt.failed(false, Optional.empty());
+            attempt.failed(null, Optional.empty()).subscribe().with(done -> { }, failure -> { });
             reporter.answered(exchange, target, request, 500, took, null, null, null);
             throw untranslatable;
         }
         // without usage, about four bytes a token of the answer stand in for its output
-        attempt.succeeded(translated.usage(), translated.body().length / 4);
+        Uni<Void> settled = attempt.succeeded(translated.usage(), translated.body().length / 4);
         reporter.answered(exchange, target, request, 200, took, translated.usage(), translated.model(), body);
         Map<String, List<String>> headers = passedOn(response);
         headers.put("Content-Type", List.of(JSON));
         describe(exchange, request, headers);
-        return Answer.whole(200, headers, body);
+        Usage counted = translated.usage() != null ? translated.usage() : Usage.of(0, translated.body().length / 4);
+        return settled.call(() -> exchange.count(counted, target)).replaceWith(Answer.whole(200, headers, body));
     }
 
     /**
@@ -398,21 +438,24 @@ public class Proxy {
                     started.set(true);
                     sent.add(bytes);
                 })
-                .onTermination().invoke((failure, cancelled) -> {
+                .onTermination().call((failure, cancelled) -> {
                     if (cancelled) {
-                        attempt.released();
                         // 499: nginx's word for a client that closed the connection before the answer ended
                         reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent);
+                        return attempt.released().call(() -> exchange.count(translator.usage(), target));
                     } else if (failure != null || translator.failure() != null) {
-                        attempt.failed(true, Optional.empty());
                         if (started.get()) {
                             int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
                             reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
                         }
-                    } else {
-                        attempt.succeeded(translator.usage(), translator.outputTokens());
-                        reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                        return attempt.failed(FailoverCriterion.ERROR, Optional.empty())
+                                .call(() -> exchange.count(translator.usage(), target));
                     }
+                    reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                    Usage counted = translator.usage() != null ? translator.usage()
+                            : Usage.of(0, translator.outputTokens());
+                    return attempt.succeeded(translator.usage(), translator.outputTokens())
+                            .call(() -> exchange.count(counted, target));
                 })
                 .onFailure(failure -> started.get())
                 .recoverWithMulti(failure -> Multi.createFrom().item(translator.endWith(errorEvent(failure))));
@@ -516,7 +559,7 @@ public class Proxy {
         return headers;
     }
 
-    private byte[] serialize(ObjectNode body) {
+    private byte[] serialize(Object body) {
         try {
             return mapper.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {

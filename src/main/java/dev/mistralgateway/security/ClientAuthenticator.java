@@ -3,6 +3,7 @@ package dev.mistralgateway.security;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import dev.mistralgateway.config.Route;
@@ -39,13 +40,7 @@ public final class ClientAuthenticator {
             return null;
         }
         Route.ClientAuth auth = route.clientAuth().get();
-        String key = null;
-        for (String header : route.clientApi().keyHeaders(auth.header())) {
-            key = keyOf(header, clientHeader.apply(header));
-            if (key != null) {
-                break;
-            }
-        }
+        String key = presentedKey(route, clientHeader);
         if (key == null) {
             return "this route needs an API key: send it as " + howToSend(route);
         }
@@ -59,12 +54,44 @@ public final class ClientAuthenticator {
     }
 
     /**
+     * Which of the route's keys (by the order of its digests) the request carries, or -1 for none
+     * (or a route without keys); every digest is compared, whatever matches.
+     */
+    public static int keyIndex(Route route, UnaryOperator<String> clientHeader) {
+        String key = presentedKey(route, clientHeader);
+        if (key == null) {
+            return -1;
+        }
+        byte[] digest = sha256(key);
+        List<byte[]> digests = route.clientAuth().get().keyDigests();
+        int found = -1;
+        for (int i = 0; i < digests.size(); i++) {
+            found = MessageDigest.isEqual(digests.get(i), digest) ? i : found;
+        }
+        return found;
+    }
+
+    /** The key the request presents in one of the route's key headers, or null (also without keys). */
+    private static String presentedKey(Route route, UnaryOperator<String> clientHeader) {
+        if (route.clientAuth().isEmpty()) {
+            return null;
+        }
+        for (String header : route.clientApi().keyHeaders(route.clientAuth().get().header())) {
+            String key = keyOf(header, clientHeader.apply(header));
+            if (key != null) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The headers the client's key may arrive in (the configured one, and the one its client API
      * sends keys in), which must never reach an upstream; empty for a route without client keys.
      */
-    public static java.util.List<String> keyHeaders(Route route) {
+    public static List<String> keyHeaders(Route route) {
         return route.clientAuth().map(auth -> route.clientApi().keyHeaders(auth.header()))
-                .orElse(java.util.List.of());
+                .orElse(List.of());
     }
 
     private static String keyOf(String header, String value) {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.StreamingMode;
 import dev.mistralgateway.config.Target;
+import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.openai.Usage;
 
 /** Each algorithm, deterministically: the test owns the clock and plays the outcomes. */
@@ -63,12 +67,39 @@ class TargetPoolTest {
     }
 
     private TargetPool pool(Route route) {
-        return new TargetPool(route, now::get);
+        return new TargetPool(route, now::get, SharedState.perInstance(() -> Math.floorDiv(now.get(), 1_000_000)));
     }
 
-    private static int pickAndSucceed(TargetPool pool, String key, Duration took, Usage usage) {
-        Target target = pool.pick(key, Set.of()).orElseThrow();
-        pool.succeeded(target, took, usage, 1);
+    /** The attempts begun by {@link #pick} and not settled yet, by target: the old pick-then-settle calls. */
+    private final Map<Integer, Deque<Attempt>> unsettled = new HashMap<>();
+
+    private static Optional<Attempt> begun(TargetPool pool, String key, Set<Integer> tried) {
+        return pool.begin(key, tried).await().indefinitely();
+    }
+
+    private Optional<Target> pick(TargetPool pool, String key, Set<Integer> tried) {
+        Optional<Attempt> attempt = begun(pool, key, tried);
+        attempt.ifPresent(a -> unsettled.computeIfAbsent(a.target().index(), index -> new ArrayDeque<>()).add(a));
+        return attempt.map(Attempt::target);
+    }
+
+    private Attempt attemptOn(TargetPool pool, Target target) {
+        Deque<Attempt> open = unsettled.get(target.index());
+        return open == null || open.isEmpty() ? new Attempt(pool, target, now::get, null) : open.poll();
+    }
+
+    private void succeeded(TargetPool pool, Target target, Duration took, Usage usage, long outputUnits) {
+        pool.succeeded(attemptOn(pool, target), took, usage, outputUnits).await().indefinitely();
+    }
+
+    private void failed(TargetPool pool, Target target, Balancing.FailoverCriterion criterion,
+            Optional<Duration> retryAfter) {
+        attemptOn(pool, target).failed(criterion, retryAfter).await().indefinitely();
+    }
+
+    private int pickAndSucceed(TargetPool pool, String key, Duration took, Usage usage) {
+        Target target = pick(pool, key, Set.of()).orElseThrow();
+        succeeded(pool, target, took, usage, 1);
         return target.index();
     }
 
@@ -104,9 +135,9 @@ class TargetPoolTest {
         assertEquals(List.of(500, 500, 0, 0), List.of(counts[0], counts[1], counts[2], counts[3]));
 
         // a request that tried both targets of the first group falls to the second, then the third
-        assertEquals(2, pool.pick(null, Set.of(0, 1)).orElseThrow().index());
-        assertEquals(3, pool.pick(null, Set.of(0, 1, 2)).orElseThrow().index());
-        assertTrue(pool.pick(null, Set.of(0, 1, 2, 3)).isEmpty());
+        assertEquals(2, pick(pool, null, Set.of(0, 1)).orElseThrow().index());
+        assertEquals(3, pick(pool, null, Set.of(0, 1, 2)).orElseThrow().index());
+        assertTrue(pick(pool, null, Set.of(0, 1, 2, 3)).isEmpty());
     }
 
     @Test
@@ -115,8 +146,8 @@ class TargetPoolTest {
         Duration[] speed = { Duration.ofMillis(100), Duration.ofMillis(200) };
         int[] counts = new int[2];
         for (int i = 0; i < 100; i++) {
-            Target target = pool.pick(null, Set.of()).orElseThrow();
-            pool.succeeded(target, speed[target.index()], null, 1);
+            Target target = pick(pool, null, Set.of()).orElseThrow();
+            succeeded(pool, target, speed[target.index()], null, 1);
             counts[target.index()]++;
         }
         assertTrue(counts[0] >= 98, "the fast target served " + counts[0]);
@@ -124,8 +155,8 @@ class TargetPoolTest {
         speed[0] = Duration.ofMillis(900);
         int servedBySlowed = 0;
         for (int i = 0; i < 100; i++) {
-            Target target = pool.pick(null, Set.of()).orElseThrow();
-            pool.succeeded(target, speed[target.index()], null, 1);
+            Target target = pick(pool, null, Set.of()).orElseThrow();
+            succeeded(pool, target, speed[target.index()], null, 1);
             servedBySlowed += target.index() == 0 ? 1 : 0;
         }
         assertTrue(servedBySlowed <= 5, "the slowed target still served " + servedBySlowed);
@@ -144,12 +175,12 @@ class TargetPoolTest {
     @Test
     void leastConnectionsGoesToTheTargetWithFewestInFlight() {
         TargetPool pool = pool(route(Algorithm.LEAST_CONNECTIONS, 0, 100, 100, 100));
-        Target first = pool.pick(null, Set.of()).orElseThrow();
-        Target second = pool.pick(null, Set.of()).orElseThrow();
-        Target third = pool.pick(null, Set.of()).orElseThrow();
+        Target first = pick(pool, null, Set.of()).orElseThrow();
+        Target second = pick(pool, null, Set.of()).orElseThrow();
+        Target third = pick(pool, null, Set.of()).orElseThrow();
         assertEquals(Set.of(0, 1, 2), Set.of(first.index(), second.index(), third.index()));
-        pool.succeeded(second, Duration.ZERO, null, 1);
-        assertEquals(second.index(), pool.pick(null, Set.of()).orElseThrow().index());
+        succeeded(pool, second, Duration.ZERO, null, 1);
+        assertEquals(second.index(), pick(pool, null, Set.of()).orElseThrow().index());
     }
 
     @Test
@@ -183,43 +214,43 @@ class TargetPoolTest {
     @Test
     void consistentHashingMovesOnToTheNextTargetOnTheRingOnFailover() {
         TargetPool pool = pool(route(Algorithm.CONSISTENT_HASHING, 0, 100, 100, 100));
-        int first = pool.pick("user-1", Set.of()).orElseThrow().index();
-        int second = pool.pick("user-1", Set.of(first)).orElseThrow().index();
+        int first = pick(pool, "user-1", Set.of()).orElseThrow().index();
+        int second = pick(pool, "user-1", Set.of(first)).orElseThrow().index();
         assertTrue(first != second);
-        assertEquals(second, pool.pick("user-1", Set.of(first)).orElseThrow().index(), "the same next one each time");
+        assertEquals(second, pick(pool, "user-1", Set.of(first)).orElseThrow().index(), "the same next one each time");
     }
 
     @Test
     void theBreakerOpensAfterMaxFailsAndLetsOneTrialThroughAfterTheTimeout() {
         TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 2, 100));
         for (int i = 0; i < 2; i++) {
-            pool.failed(pool.pick(null, Set.of()).orElseThrow(), true, Optional.empty());
+            failed(pool, pick(pool, null, Set.of()).orElseThrow(), Balancing.FailoverCriterion.ERROR, Optional.empty());
         }
-        assertTrue(pool.pick(null, Set.of()).isEmpty(), "open");
+        assertTrue(pick(pool, null, Set.of()).isEmpty(), "open");
         assertEquals(Duration.ofSeconds(10), pool.untilNextAvailable());
 
         now.addAndGet(Duration.ofSeconds(10).toNanos());
-        Target trial = pool.pick(null, Set.of()).orElseThrow();
-        assertTrue(pool.pick(null, Set.of()).isEmpty(), "one trial at a time");
-        pool.failed(trial, true, Optional.empty());
-        assertTrue(pool.pick(null, Set.of()).isEmpty(), "a failed trial opens it again");
+        Target trial = pick(pool, null, Set.of()).orElseThrow();
+        assertTrue(pick(pool, null, Set.of()).isEmpty(), "one trial at a time");
+        failed(pool, trial, Balancing.FailoverCriterion.ERROR, Optional.empty());
+        assertTrue(pick(pool, null, Set.of()).isEmpty(), "a failed trial opens it again");
 
         now.addAndGet(Duration.ofSeconds(10).toNanos());
-        pool.succeeded(pool.pick(null, Set.of()).orElseThrow(), Duration.ZERO, null, 1);
+        succeeded(pool, pick(pool, null, Set.of()).orElseThrow(), Duration.ZERO, null, 1);
         for (int i = 0; i < 5; i++) {
-            assertTrue(pool.pick(null, Set.of()).isPresent(), "closed again");
+            assertTrue(pick(pool, null, Set.of()).isPresent(), "closed again");
         }
     }
 
     @Test
     void retryAfterKeepsATargetOutThatLong() {
         TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 0, 100, 100));
-        Target limited = pool.pick(null, Set.of()).orElseThrow();
-        pool.failed(limited, false, Optional.of(Duration.ofSeconds(3)));
+        Target limited = pick(pool, null, Set.of()).orElseThrow();
+        failed(pool, limited, Balancing.FailoverCriterion.HTTP_429, Optional.of(Duration.ofSeconds(3)));
         for (int i = 0; i < 10; i++) {
-            Target next = pool.pick(null, Set.of()).orElseThrow();
+            Target next = pick(pool, null, Set.of()).orElseThrow();
             assertTrue(next.index() != limited.index());
-            pool.succeeded(next, Duration.ZERO, null, 1);
+            succeeded(pool, next, Duration.ZERO, null, 1);
         }
         now.addAndGet(Duration.ofSeconds(3).toNanos());
         Set<Integer> seen = new java.util.HashSet<>();
@@ -248,30 +279,30 @@ class TargetPoolTest {
     @Test
     void timePerTokenWithoutUsageDividesByTheOutputItCounted() {
         TargetPool pool = pool(tpotRoute(2));
-        pool.succeeded(target(0, 100), Duration.ofMillis(1000), null, 100);
-        pool.succeeded(target(1, 100), Duration.ofMillis(100), Usage.of(5, 2), 0);
+        succeeded(pool, target(0, 100), Duration.ofMillis(1000), null, 100);
+        succeeded(pool, target(1, 100), Duration.ofMillis(100), Usage.of(5, 2), 0);
 
-        assertEquals(0, pool.pick(null, Set.of()).orElseThrow().index(), "10 ms a token beats 50");
+        assertEquals(0, pick(pool, null, Set.of()).orElseThrow().index(), "10 ms a token beats 50");
     }
 
     /** Each attempt is timed from its own start: a failed attempt before it does not slow its target down. */
     @Test
     void anAttemptIsTimedFromItsOwnStart() {
         TargetPool pool = pool(route(Algorithm.LOWEST_LATENCY, 0, 100, 100, 100));
-        Attempt measured = pool.begin(null, Set.of(0, 1)).orElseThrow();
+        Attempt measured = begun(pool, null, Set.of(0, 1)).orElseThrow();
         now.addAndGet(Duration.ofSeconds(1).toNanos());
         measured.succeeded(null, 1);
 
-        Attempt first = pool.begin(null, Set.of(2)).orElseThrow();
+        Attempt first = begun(pool, null, Set.of(2)).orElseThrow();
         now.addAndGet(Duration.ofSeconds(5).toNanos());
-        first.failed(true, Optional.empty());
-        Attempt second = pool.begin(null, Set.of(2, first.target().index())).orElseThrow();
+        first.failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+        Attempt second = begun(pool, null, Set.of(2, first.target().index())).orElseThrow();
         now.addAndGet(Duration.ofMillis(100).toNanos());
         second.succeeded(null, 1);
-        second.failed(true, Optional.empty());
+        second.failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
 
         assertEquals(Duration.ofMillis(100), second.elapsed());
-        assertEquals(second.target().index(), pool.pick(null, Set.of(first.target().index())).orElseThrow().index(),
+        assertEquals(second.target().index(), pick(pool, null, Set.of(first.target().index())).orElseThrow().index(),
                 "100 ms beats the 1 s target: the 5 s of the failed attempt before did not count");
     }
 
@@ -279,13 +310,104 @@ class TargetPoolTest {
     @Test
     void aTargetHeldByItsTrialIsNotRateLimited() {
         TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 1, 100));
-        pool.begin(null, Set.of()).orElseThrow().failed(true, Optional.empty());
+        begun(pool, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
         now.addAndGet(Duration.ofSeconds(11).toNanos());
-        Attempt trial = pool.begin(null, Set.of()).orElseThrow();
+        Attempt trial = begun(pool, null, Set.of()).orElseThrow();
 
-        assertTrue(pool.begin(null, Set.of()).isEmpty(), "one trial at a time");
+        assertTrue(begun(pool, null, Set.of()).isEmpty(), "one trial at a time");
         assertTrue(!pool.allOutAreRateLimited(), "the route is busy with a trial (503), not paused (429)");
         trial.released();
-        assertTrue(pool.begin(null, Set.of()).isPresent(), "an abandoned trial frees its target for the next one");
+        assertTrue(begun(pool, null, Set.of()).isPresent(), "an abandoned trial frees its target for the next one");
+    }
+
+    /** Kong counts max_fails failures within fail_timeout, not in a row: a success between them does not reset it. */
+    @Test
+    void failuresWithinTheTimeoutOpenTheBreakerEvenWithSuccessesBetween() {
+        TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 2, 100));
+        begun(pool, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+        begun(pool, null, Set.of()).orElseThrow().succeeded(null, 1);
+        begun(pool, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+
+        assertTrue(begun(pool, null, Set.of()).isEmpty(), "two failures within 10 s open it");
+    }
+
+    @Test
+    void failuresFartherApartThanTheTimeoutDoNotAddUp() {
+        TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 2, 100));
+        begun(pool, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+        now.addAndGet(Duration.ofSeconds(11).toNanos());
+        begun(pool, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+
+        assertTrue(begun(pool, null, Set.of()).isPresent(), "the first failure is older than fail_timeout");
+    }
+
+    /**
+     * The route's criteria are {@code error} only: {@code timeout} counts anyway, an {@code http_500}
+     * (not among them) does not, and {@code http_403}/{@code http_404} never do.
+     */
+    @Test
+    void theFailoverCriteriaDecideWhatCounts() {
+        for (Balancing.FailoverCriterion ignored : List.of(Balancing.FailoverCriterion.HTTP_500,
+                Balancing.FailoverCriterion.HTTP_403, Balancing.FailoverCriterion.HTTP_404)) {
+            TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 1, 100));
+            begun(pool, null, Set.of()).orElseThrow().failed(ignored, Optional.empty());
+            assertTrue(begun(pool, null, Set.of()).isPresent(), ignored + " must not count");
+        }
+        Route listed = route(Algorithm.ROUND_ROBIN, 1, 100);
+        Balancing all = new Balancing(Algorithm.ROUND_ROBIN, 5, EnumSet.allOf(Balancing.FailoverCriterion.class),
+                "X-User", Balancing.LatencyStrategy.E2E, Balancing.TokensCountStrategy.TOTAL_TOKENS, 1,
+                Duration.ofSeconds(10));
+        Route everyCriterion = new Route(0, "r", listed.paths(), listed.streaming(), 0, true, listed.timeouts(), all,
+                Optional.empty(), 1000, Route.StreamLimits.NONE, listed.targets(), listed.clientApi());
+        for (Balancing.FailoverCriterion never : List.of(Balancing.FailoverCriterion.HTTP_403,
+                Balancing.FailoverCriterion.HTTP_404)) {
+            TargetPool pool = pool(everyCriterion);
+            begun(pool, null, Set.of()).orElseThrow().failed(never, Optional.empty());
+            assertTrue(begun(pool, null, Set.of()).isPresent(), never + " never counts, even when listed");
+        }
+        TargetPool listing500 = pool(everyCriterion);
+        begun(listing500, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.HTTP_500, Optional.empty());
+        assertTrue(begun(listing500, null, Set.of()).isEmpty(), "a listed http_500 counts");
+
+        TargetPool timedOut = pool(route(Algorithm.ROUND_ROBIN, 1, 100));
+        begun(timedOut, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.TIMEOUT, Optional.empty());
+        assertTrue(begun(timedOut, null, Set.of()).isEmpty(), "timeout always counts");
+    }
+
+    /**
+     * Issue 25 item 13: with MAX_FAILS=1, a request begun before the breaker opened ends while the
+     * trial runs. Its end must not end the trial, or a second trial starts beside the first.
+     */
+    @Test
+    void onlyTheTrialEndsTheTrial() {
+        TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 1, 100));
+        Attempt before = begun(pool, null, Set.of()).orElseThrow();
+        begun(pool, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        Attempt trial = begun(pool, null, Set.of()).orElseThrow();
+        assertTrue(trial.isTrial());
+
+        before.released();
+        assertTrue(begun(pool, null, Set.of()).isEmpty(), "a second trial started while the first runs");
+        before.succeeded(null, 1);
+        assertTrue(begun(pool, null, Set.of()).isEmpty(), "a second trial started while the first runs");
+
+        trial.succeeded(null, 1);
+        assertTrue(begun(pool, null, Set.of()).isPresent(), "the trial's success closes the breaker");
+    }
+
+    /** The same order with an attempt that succeeds: a success begun before the breaker opened does not close it. */
+    @Test
+    void aSuccessBegunBeforeTheBreakerOpenedNeitherEndsTheTrialNorClosesIt() {
+        TargetPool pool = pool(route(Algorithm.ROUND_ROBIN, 1, 100));
+        Attempt before = begun(pool, null, Set.of()).orElseThrow();
+        begun(pool, null, Set.of()).orElseThrow().failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        Attempt trial = begun(pool, null, Set.of()).orElseThrow();
+
+        before.succeeded(null, 1);
+        assertTrue(begun(pool, null, Set.of()).isEmpty(), "one trial at a time");
+        trial.failed(Balancing.FailoverCriterion.ERROR, Optional.empty());
+        assertTrue(begun(pool, null, Set.of()).isEmpty(), "the failed trial rests the target again");
     }
 }

@@ -170,6 +170,8 @@ public class GatewayStack extends Stack {
         UpstreamTimeouts.Fitted timeouts = UpstreamTimeouts.fit(env, s);
         variables.putAll(timeouts.variables());
         variables.putAll(FrontDoorAuth.variables(env, s));
+        SharedStateInfra shared = SharedStateInfra.fromContext(this, getNode());
+        variables.putAll(shared.variables());
 
         String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
         boolean readsSecretsAtRuntime = env.secrets().stream().anyMatch(SecretReference::atRuntime);
@@ -177,7 +179,7 @@ public class GatewayStack extends Stack {
         // have (it gets container credentials instead): the two do not work together, so run-time references
         // cost the JVM its SnapStart.
         boolean snapStart = jvm && !readsSecretsAtRuntime;
-        Function fn = Function.Builder.create(this, "Function")
+        Function fn = shared.applyTo(Function.Builder.create(this, "Function"))
                 .description("Mistral AI gateway (" + (server ? runtime + " server, " + s.frontDoor().value : runtime) + ")")
                 .runtime(jvm ? Runtime.JAVA_21 : jvm25 ? Runtime.JAVA_25 : Runtime.PROVIDED_AL2023)
                 .handler(jvm ? (server ? SERVER_SCRIPT : JVM_HANDLER) : jvm25 ? JVM_HANDLER : NATIVE_HANDLER)

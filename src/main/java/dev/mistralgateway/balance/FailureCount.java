@@ -1,0 +1,29 @@
+package dev.mistralgateway.balance;
+
+import java.util.Set;
+
+import dev.mistralgateway.config.Balancing;
+import dev.mistralgateway.config.Balancing.FailoverCriterion;
+
+/**
+ * Which failures count towards a circuit breaker, as Kong and nginx count them: what the route's
+ * failover criteria call unsuccessful, where {@code error}, {@code timeout} and {@code invalid_header}
+ * always count and {@code http_403} and {@code http_404} never do.
+ */
+final class FailureCount {
+
+    /** By name: {@code invalid_header} joins the criteria the configuration accepts in a change of its own. */
+    private static final Set<String> ALWAYS = Set.of("ERROR", "TIMEOUT", "INVALID_HEADER");
+    private static final Set<FailoverCriterion> NEVER = Set.of(FailoverCriterion.HTTP_403, FailoverCriterion.HTTP_404);
+
+    private FailureCount() {
+    }
+
+    /** Whether a failure of this criterion (null: none, e.g. a 400 answered as it came) counts. */
+    static boolean counts(Balancing balancing, FailoverCriterion criterion) {
+        if (criterion == null || balancing.maxFails() <= 0 || NEVER.contains(criterion)) {
+            return false;
+        }
+        return ALWAYS.contains(criterion.name()) || balancing.failoverCriteria().contains(criterion);
+    }
+}

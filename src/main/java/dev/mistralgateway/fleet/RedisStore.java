@@ -1,0 +1,117 @@
+package dev.mistralgateway.fleet;
+
+import java.util.UUID;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The fleet's state in Redis (Valkey, Redis OSS, ElastiCache Serverless, Upstash): each change is
+ * one Lua script ({@link RedisScripts}), so it is atomic, and the keys one script touches share a
+ * hash tag ({@code {prefix:route}}), so they sit in one slot of a cluster. Every key expires, so
+ * nothing of a route that went away stays for ever.
+ */
+public final class RedisStore implements FleetStore {
+
+    /** A breaker's books outlive any rest or pause a route asks for. */
+    private static final String BOOK_TTL = String.valueOf(24 * 3600 * 1000);
+
+    private final Redis redis;
+    private final String prefix;
+
+    public RedisStore(Redis redis, String prefix) {
+        this.redis = redis;
+        this.prefix = prefix;
+    }
+
+    /** A route's keys share a hash tag; braces in its name would end the tag early. */
+    private String tag(String route) {
+        return "{" + (prefix + ":" + route).replace('{', '_').replace('}', '_') + "}";
+    }
+
+    private String books(String route) {
+        return tag(route) + ":targets";
+    }
+
+    private String failures(String route, int target) {
+        return tag(route) + ":fails:" + target;
+    }
+
+    @Override
+    public Uni<TargetView[]> read(String route, int targets) {
+        return redis.send(Request.cmd(Command.HGETALL).arg(books(route))).map(response -> {
+            TargetView[] views = new TargetView[targets];
+            for (int target = 0; target < targets; target++) {
+                String at = target + ".";
+                views[target] = new TargetView(number(response, at + "out", Long.MIN_VALUE),
+                        "1".equals(text(response, at + "open")), "1".equals(text(response, at + "paused")),
+                        number(response, at + "trialUntil", Long.MIN_VALUE));
+            }
+            return views;
+        });
+    }
+
+    private static String text(Response hash, String field) {
+        Response value = hash == null ? null : hash.get(field);
+        return value == null ? null : value.toString();
+    }
+
+    private static long number(Response hash, String field, long otherwise) {
+        String value = text(hash, field);
+        return value == null ? otherwise : Long.parseLong(value);
+    }
+
+    @Override
+    public Uni<Boolean> claimTrial(String route, int target, String owner, long now, long until) {
+        return eval(RedisScripts.CLAIM_TRIAL, 1, books(route), target, owner, now, until, BOOK_TTL)
+                .map(response -> response.toInteger() == 1);
+    }
+
+    @Override
+    public Uni<Void> failed(String route, int target, String trialOwner, long now, int maxFails, long failTimeout) {
+        return eval(RedisScripts.FAILED, 2, books(route), failures(route, target), target,
+                trialOwner == null ? "" : trialOwner, now, maxFails, now - failTimeout, now + failTimeout,
+                now + ":" + UUID.randomUUID(), failTimeout, BOOK_TTL).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> paused(String route, int target, long until) {
+        return eval(RedisScripts.PAUSED, 1, books(route), target, until, BOOK_TTL).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> trialEnded(String route, int target, String owner, boolean closes) {
+        return eval(RedisScripts.TRIAL_ENDED, 2, books(route), failures(route, target), target, owner,
+                closes ? "1" : "0").replaceWithVoid();
+    }
+
+    @Override
+    public Uni<WindowCount> take(String key, long now, long window, double limit, double amount) {
+        return eval(RedisScripts.TAKE, 1, windowKey(key), now, window, limit, amount, 2 * window).map(response -> {
+            SlidingWindow before = new SlidingWindow(Long.parseLong(response.get(1).toString()),
+                    Double.parseDouble(response.get(2).toString()), Double.parseDouble(response.get(3).toString()));
+            return WindowCount.of(before, now, window, limit, amount, response.get(0).toInteger() == 1);
+        });
+    }
+
+    @Override
+    public Uni<Void> add(String key, long now, long window, double amount) {
+        return eval(RedisScripts.TAKE, 1, windowKey(key), now, window, -1, amount, 2 * window).replaceWithVoid();
+    }
+
+    /** A rate-limit key is one window: its own hash tag, so windows spread over a cluster's slots. */
+    private String windowKey(String key) {
+        return "{" + (prefix + ":rl:" + key).replace('{', '_').replace('}', '_') + "}";
+    }
+
+    private Uni<Response> eval(String script, int keys, Object... arguments) {
+        Request request = Request.cmd(Command.EVAL).arg(script).arg(keys);
+        for (Object argument : arguments) {
+            request.arg(argument instanceof Double number ? RedisScripts.decimal(number) : String.valueOf(argument));
+        }
+        return redis.send(request);
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * State the gateway's instances share: circuit breakers, Retry-After pauses and rate-limit windows,
+ * behind one {@link dev.mistralgateway.fleet.FleetStore} with two implementations, per instance
+ * ({@link dev.mistralgateway.fleet.LocalStore}) and Redis ({@link dev.mistralgateway.fleet.RedisStore}).
+ * {@link dev.mistralgateway.fleet.SharedState} puts a deadline on every Redis call and falls back to
+ * the instance's own copy when Redis is slow or gone.
+ */
+package dev.mistralgateway.fleet;
