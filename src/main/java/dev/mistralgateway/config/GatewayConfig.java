@@ -280,9 +280,16 @@ public interface GatewayConfig {
         /**
          * Whether an {@code openai}-format target talks to Mistral's cloud API and so gets its
          * request hygiene; unset means: yes when there is no upstream URL or its host is
-         * {@code api.mistral.ai}.
+         * {@code api.mistral.ai} or {@code codestral.mistral.ai}.
          */
         Optional<Boolean> mistralCloud();
+
+        /**
+         * {@code true}: request fields the target cannot honour are dropped and named in the
+         * answer's {@code X-AI-Proxy-Dropped} header rather than refused; read as text so that a
+         * typo is a start-up error, not a silent {@code false}.
+         */
+        Optional<String> dropUnsupported();
 
         /**
          * Ollama-only settings for {@code ollama}-format targets, e.g. {@code num_ctx},

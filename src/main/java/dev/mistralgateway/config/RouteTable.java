@@ -308,15 +308,15 @@ public class RouteTable {
                     problems);
         }
         URI upstream = upstreamUrl(options, routeType, format, at + "model.options.upstream-url", problems);
-        boolean mistralCloud = options.mistralCloud().orElseGet(() -> upstream != null
-                && MISTRAL_CHAT_URL.getHost().equalsIgnoreCase(upstream.getHost()));
+        boolean mistralCloud = options.mistralCloud().orElseGet(() -> MistralCloudHosts.serves(upstream));
         ModelOptions modelOptions = new ModelOptions(
                 atLeast(options.maxTokens(), 1, at + "model.options.max-tokens", problems),
                 between(options.temperature(), 0, 5, at + "model.options.temperature", problems),
                 between(options.topP(), 0, 1, at + "model.options.top-p", problems),
                 between(options.topK(), 0, 500, at + "model.options.top-k", problems),
                 between(options.inputCost(), 0, Double.MAX_VALUE, at + "model.options.input-cost", problems),
-                between(options.outputCost(), 0, Double.MAX_VALUE, at + "model.options.output-cost", problems));
+                between(options.outputCost(), 0, Double.MAX_VALUE, at + "model.options.output-cost", problems),
+                trueOrFalse(options.dropUnsupported(), at + "model.options.drop-unsupported", problems));
         Auth auth = auth(config.auth(), at + "auth.", problems);
         if (config.weight() < 1 || config.weight() > 65535) {
             problems.add(at + "weight", "must be between 1 and 65535, not " + config.weight());
@@ -333,6 +333,15 @@ public class RouteTable {
         return new Target(index, routeType, auth, modelName, modelAlias, format, upstream, modelOptions, mistralCloud,
                 ollamaSettings(options.ollama()), config.logging().logStatistics(), config.logging().logPayloads(),
                 config.weight());
+    }
+
+    /** SmallRye reads any word that is not true as false; a typo here would silently keep the 400s. */
+    private static boolean trueOrFalse(Optional<String> value, String property, Problems problems) {
+        String word = value.map(String::trim).orElse("false");
+        if (!word.equalsIgnoreCase("true") && !word.equalsIgnoreCase("false")) {
+            problems.add(property, "must be true or false, not '" + word + "'");
+        }
+        return word.equalsIgnoreCase("true");
     }
 
     /** Keys in Ollama's snake_case whatever way they were written; values as JSON would type them. */

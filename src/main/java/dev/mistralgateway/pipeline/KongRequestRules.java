@@ -1,6 +1,7 @@
 package dev.mistralgateway.pipeline;
 
 import java.io.IOException;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -89,7 +90,8 @@ public final class KongRequestRules {
             // sampling options mean nothing to an embedding model, and Mistral's schema refuses them there
             applyOptions(target.options(), body);
         }
-        return new ClientRequest(body, target.routeType(), model, stream);
+        List<String> dropped = UnsupportedFields.apply(target, body);
+        return new ClientRequest(body, target.routeType(), model, stream, dropped);
     }
 
     /** Kong's message first, then what is wrong, so the client knows what to fix. */

@@ -14,7 +14,8 @@ import dev.mistralgateway.error.GatewayException;
  */
 final class RequestShape {
 
-    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+    /** OpenAI's roles, its legacy {@code function} role included (still taken, and mapped for Mistral). */
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
     private RequestShape() {
     }
@@ -47,6 +48,7 @@ final class RequestShape {
         optional(body, "input", node -> node.isTextual() || node.isArray(), "a string or an array of strings");
         optional(body, "dimensions", RequestShape::isWholeNumber, "a whole number");
         optional(body, "encoding_format", JsonNode::isTextual, "'float' or 'base64'");
+        RequestRanges.check(body);
     }
 
     private static void message(int i, JsonNode message) {
@@ -56,12 +58,12 @@ final class RequestShape {
         JsonNode role = message.get("role");
         if (role == null || !role.isTextual() || !ROLES.contains(role.textValue())) {
             throw GatewayException.badRequest("messages[" + i + "].role must be one of system, developer, user, "
-                    + "assistant, tool");
+                    + "assistant, tool, function");
         }
         JsonNode content = message.get("content");
         // an assistant turn may be only tool calls, or a refusal that OpenAI SDKs echo back as it came
         boolean assistantWithTools = role.textValue().equals("assistant")
-                && (message.has("tool_calls") || message.path("refusal").isTextual());
+                && (message.has("tool_calls") || message.has("function_call") || message.path("refusal").isTextual());
         if (content == null || content.isNull()) {
             if (!assistantWithTools) {
                 throw GatewayException.badRequest("messages[" + i + "].content is missing: give a string or an "

@@ -78,6 +78,8 @@ public class Proxy {
     public static final String TARGET_HEADER = "X-AI-Proxy-Target";
     /** How many targets were tried for the answer. */
     public static final String ATTEMPTS_HEADER = "X-AI-Proxy-Attempts";
+    /** The request fields the target dropped as ones it cannot honour (its DROP_UNSUPPORTED option). */
+    public static final String DROPPED_HEADER = "X-AI-Proxy-Dropped";
 
     private static final String JSON = "application/json";
 
@@ -530,6 +532,9 @@ public class Proxy {
         attemptHeaders(exchange).forEach((name, value) -> headers.put(name, List.of(value)));
         if (exchange.route().modelNameHeader()) {
             headers.put(MODEL_HEADER, List.of("mistral/" + request.model()));
+        }
+        if (!request.dropped().isEmpty()) {
+            headers.put(DROPPED_HEADER, List.of(String.join(", ", request.dropped())));
         }
     }
 

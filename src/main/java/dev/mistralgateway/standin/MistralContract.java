@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -51,9 +50,6 @@ public final class MistralContract {
             "/v1/chat/completions", "ChatCompletionRequest",
             "/v1/fim/completions", "FIMCompletionRequest",
             "/v1/embeddings", "EmbeddingRequest");
-
-    /** What Mistral's servers require of a tool call id (the spec itself only says "string"). */
-    private static final Pattern TOOL_CALL_ID = Pattern.compile("[a-zA-Z0-9]{9}");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -187,7 +183,7 @@ public final class MistralContract {
         }
         List<Violation> found = new ArrayList<>(schemaViolations(schema(schemaName), tree));
         if (schemaName.equals("ChatCompletionRequest")) {
-            found.addAll(chatRules(tree));
+            found.addAll(MistralChatRules.check(tree));
         }
         return found;
     }
@@ -336,77 +332,5 @@ public final class MistralContract {
         error.putNull("param");
         error.putNull("code");
         return error;
-    }
-
-    // ---- the server rules beyond the schema (chat)
-
-    private static List<Violation> chatRules(JsonNode body) {
-        JsonNode messages = body.path("messages");
-        if (!messages.isArray()) {
-            return List.of(); // the schema has already said so
-        }
-        List<Violation> found = new ArrayList<>();
-        Set<String> calledEarlier = new HashSet<>();
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode message = messages.get(i);
-            String role = message.path("role").asText("");
-            if (role.equals("assistant") && message.path("tool_calls").isArray()) {
-                JsonNode calls = message.path("tool_calls");
-                for (int j = 0; j < calls.size(); j++) {
-                    JsonNode id = calls.get(j).path("id");
-                    idRule(found, id, List.of("messages", i, "tool_calls", j, "id"));
-                    if (id.isTextual()) {
-                        calledEarlier.add(id.asText());
-                    }
-                }
-            } else if (role.equals("tool")) {
-                JsonNode id = message.path("tool_call_id");
-                List<Object> loc = List.of("messages", i, "tool_call_id");
-                idRule(found, id, loc);
-                if (!id.isTextual() || !calledEarlier.contains(id.asText())) {
-                    found.add(new Violation(Kind.SERVER_RULE, loc, "invalid_request_message_order",
-                            "Tool message answers tool call id " + shown(id)
-                                    + ", which no earlier assistant message's tool_calls holds",
-                            id.isMissingNode() ? null : id));
-                }
-            }
-        }
-        lastMessageRule(found, messages);
-        return found;
-    }
-
-    private static void idRule(List<Violation> found, JsonNode id, List<Object> loc) {
-        if (!id.isTextual() || !TOOL_CALL_ID.matcher(id.asText()).matches()) {
-            // Mistral's own wording
-            found.add(new Violation(Kind.SERVER_RULE, loc, "invalid_function_call",
-                    "Tool call id was " + (id.isTextual() ? id.asText() : "null")
-                            + " but must be a-z, A-Z, 0-9, with a length of 9.",
-                    id.isMissingNode() ? null : id));
-        }
-    }
-
-    private static void lastMessageRule(List<Violation> found, JsonNode messages) {
-        if (messages.isEmpty()) {
-            found.add(new Violation(Kind.SERVER_RULE, List.of("messages"), "invalid_request_message_order",
-                    "Expected last role User or Tool (or Assistant with prefix True) for serving but got no message",
-                    messages));
-            return;
-        }
-        int lastIndex = messages.size() - 1;
-        JsonNode last = messages.get(lastIndex);
-        String role = last.path("role").asText("");
-        boolean servable = role.equals("user") || role.equals("tool")
-                || role.equals("assistant") && last.path("prefix").asBoolean(false) && last.path("prefix").isBoolean();
-        if (!servable) {
-            // Mistral's own wording
-            found.add(new Violation(Kind.SERVER_RULE, List.of("messages", lastIndex), "invalid_request_message_order",
-                    "Expected last role User or Tool (or Assistant with prefix True) for serving but got "
-                            + (role.isEmpty() ? "none" : role),
-                    last));
-        }
-    }
-
-    private static String shown(JsonNode id) {
-        return id.isTextual() ? id.asText() : id.isMissingNode() ? "(none)" : id.toString();
     }
 }

@@ -328,6 +328,31 @@ class RouteTableTest {
     }
 
     @Test
+    void codestralsOwnHostIsMistralsCloudToo() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/completions");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "https://codestral.mistral.ai/v1/fim/completions");
+        assertTrue(routesFrom(env).get(0).targets().get(0).mistralCloud(), "Codestral keys' endpoint");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "https://CODESTRAL.mistral.ai/v1/chat/completions");
+        assertTrue(routesFrom(env).get(0).targets().get(0).mistralCloud());
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "https://codestral.example.com/v1/chat/completions");
+        assertFalse(routesFrom(env).get(0).targets().get(0).mistralCloud());
+    }
+
+    @Test
+    void dropUnsupportedIsTrueOrFalse() {
+        Map<String, String> env = seedEnvironment();
+        assertFalse(routesFrom(env).get(0).targets().get(0).options().dropUnsupported(), "off unless asked for");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_DROP_UNSUPPORTED", "true");
+        assertTrue(routesFrom(env).get(0).targets().get(0).options().dropUnsupported());
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_DROP_UNSUPPORTED", "yes please");
+        String message = failureFor(env);
+        assertTrue(message.contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_DROP_UNSUPPORTED: must be true or false, "
+                + "not 'yes please'"), message);
+    }
+
+    @Test
     void ollamaNeedsItsUrlAndTakesItsOwnSettings() {
         Map<String, String> env = seedEnvironment();
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "ollama");

@@ -243,11 +243,11 @@ class MistralHygieneTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "\"top_p\":1.2|'top_p' must be a number from 0 to 1 for Mistral's API, not 1.2",
+            "\"top_p\":1.2|'top_p' must be a number from 0 to 1, not 1.2",
             "\"seed\":-1|'seed / random_seed' must be a whole number of at least 0 for Mistral's API, not -1",
-            "\"n\":0|'n' must be a whole number of at least 1",
+            "\"n\":0|'n' must be a whole number from 1 to 128",
             "\"presence_penalty\":-3|'presence_penalty' must be a number from -2 to 2",
-            "\"temperature\":-0.5|'temperature' must be a number from 0 to 1.5",
+            "\"temperature\":-0.5|'temperature' must be a number from 0 to 2",
             "\"reasoning_effort\":\"max\"|'reasoning_effort' must be one of none, minimal, low, medium, high, xhigh",
             "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"x\"}}]|tools[0]: Mistral's API takes only function tools",
             "\"tool_choice\":{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"auto\",\"tools\":[]}}|'tool_choice' must be"
@@ -271,7 +271,7 @@ class MistralHygieneTest {
         post("/mistral-cloud", "{\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image_url\","
                 + "\"image_url\":{\"url\":\"https://example.com/a.png\"}}]},{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .then().statusCode(400)
-                .body("error.message", containsString("a system message takes text parts only"));
+                .body("error.message", containsString("a system message takes text and thinking parts only"));
 
         assertTrue(upstream.received().isEmpty());
     }
@@ -295,7 +295,7 @@ class MistralHygieneTest {
         mistral.assertAllValid();
         JsonNode sent = tree(upstream.only().bodyText());
         assertEquals("high", sent.get("reasoning_effort").textValue());
-        assertEquals("reasoning", sent.get("prompt_mode").textValue());
+        assertFalse(sent.has("prompt_mode"), "refused by every model: reasoning_effort says it");
     }
 
     @Test

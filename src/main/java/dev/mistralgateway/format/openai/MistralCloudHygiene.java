@@ -27,10 +27,15 @@ import dev.mistralgateway.error.GatewayException;
  */
 final class MistralCloudHygiene {
 
-    /** OpenAI-only request fields with no Mistral equivalent. */
+    /**
+     * OpenAI-only request fields with no Mistral equivalent. Those that ask for something Mistral
+     * cannot give ({@code logprobs: true}, {@code audio}, ...) never get here: the pipeline has
+     * refused or dropped them by the target's option ({@code UnsupportedFields}); what is left of
+     * them asks for nothing.
+     */
     static final List<String> DROPPED = List.of("user", "logit_bias", "logprobs", "top_logprobs", "store",
-            "stream_options", "service_tier", "modalities", "audio", "web_search_options", "functions",
-            "function_call", "verbosity", "safety_identifier", "prompt_cache_retention", "top_k");
+            "stream_options", "service_tier", "modalities", "audio", "web_search_options", "verbosity",
+            "safety_identifier", "prompt_cache_retention", "top_k");
 
     /**
      * Numbers whose range is narrower at Mistral than at OpenAI, or simply bounded. Only
@@ -111,8 +116,10 @@ final class MistralCloudHygiene {
         dropNulls(body);
         rename(body, "max_completion_tokens", "max_tokens");
         rename(body, "seed", "random_seed");
+        LegacyFunctions.toTools(body);
         body.remove(DROPPED);
         RANGES.forEach(range -> checkRange(body, range));
+        promptMode(body);
         reasoningEffort(body);
         toolChoice(body);
         tools(body);
@@ -174,6 +181,20 @@ final class MistralCloudHygiene {
 
     private static String format(double number) {
         return number == Math.rint(number) ? String.valueOf((long) number) : String.valueOf(number);
+    }
+
+    /**
+     * {@code prompt_mode: "reasoning"} is refused by every model since {@code reasoning_effort}
+     * came ("Reasoning prompt mode is not enabled for this model"): it is sent as what it asks for,
+     * {@code reasoning_effort: "high"}, unless the client chose an effort too, which wins.
+     */
+    private static void promptMode(ObjectNode body) {
+        if (body.path("prompt_mode").asText("").equals("reasoning")) {
+            body.remove("prompt_mode");
+            if (!body.has("reasoning_effort")) {
+                body.put("reasoning_effort", "high");
+            }
+        }
     }
 
     /** Mistral takes {@code none} or {@code high}; OpenAI's other levels map to the nearer of the two. */

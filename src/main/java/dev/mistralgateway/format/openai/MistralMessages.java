@@ -16,7 +16,9 @@ import dev.mistralgateway.openai.Ids;
  * The messages of a request to Mistral's cloud, in the shape of Mistral's four message schemas
  * ({@code SystemMessage}, {@code UserMessage}, {@code AssistantMessage}, {@code ToolMessage}),
  * which refuse any other field, and under Mistral's rules beyond the schema: tool call ids of nine
- * letters or digits, and a conversation that ends with the user, a tool, or an assistant prefix.
+ * letters or digits, an order of roles Mistral takes ({@link MessageOrder}), reasoning replayed as
+ * thinking chunks ({@link ReasoningReplay}), and a conversation that ends with the user, a tool, or
+ * an assistant prefix.
  * Part of {@link MistralCloudHygiene}.
  */
 final class MistralMessages {
@@ -45,6 +47,7 @@ final class MistralMessages {
                 clean(i, message);
             }
         }
+        MessageOrder.repair(messages);
         // OpenAI continues a trailing assistant message; Mistral does so only when it is marked a prefix
         if (messages.get(messages.size() - 1) instanceof ObjectNode last
                 && last.path("role").asText("").equals("assistant") && !last.has("tool_calls")) {
@@ -62,6 +65,9 @@ final class MistralMessages {
         if (role.equals("assistant") && !hasContent(message) && message.path("refusal").isTextual()) {
             // an echoed refusal is what the assistant said
             message.set("content", message.get("refusal"));
+        }
+        if (role.equals("assistant")) {
+            ReasoningReplay.apply(message);
         }
         Set<String> allowed = FIELDS_BY_ROLE.get(role);
         if (allowed == null) {
@@ -125,9 +131,9 @@ final class MistralMessages {
             throw GatewayException.badRequest(at + " must be a content part object");
         }
         String type = object.path("type").asText("");
-        if (role.equals("system") && !type.equals("text")) {
-            throw GatewayException.badRequest(at + ": a system message takes text parts only at Mistral's API, not '"
-                    + type + "'");
+        if (role.equals("system") && !type.equals("text") && !type.equals("thinking")) {
+            throw GatewayException.badRequest(at + ": a system message takes text and thinking parts only at "
+                    + "Mistral's API, not '" + type + "'");
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("type", type);
         switch (type) {

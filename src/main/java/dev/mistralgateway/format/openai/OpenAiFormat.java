@@ -1,7 +1,10 @@
 package dev.mistralgateway.format.openai;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,8 +25,10 @@ import dev.mistralgateway.pipeline.ClientRequest;
  * {@code stream} explicit and {@code top_k} removed (Mistral answers 422 to fields it does not
  * know); a target on Mistral's cloud API also gets {@link MistralCloudHygiene}. An answer comes back
  * byte for byte once it is JSON with {@code choices}, unless its content is Mistral's reasoning
- * chunks ({@link ContentChunks}) or it comes from Codestral's fill-in-the-middle endpoint
- * ({@link MistralFim}); Mistral's error bodies come back in the OpenAI shape ({@link MistralErrors}).
+ * chunks ({@link ContentChunks}), it comes from Codestral's fill-in-the-middle endpoint
+ * ({@link MistralFim}), or the request needs it changed ({@link AnswerRewrite}: the prefix Mistral
+ * repeats, a legacy function call); Mistral's error bodies come back in the OpenAI shape
+ * ({@link MistralErrors}).
  * Embeddings requests carry no {@code stream}, which Mistral's schema refuses there.
  */
 public final class OpenAiFormat implements Format {
@@ -58,7 +63,16 @@ public final class OpenAiFormat implements Format {
 
     @Override
     public StreamTranslator streamTranslator(ClientRequest request, Target target) {
-        return new OpenAiStreamTranslator(mapper, MistralFim.serves(target));
+        return new OpenAiStreamTranslator(mapper, MistralFim.serves(target), rewrites(request, target));
+    }
+
+    /** What a Mistral cloud chat answer needs changed for this request's client (none elsewhere). */
+    private static List<AnswerRewrite> rewrites(ClientRequest request, Target target) {
+        if (!target.mistralCloud() || request.routeType() != RouteType.CHAT) {
+            return List.of();
+        }
+        return Stream.of(PrefixEcho.of(request.body()), LegacyFunctions.forAnswersTo(request.body()))
+                .filter(Objects::nonNull).map(AnswerRewrite.class::cast).toList();
     }
 
     @Override
@@ -81,7 +95,11 @@ public final class OpenAiFormat implements Format {
         if (MistralFim.serves(target)) {
             body = write(MistralFim.textCompletion(answer));
         } else {
-            body = ContentChunks.flattenAnswer(answer) ? write(answer) : upstreamBody;
+            boolean changed = ContentChunks.flattenAnswer(answer);
+            for (AnswerRewrite rewrite : rewrites(request, target)) {
+                changed |= rewrite.answer(answer);
+            }
+            body = changed ? write(answer) : upstreamBody;
         }
         return new Translated(body, usageOf(answer), answer.path("model").isTextual() ? answer.get("model").textValue() : null);
     }

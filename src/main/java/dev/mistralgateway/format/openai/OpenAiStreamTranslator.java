@@ -18,7 +18,8 @@ import dev.mistralgateway.stream.SseWriter;
  * through unchanged, re-framed as {@code data: ...\n\n} so an event split across reads reaches the
  * client whole, and {@code [DONE]} is sent exactly once, only when the upstream sent it: a stream
  * that ends without it, or with an error event, ends with an error event instead. Only a
- * reasoning model's events, whose content is chunks, are rewritten ({@link ContentChunks}).
+ * reasoning model's events, whose content is chunks, are rewritten ({@link ContentChunks}), and the
+ * events of a request that needs an {@link AnswerRewrite}.
  */
 final class OpenAiStreamTranslator implements StreamTranslator {
 
@@ -27,6 +28,8 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     private final ObjectMapper mapper;
     /** Codestral streams chat chunks; the completions client reads text_completion ones. */
     private final boolean fillInTheMiddle;
+    /** What this request needs changed in each event, e.g. the repeated prefix removed. */
+    private final List<AnswerRewrite> rewrites;
     private final SseEvents events = new SseEvents();
     private final SseWriter out = new SseWriter();
     private boolean done;
@@ -35,8 +38,13 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     private long eventsPassed;
 
     OpenAiStreamTranslator(ObjectMapper mapper, boolean fillInTheMiddle) {
+        this(mapper, fillInTheMiddle, List.of());
+    }
+
+    OpenAiStreamTranslator(ObjectMapper mapper, boolean fillInTheMiddle, List<AnswerRewrite> rewrites) {
         this.mapper = mapper;
         this.fillInTheMiddle = fillInTheMiddle;
+        this.rewrites = rewrites;
     }
 
     @Override
@@ -70,6 +78,10 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         done = true;
     }
 
+    /**
+     * Each event is decided on as JSON: a look at its text ({@link JsonPrefilter}) only spares the
+     * parse of events that cannot be an error, hold content chunks or need a rewrite.
+     */
     private void write(String data) {
         if (done) {
             return;
@@ -77,83 +89,92 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         if (data.equals(DONE)) {
             out.done();
             done = true;
-        } else if (data.startsWith("{\"error\"") || data.startsWith("{\"object\":\"error\"")) {
-            upstreamError(data);
-        } else if (fillInTheMiddle) {
-            textCompletionChunk(data);
-        } else if (data.contains("\"content\":[")) {
-            reasoningChunks(data);
-        } else {
-            pass(data);
+            return;
         }
+        JsonNode event = JsonPrefilter.mayHold(data, "error") ? parse(data) : null;
+        if (event != null && isError(event)) {
+            upstreamError(data, event);
+        } else if (fillInTheMiddle) {
+            textCompletionChunk(data, event);
+        } else if (!rewrites.isEmpty() || JsonPrefilter.mayHoldArrayAt(data, "content")) {
+            translated(data, event != null ? event : parse(data));
+        } else {
+            pass(data, event);
+        }
+    }
+
+    /** The event as JSON, or null when it is not JSON (it is then passed on as it came). */
+    private JsonNode parse(String data) {
+        try {
+            return mapper.readTree(data);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** OpenAI-compatible servers send {@code {"error":{...}}}, Mistral {@code {"object":"error",...}}. */
+    private static boolean isError(JsonNode event) {
+        return event.isObject() && (event.hasNonNull("error") || event.path("object").asText("").equals("error"));
     }
 
     /** An error event from the upstream (llama.cpp, vLLM, Mistral) ends the stream as a failure. */
-    private void upstreamError(String data) {
-        String message = data;
-        try {
-            JsonNode error = mapper.readTree(data);
-            message = MistralErrors.toOpenAi(502, error).map(body -> body.error().message())
-                    .orElseGet(() -> error.path("error").path("message").asText(data));
-        } catch (IOException e) {
-            // not JSON: its text is the message
-        }
+    private void upstreamError(String data, JsonNode error) {
+        String message = MistralErrors.toOpenAi(502, error).map(body -> body.error().message())
+                .orElseGet(() -> error.path("error").path("message").asText(data));
         fail("the upstream's stream failed: " + message);
     }
 
-    private void textCompletionChunk(String data) {
-        String translated = data;
-        try {
-            JsonNode chunk = mapper.readTree(data);
-            if (chunk != null && chunk.path("choices").isArray()) {
-                translated = mapper.writeValueAsString(MistralFim.textCompletion(chunk));
-            }
-        } catch (IOException e) {
-            // not JSON: passed through as it came
+    private void textCompletionChunk(String data, JsonNode parsed) {
+        JsonNode chunk = parsed != null ? parsed : parse(data);
+        if (chunk != null && chunk.path("choices").isArray()) {
+            pass(write(MistralFim.textCompletion(chunk)), null);
+        } else {
+            pass(data, chunk);
         }
-        pass(translated);
     }
 
-    /** A reasoning model's chunks, as the events OpenAI clients read ({@link ContentChunks}). */
-    private void reasoningChunks(String data) {
-        List<ObjectNode> events = List.of();
-        try {
-            if (mapper.readTree(data) instanceof ObjectNode event) {
-                events = ContentChunks.flattenEvent(event);
-            }
-        } catch (IOException e) {
-            // not JSON: passed through below all the same
-        }
-        if (events.isEmpty()) {
-            pass(data);
+    /**
+     * A reasoning model's chunks, as the events OpenAI clients read ({@link ContentChunks}), and
+     * the request's rewrites; an event nothing changes goes on as it came.
+     */
+    private void translated(String data, JsonNode parsed) {
+        if (!(parsed instanceof ObjectNode event)) {
+            pass(data, parsed);
             return;
         }
-        for (ObjectNode event : events) {
-            String translated = event.toString();
-            pass(translated);
+        List<ObjectNode> flattened = ContentChunks.flattenEvent(event);
+        boolean changed = !flattened.isEmpty();
+        List<ObjectNode> events = changed ? flattened : List.of(event);
+        for (ObjectNode one : events) {
+            for (AnswerRewrite rewrite : rewrites) {
+                changed |= rewrite.event(one);
+            }
+        }
+        if (!changed) {
+            pass(data, event);
+            return;
+        }
+        for (ObjectNode one : events) {
+            pass(one.toString(), one);
         }
     }
 
-    /** One event to the client, counted for the token cap, and read for usage. */
-    private void pass(String data) {
+    private String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("a record always serialises", e);
+        }
+    }
+
+    /** One event to the client, counted for the token cap, and read for usage (its tree, when parsed already). */
+    private void pass(String data, JsonNode parsed) {
         out.event(data);
         eventsPassed++;
-        noteUsage(data);
-    }
-
-    /** Mistral and OpenAI report usage in one of the last chunks; only those chunks are parsed. */
-    private void noteUsage(String data) {
-        if (!data.contains("\"usage\"")) {
-            return;
-        }
-        try {
-            JsonNode chunk = mapper.readTree(data);
-            Usage reported = chunk == null ? null : OpenAiFormat.usageOf(chunk);
-            if (reported != null) {
-                usage = reported;
-            }
-        } catch (IOException e) {
-            // not JSON: passed through all the same, just not counted
+        JsonNode chunk = parsed != null ? parsed : JsonPrefilter.mayHold(data, "usage") ? parse(data) : null;
+        Usage reported = chunk == null ? null : OpenAiFormat.usageOf(chunk);
+        if (reported != null) {
+            usage = reported;
         }
     }
 

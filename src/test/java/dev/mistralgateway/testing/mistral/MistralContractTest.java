@@ -147,6 +147,50 @@ class MistralContractTest {
         refused(CHAT, chat("{\"role\":\"system\",\"content\":\"Be brief.\"}", ""), "$.messages[0]", "but got system");
     }
 
+    private static final String TOOL_TURN = ",{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"D681PevKs\","
+            + "\"type\":\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"{}\"}}]},"
+            + "{\"role\":\"tool\",\"tool_call_id\":\"D681PevKs\",\"content\":\"22C\"}";
+
+    @Test
+    void aUserMessageRightAfterAToolMessageFails() {
+        // Mistral's own words (code 3230), reported against api.mistral.ai up to December 2025
+        refused(CHAT, chat(USER + TOOL_TURN + "," + USER, ""), "$.messages[3]", "Unexpected role 'user' after role 'tool'");
+        valid(CHAT, chat(USER + TOOL_TURN + ",{\"role\":\"assistant\",\"content\":\"Sunny.\"}," + USER, ""));
+    }
+
+    @Test
+    void aSystemMessageAfterAnAssistantOrToolMessageFails() {
+        String system = "{\"role\":\"system\",\"content\":\"Answer in French.\"}";
+        refused(CHAT, chat(USER + ",{\"role\":\"assistant\",\"content\":\"Sunny.\"}," + system + "," + USER, ""),
+                "$.messages[2]", "Unexpected role 'system' after role 'assistant'");
+        refused(CHAT, chat(USER + TOOL_TURN + "," + system + "," + USER, ""), "$.messages[3]",
+                "Unexpected role 'system' after role 'tool'");
+        valid(CHAT, chat(system + "," + system + "," + USER + "," + system + "," + USER, ""));
+    }
+
+    @Test
+    void anAssistantMessageWithNeitherContentNorToolCallsFails() {
+        refused(CHAT, chat(USER + ",{\"role\":\"assistant\",\"content\":\"\"}," + USER, ""), "$.messages[1]",
+                "Assistant message must have either content or tool_calls");
+        refused(CHAT, chat(USER + ",{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[]}," + USER, ""),
+                "$.messages[1]", "Assistant message must have either content or tool_calls");
+    }
+
+    @Test
+    void theReasoningPromptModeFails() {
+        // Mistral's answer on every model since reasoning_effort came (code 3051)
+        refused(CHAT, chat(USER, ",\"prompt_mode\":\"reasoning\""), "$.prompt_mode",
+                "Reasoning prompt mode is not enabled for this model");
+        valid(CHAT, chat(USER, ",\"reasoning_effort\":\"high\""));
+    }
+
+    @Test
+    void aThinkingChunkReplayedInTheHistoryPasses() {
+        valid(CHAT, chat(USER + ",{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":"
+                + "[{\"type\":\"text\",\"text\":\"Paris is sunny in June.\"}],\"closed\":true},"
+                + "{\"type\":\"text\",\"text\":\"Sunny.\"}]}," + USER, ""));
+    }
+
     @Test
     void aToolCallRoundTripWithNineCharacterIdsPasses() {
         String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"weather\","

@@ -1,0 +1,25 @@
+package dev.mistralgateway.config;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The hosts of Mistral's cloud API, whose request hygiene a target gets unless its
+ * {@code MISTRAL_CLOUD} option says otherwise: {@code api.mistral.ai}, and
+ * {@code codestral.mistral.ai}, the endpoint Codestral keys are issued for (the same API,
+ * schema and refusals: its fill-in-the-middle endpoint answers 422 to OpenAI's {@code user},
+ * {@code stream_options} and {@code echo} as {@code api.mistral.ai} does).
+ */
+final class MistralCloudHosts {
+
+    private static final Set<String> HOSTS = Set.of("api.mistral.ai", "codestral.mistral.ai");
+
+    private MistralCloudHosts() {
+    }
+
+    static boolean serves(URI upstream) {
+        return upstream != null && upstream.getHost() != null
+                && HOSTS.contains(upstream.getHost().toLowerCase(Locale.ROOT));
+    }
+}
