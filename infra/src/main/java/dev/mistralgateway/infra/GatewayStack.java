@@ -361,29 +361,28 @@ public class GatewayStack extends Stack {
         HttpLambdaIntegration integration = HttpLambdaIntegration.Builder.create("Gateway", live).build();
         IHttpRouteAuthorizer authorizer = authorizer(s);
         for (String path : env.paths()) {
-            api.addRoutes(AddRoutesOptions.builder()
-                    .path(path)
-                    .methods(List.of(HttpMethod.POST))
-                    .integration(integration)
-                    .authorizer(authorizer)
-                    .build());
+            route(api, HttpMethod.POST, path, integration, authorizer);
         }
         // the model list (and one model of it: OpenAI's /v1/models/{id}) is the gateway's one GET
         env.modelsPath().ifPresent(models -> {
-            for (String path : List.of(models, models + "/{id}")) {
-                api.addRoutes(AddRoutesOptions.builder()
-                        .path(path)
-                        .methods(List.of(HttpMethod.GET))
-                        .integration(integration)
-                        .authorizer(authorizer)
-                        .build());
-            }
+            route(api, HttpMethod.GET, models, integration, authorizer);
+            route(api, HttpMethod.GET, models + "/{id}", integration, authorizer);
         });
         CfnOutput.Builder.create(this, "ApiUrl")
                 .description("HTTPS endpoint of the gateway; POST to " + String.join(", ", env.paths()) + " under it")
                 .value(stage.getUrl())
                 .build();
         return api;
+    }
+
+    private static void route(HttpApi api, HttpMethod method, String path, HttpLambdaIntegration integration,
+            IHttpRouteAuthorizer authorizer) {
+        api.addRoutes(AddRoutesOptions.builder()
+                .path(path)
+                .methods(List.of(method))
+                .integration(integration)
+                .authorizer(authorizer)
+                .build());
     }
 
     private static IHttpRouteAuthorizer authorizer(GatewaySettings s) {
