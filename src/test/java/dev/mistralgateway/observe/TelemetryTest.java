@@ -59,6 +59,11 @@ class TelemetryTest {
                     .route(2, "/quiet", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .target(2, "model.name", "mistral-tiny")
                     .route(3, "/any-model", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    // a named model, and a target without a name that serves any other model
+                    .route(4, "/mixed-models", "llm/v1/chat", "openai", upstream.url("/v1/named"))
+                    .target(4, "model.name", "mistral-small-latest")
+                    .target(4, "model.alias", "small")
+                    .alsoTarget(4, 1, "openai", upstream.url("/v1/chat/completions"), 1)
                     .build());
             settings.put("ai-proxy.metrics.enabled", "true");
             settings.put("ai-proxy.metrics.namespace", "GatewayTest");
@@ -274,11 +279,36 @@ class TelemetryTest {
                 .then().statusCode(400);
         assertEquals("client-chosen", onlyLine().get("model").textValue());
 
+        // llama.cpp (and other self-hosted servers) answer with whatever model the client named
         captured.reset();
-        upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")));
-        post("/any-model", "{\"model\":\"mistral-tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "m-2")
+        upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")
+                .replace("mistralai/Mistral-7B-Instruct-v0.1-instruct", "made-up-4712")));
+        post("/any-model", "{\"model\":\"made-up-4712\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "m-2")
                 .then().statusCode(200);
-        assertEquals(tree(kong("mistral/llm-v1-chat/responses/good.json")).get("model").textValue(),
-                onlyLine().get("model").textValue(), "the model the upstream answered with");
+        assertEquals("client-chosen", onlyLine().get("model").textValue(), "an echoed client model is no dimension");
+    }
+
+    /**
+     * On a route whose other targets name models, an answer of the target without a name that carries one of
+     * those names (or aliases) keeps it; any other name it answers with is the client's.
+     */
+    @Test
+    void aModelOfTheRouteStaysADimensionWhenTheUpstreamAnswersWithIt() {
+        for (String model : List.of("mistral-small-latest", "small")) {
+            captured.reset();
+            upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")
+                    .replace("mistralai/Mistral-7B-Instruct-v0.1-instruct", model)));
+            given().contentType("application/json").header("X-Request-Id", "m-" + model)
+                    .body("{\"model\":\"llama-local\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .post("/mixed-models").then().statusCode(200).header("X-AI-Proxy-Target", "1");
+            assertEquals(model, onlyLine().get("model").textValue());
+        }
+        captured.reset();
+        upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")
+                .replace("mistralai/Mistral-7B-Instruct-v0.1-instruct", "llama-local")));
+        given().contentType("application/json").header("X-Request-Id", "m-echo")
+                .body("{\"model\":\"llama-local\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/mixed-models").then().statusCode(200).header("X-AI-Proxy-Target", "1");
+        assertEquals("client-chosen", onlyLine().get("model").textValue());
     }
 }
