@@ -197,7 +197,7 @@ public class Proxy {
             Map<String, String> headers = new LinkedHashMap<>();
             URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(),
                     target.upstreamUrl(), headers, upstreamBody);
-            call = new UpstreamRequest(url, headers, serialize(upstreamBody));
+            call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
             // the client's request does not suit this target: that is the client's to fix, not a failover
             attempt.released();

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
 import org.jboss.resteasy.reactive.client.impl.ClientImpl;
 
-import dev.mistralgateway.config.EnvNames;
+import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
@@ -45,15 +45,13 @@ import io.vertx.core.http.RequestOptions;
 @ApplicationScoped
 public class UpstreamClient {
 
-    /** Kong's wording, which clients of Kong already match on. */
-    static final String BAD_GATEWAY = "An invalid response was received from the upstream server";
-    static final String TIMED_OUT = "The upstream server is timing out";
-
     private static final Logger LOG = Logger.getLogger(UpstreamClient.class);
 
     private final Map<Integer, ClientImpl> clientsByRoute = new HashMap<>();
+    private final UpstreamFailures failures;
 
-    public UpstreamClient(RouteTable routes) {
+    public UpstreamClient(RouteTable routes, GatewayConfig config) {
+        this.failures = new UpstreamFailures(config.upstream().errorDetail());
         for (Route route : routes.routes()) {
             clientsByRoute.put(route.index(), newClient(route.timeouts()));
         }
@@ -68,7 +66,7 @@ public class UpstreamClient {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setWriteIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeouts.write().toMillis())));
         ClientImpl client = (ClientImpl) builder.build();
-        // A reset or broken connection also fails the request on it, which classify() logs with the
+        // A reset or broken connection also fails the request on it, which UpstreamFailures logs with the
         // upstream's URL. Without a handler of its own, Vert.x would log it a second time, as an ERROR
         // without a request id: noise that a log alarm would fire on.
         client.getVertxHttpClient().connectionHandler(connection -> connection.exceptionHandler(
@@ -122,7 +120,7 @@ public class UpstreamClient {
                     .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
                     .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
                             "no data from the upstream for " + readTimeout + " ms"))
-                    .onFailure().transform(failure -> classify(route, request, failure))
+                    .onFailure().transform(failure -> failures.classify(route, request, failure))
                     .onCancellation().invoke(() -> {
                         // The reset we send fails the response too: that is no upstream failure, and no one
                         // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
@@ -151,12 +149,12 @@ public class UpstreamClient {
     }
 
     /** Completes on the thread the future completes on, without a CompletionStage in between. */
-    private static <T> Uni<T> toUni(Future<T> future, Route route, UpstreamRequest request) {
+    private <T> Uni<T> toUni(Future<T> future, Route route, UpstreamRequest request) {
         return Uni.createFrom().<T>emitter(emitter -> future.onComplete(result -> {
             if (result.succeeded()) {
                 emitter.complete(result.result());
             } else {
-                emitter.fail(classify(route, request, result.cause()));
+                emitter.fail(failures.classify(route, request, result.cause()));
             }
         }));
     }
@@ -172,53 +170,6 @@ public class UpstreamClient {
             headers.put(name.toLowerCase(Locale.ROOT), vertxHeaders.getAll(name));
         }
         return headers;
-    }
-
-    /**
-     * The failure as the client's 502 or 504: Kong's words first (clients of Kong match on them),
-     * then what failed, in words that say what to check. Logged once, with the upstream as
-     * configured: scheme, host, the port only when one was written, the path, never the query
-     * (a query auth parameter may sit there).
-     */
-    private static GatewayException classify(Route route, UpstreamRequest request, Throwable failure) {
-        if (failure instanceof GatewayException classified) {
-            return classified;
-        }
-        Throwable cause = failure;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
-                && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        java.net.URI url = request.url();
-        String upstream = url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
-                + url.getPath();
-        LOG.warnf("upstream %s failed: %s", upstream, cause.toString());
-        String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-        String host = url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
-        if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
-                || message.contains("timed out") || message.contains("timeout")) {
-            boolean connecting = cause instanceof io.netty.channel.ConnectTimeoutException
-                    || message.contains("connection timed out");
-            String setting = EnvNames.ofRoute(route.index(), connecting ? "balancer.connect-timeout" : "balancer.read-timeout");
-            long millis = (connecting ? route.timeouts().connect() : route.timeouts().read()).toMillis();
-            return new GatewayException(504, TIMED_OUT + ": " + (connecting ? "no connection to " + host
-                    : "no answer from " + host) + " within " + millis + " ms (" + setting + ")", cause);
-        }
-        String what;
-        if (cause instanceof java.net.UnknownHostException || message.contains("failed to resolve")
-                || message.contains("unknownhost")) {
-            what = "the upstream's host name " + url.getHost() + " could not be resolved; check the upstream URL and "
-                    + "that the function can reach a DNS server (and the internet, for api.mistral.ai)";
-        } else if (cause instanceof java.net.ConnectException || message.contains("connection refused")) {
-            what = "the connection to " + host + " was refused: nothing listens there; check the upstream URL and "
-                    + "that the server runs";
-        } else if (cause instanceof javax.net.ssl.SSLException) {
-            what = "the TLS handshake with " + host + " failed; check that the upstream URL's scheme and port "
-                    + "speak TLS and that its certificate is valid";
-        } else {
-            what = "the connection to " + host + " was closed or reset before the answer was complete";
-        }
-        return new GatewayException(502, BAD_GATEWAY + ": " + what, cause);
     }
 
     @PreDestroy
