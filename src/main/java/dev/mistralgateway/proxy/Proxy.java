@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -332,6 +333,8 @@ public class Proxy {
         SentEvents sent = reporter.sentEvents(target);
         Route.StreamLimits limits = exchange.route().streamLimits();
         AtomicBoolean upstreamEnded = new AtomicBoolean();
+        // the status of a stream cut at one of the route's limits (its error event's), 0 while not cut
+        AtomicInteger cutStatus = new AtomicInteger();
         AtomicReference<Flow.Subscription> upstreamCall = new AtomicReference<>();
         Multi<byte[]> translated = stream.body()
                 .onSubscription().invoke(upstreamCall::set)
@@ -348,12 +351,13 @@ public class Proxy {
         Multi<byte[]> events = translated
                 // a limit ends the body early: the client gets an error event instead of [DONE]
                 .onCompletion().switchTo(() -> Multi.createFrom().item(() -> {
-                    if (upstreamEnded.get()) {
-                        return translator.end();
+                    if (!upstreamEnded.get()) {
+                        // Mutiny's select() completes without cancelling what it reads from
+                        upstreamCall.get().cancel();
                     }
-                    // Mutiny's select() completes without cancelling what it reads from
-                    upstreamCall.get().cancel();
-                    return limitReached(exchange, limits, translator);
+                    // a limit reached after the answer's [DONE] cuts nothing: the answer is complete
+                    return upstreamEnded.get() || translator.ended() ? translator.end()
+                            : limitReached(exchange, limits, translator, cutStatus);
                 }))
                 .map(bytes -> {
                     if (!started.get() && translator.failure() != null) {
@@ -379,8 +383,10 @@ public class Proxy {
                             reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
                         }
                     } else {
+                        // cut at a limit, the target still answered as it should; the client got no whole answer
                         attempt.succeeded(translator.usage(), translator.outputTokens());
-                        reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                        int status = cutStatus.get() == 0 ? 200 : cutStatus.get();
+                        reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
                     }
                 })
                 .onFailure(failure -> started.get()).recoverWithMulti(failure -> Multi.createFrom().item(errorEvent(failure)));
@@ -400,8 +406,10 @@ public class Proxy {
     }
 
     /** The error event that ends a stream cut at one of its route's limits; the log names the setting. */
-    private byte[] limitReached(Exchange exchange, Route.StreamLimits limits, StreamTranslator translator) {
+    private byte[] limitReached(Exchange exchange, Route.StreamLimits limits, StreamTranslator translator,
+            AtomicInteger cutStatus) {
         boolean tokens = limits.maxTokens() > 0 && translator.outputTokens() >= limits.maxTokens();
+        cutStatus.set(tokens ? 400 : 504);
         String setting = EnvNames.ofRoute(exchange.route().index(), tokens ? "max-stream-tokens" : "max-stream-seconds");
         LOG.infof("stream of request %s on route '%s' ended at the route's limit (%s)", exchange.requestId(),
                 exchange.route().name(), setting);

@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +23,7 @@ import dev.mistralgateway.testing.FakeUpstream.Reply;
 import dev.mistralgateway.testing.FakeUpstreamResource;
 import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
+import dev.mistralgateway.testing.TelemetryLines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -77,40 +74,21 @@ class TelemetryTest {
     @InjectUpstream
     FakeUpstream upstream;
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream original;
+    private TelemetryLines captured;
 
     @BeforeEach
     void capture() {
         upstream.reset();
-        original = System.out;
-        System.setOut(new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                captured.write(b);
-                original.write(b);
-            }
-        }, true, StandardCharsets.UTF_8));
+        captured = TelemetryLines.listen();
     }
 
     @AfterEach
     void restore() {
-        System.setOut(original);
-    }
-
-    /** The telemetry lines printed so far: JSON objects with an EMF directive or statistics. */
-    private List<JsonNode> lines() {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("{") && (line.contains("\"_aws\"") || line.contains("\"ai_proxy\""))) {
-                lines.add(tree(line));
-            }
-        }
-        return lines;
+        captured.close();
     }
 
     private JsonNode onlyLine() {
-        List<JsonNode> lines = lines();
+        List<JsonNode> lines = captured.lines();
         assertEquals(1, lines.size(), lines::toString);
         return lines.get(0);
     }
@@ -247,7 +225,7 @@ class TelemetryTest {
         String denied = post("/stats-openai", CHAT, "k2").asString();
 
         assertEquals("Bearer sk-telemetry-secret-91", upstream.received().get(0).header("Authorization"));
-        for (String text : List.of(answer, denied, captured.toString(StandardCharsets.UTF_8))) {
+        for (String text : List.of(answer, denied, captured.text())) {
             assertFalse(text.contains("sk-telemetry-secret-91"), text);
         }
     }
