@@ -115,15 +115,16 @@ public class Proxy {
     /** One client request, across its attempts. */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
-            Set<Integer> notServing) implements ReportedRequest {
+            Set<Integer> notServing, TargetRefusals refused) implements ReportedRequest {
 
-        /** The targets this request may not go to (any more): tried already, or serving another model. */
+        /** The targets this request may not go to (any more): tried already, serving another model, or refusing it. */
         Set<Integer> passedOver() {
-            if (notServing.isEmpty()) {
+            if (notServing.isEmpty() && !refused.any()) {
                 return tried;
             }
             Set<Integer> all = new java.util.HashSet<>(tried);
             all.addAll(notServing);
+            all.addAll(refused.targets());
             return all;
         }
 
@@ -161,7 +162,7 @@ public class Proxy {
             notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>(), Set.of());
+                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), new TargetRefusals());
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -170,7 +171,7 @@ public class Proxy {
         UnaryOperator<String> forwardable = keyHeader == null ? clientHeader
                 : name -> name.equalsIgnoreCase(keyHeader) ? null : clientHeader.apply(name);
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
-                pools.get(route.index()), new LinkedHashSet<>(), notServing);
+                pools.get(route.index()), new LinkedHashSet<>(), notServing, new TargetRefusals());
         return attempt(exchange, null);
     }
 
@@ -180,6 +181,11 @@ public class Proxy {
         if (begun.isEmpty()) {
             if (previous != null) {
                 return answer(exchange, previous);
+            }
+            TargetRefusals refused = exchange.refused();
+            if (refused.any() && exchange.passedOver().size() >= exchange.route().targets().size()) {
+                reporter.failed(exchange, exchange.route().targets().get(refused.firstTarget()), refused.first().status());
+                throw refused.first();
             }
             GatewayException none = noTarget(exchange);
             reporter.failed(exchange, null, none.status());
@@ -200,8 +206,13 @@ public class Proxy {
                     target.upstreamUrl(), headers, upstreamBody);
             call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
-            // the client's request does not suit this target: that is the client's to fix, not a failover
             attempt.released();
+            if (TargetRefusals.isRefusal(refused)) {
+                // the request does not suit this target: no attempt, and another target may take it
+                exchange.tried().remove(target.index());
+                exchange.refused().add(target.index(), (GatewayException) refused);
+                return attempt(exchange, previous);
+            }
             reporter.failed(exchange, target, refused instanceof GatewayException gateway ? gateway.status() : 500);
             throw refused;
         }
@@ -228,7 +239,13 @@ public class Proxy {
             });
         }
         // the client left before this attempt ended: the target is no longer in flight for it
-        return answer.onCancellation().invoke(attempt::released);
+        return answer.onCancellation().invoke(() -> {
+            attempt.released();
+            // reported once, by the attempt in flight (a stream reports its own 499 as its body ends)
+            if (!request.stream() && exchange.lastTried() == target.index()) {
+                reporter.answered(exchange, target, request, 499, attempt.elapsed().toNanos(), null, null, null);
+            }
+        });
     }
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
