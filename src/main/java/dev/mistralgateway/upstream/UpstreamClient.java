@@ -49,9 +49,13 @@ public class UpstreamClient {
 
     private final Map<Integer, ClientImpl> clientsByRoute = new HashMap<>();
     private final UpstreamFailures failures;
+    private final long maxAnswerBytes;
+    private final long maxEventBytes;
 
     public UpstreamClient(RouteTable routes, GatewayConfig config) {
         this.failures = new UpstreamFailures(config.upstream().errorDetail());
+        this.maxAnswerBytes = config.upstream().maxAnswerBytes();
+        this.maxEventBytes = config.upstream().maxEventBytes();
         for (Route route : routes.routes()) {
             clientsByRoute.put(route.index(), newClient(route.timeouts()));
         }
@@ -89,7 +93,7 @@ public class UpstreamClient {
         // through the body stream, not Vert.x's body(): its idle timeout stops at the head, and a
         // body that stalls half-way must time out too
         return open(route, request, MediaType.APPLICATION_JSON)
-                .flatMap(opened -> whole(opened.body())
+                .flatMap(opened -> whole(route, request, opened.body())
                         .map(body -> new UpstreamResponse(opened.status(), opened.headers(), body)));
     }
 
@@ -100,8 +104,8 @@ public class UpstreamClient {
     public Uni<UpstreamStream> stream(Route route, UpstreamRequest request) {
         return open(route, request, STREAMS).flatMap(opened -> opened.status() == 200
                 ? Uni.createFrom().item(new UpstreamStream(
-                        new UpstreamResponse(200, opened.headers(), new byte[0]), opened.body()))
-                : whole(opened.body()).map(body -> new UpstreamStream(
+                        new UpstreamResponse(200, opened.headers(), new byte[0]), bounded(route, request, opened)))
+                : whole(route, request, opened.body()).map(body -> new UpstreamStream(
                         new UpstreamResponse(opened.status(), opened.headers(), body), Multi.createFrom().empty())));
     }
 
@@ -116,9 +120,10 @@ public class UpstreamClient {
         Future<Opened> answer = send(route, request, accept).map(response -> {
             // paused until someone subscribes to the body, so that no byte is lost in between
             response.pause();
-            Multi<byte[]> body = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
-                    .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
-                    .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
+            Multi<byte[]> bytes = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
+                    .map(io.vertx.mutiny.core.buffer.Buffer::getBytes);
+            // silence counts only while the gateway asks for data: a client that reads slowly pauses the upstream
+            Multi<byte[]> body = SilenceTimeout.of(bytes, Duration.ofMillis(readTimeout), () -> new TimeoutException(
                             "no data from the upstream for " + readTimeout + " ms"))
                     .onFailure().transform(failure -> failures.classify(route, request, failure))
                     .onCancellation().invoke(() -> {
@@ -159,9 +164,23 @@ public class UpstreamClient {
         }));
     }
 
-    private static Uni<byte[]> whole(Multi<byte[]> body) {
-        return body.collect().in(java.io.ByteArrayOutputStream::new, java.io.ByteArrayOutputStream::writeBytes)
-                .map(java.io.ByteArrayOutputStream::toByteArray);
+    /** The whole body, up to the most the gateway reads of one answer; past it the call is cancelled (502). */
+    private Uni<byte[]> whole(Route route, UpstreamRequest request, Multi<byte[]> body) {
+        return body.collect().in(java.io.ByteArrayOutputStream::new, (read, piece) -> {
+            if (read.size() + (long) piece.length > maxAnswerBytes) {
+                throw new UpstreamFailures.TooLarge("the answer", "ai-proxy.upstream.max-answer-bytes", maxAnswerBytes);
+            }
+            read.writeBytes(piece);
+        }).map(java.io.ByteArrayOutputStream::toByteArray)
+                .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
+    }
+
+    /** A stream's body, each event of it up to the most the gateway holds of one; past it the call is cancelled. */
+    private Multi<byte[]> bounded(Route route, UpstreamRequest request, Opened opened) {
+        List<String> types = opened.headers().get("content-type");
+        EventSizeGuard guard = new EventSizeGuard(maxEventBytes, types == null || types.isEmpty() ? null : types.get(0));
+        return opened.body().map(guard::check)
+                .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
     }
 
     private static Map<String, List<String>> headersOf(MultiMap vertxHeaders) {

@@ -38,11 +38,13 @@ final class UpstreamFailures {
 
     /** An upstream's answer (or one of its events) was larger than the gateway reads: a failure of that upstream. */
     static final class TooLarge extends RuntimeException {
+        private final String what;
         private final String setting;
         private final long limit;
 
         TooLarge(String what, String setting, long limit) {
             super(what + " was larger than " + limit + " bytes", null, false, false);
+            this.what = what;
             this.setting = setting;
             this.limit = limit;
         }
@@ -65,8 +67,9 @@ final class UpstreamFailures {
         String what;
         if (cause instanceof TooLarge tooLarge) {
             status = 502;
-            kind = "the upstream's " + tooLarge.getMessage().replaceFirst(" was larger than", " is larger than");
-            what = kind + " (" + EnvNames.of(tooLarge.setting) + ", at " + tooLarge.limit + " bytes) from " + host;
+            kind = tooLarge.what + " of the upstream is larger than " + tooLarge.limit + " bytes, the most the gateway reads";
+            what = tooLarge.what + " of " + host + " is larger than " + tooLarge.limit + " bytes, the most the gateway reads ("
+                    + EnvNames.of(tooLarge.setting) + ")";
         } else if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
                 || message.contains("timed out") || message.contains("timeout")) {
             boolean connecting = cause instanceof io.netty.channel.ConnectTimeoutException

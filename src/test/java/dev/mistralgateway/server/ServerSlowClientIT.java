@@ -57,6 +57,9 @@ class ServerSlowClientIT {
         env.put("AI_PROXY_ROUTES_0__BALANCER_MAX_FAILS", "1");
         env.put("AI_PROXY_ROUTES_0__BALANCER_FAIL_TIMEOUT", "60000");
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__LOGGING_LOG_STATISTICS", "true");
+        // the same without a breaker, for clients that leave
+        env.putAll(RunningGateway.chatRoute(1, "/plain", upstream.url("/v1/chat/completions")));
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__LOGGING_LOG_STATISTICS", "true");
         gateway = RunningGateway.start(env);
     }
 
@@ -71,6 +74,10 @@ class ServerSlowClientIT {
     }
 
     private static Socket post(String body, String requestId, int receiveBuffer) throws IOException {
+        return post("/mistral-chat", body, requestId, receiveBuffer);
+    }
+
+    private static Socket post(String path, String body, String requestId, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -78,7 +85,7 @@ class ServerSlowClientIT {
         socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
         socket.setSoTimeout(20_000);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /mistral-chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "X-Request-Id: " + requestId + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
                 + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -108,8 +115,11 @@ class ServerSlowClientIT {
             InputStream in = socket.getInputStream();
             byte[] first = in.readNBytes(2048);
             assertTrue(new String(first, StandardCharsets.UTF_8).startsWith("HTTP/1.1 200"));
-            // stops reading for three read timeouts
-            Thread.sleep(3_000);
+            // stops reading for four read timeouts
+            int sentBefore = upstream.chunksSent();
+            Thread.sleep(4_000);
+            System.out.printf("slow reader: the upstream sent %d pieces before the pause, %d after it, of %d%n",
+                    sentBefore, upstream.chunksSent(), EVENTS + 1);
             ByteArrayOutputStream rest = new ByteArrayOutputStream();
             byte[] buffer = new byte[65536];
             String tail = "";
@@ -141,8 +151,8 @@ class ServerSlowClientIT {
     @Test
     void aClientThatLeavesBeforeAWholeAnswerIsReportedAs499() throws Exception {
         upstream.reply("/v1/chat/completions", Reply.json(200, Fixtures.kong("mistral/llm-v1-chat/responses/good.json"))
-                .delayedBy(Duration.ofMillis(1500)));
-        try (Socket socket = post("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "req-left-whole", 0)) {
+                .delayedBy(Duration.ofMillis(700)));
+        try (Socket socket = post("/plain", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "req-left-whole", 0)) {
             Thread.sleep(300);
         }
         assertEquals(499, statusReportedFor("req-left-whole"));
@@ -151,8 +161,9 @@ class ServerSlowClientIT {
     @Test
     void aClientThatLeavesAStreamIsReportedAs499() throws Exception {
         replyWithLongStream();
-        try (Socket socket = post(streamBody(), "req-left-stream", 0)) {
-            socket.getInputStream().readNBytes(4096);
+        try (Socket socket = post("/plain", streamBody(), "req-left-stream", 0)) {
+            String first = new String(socket.getInputStream().readNBytes(2048), StandardCharsets.UTF_8);
+            assertTrue(first.startsWith("HTTP/1.1 200"), first);
         }
         assertEquals(499, statusReportedFor("req-left-stream"));
     }
