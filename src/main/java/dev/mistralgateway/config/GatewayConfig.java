@@ -33,6 +33,13 @@ public interface GatewayConfig {
     /** Limits of what the statistics lines carry. */
     StatisticsConfig statistics();
 
+    /**
+     * Longest a request's body may take to arrive, ms, from its head on (408 after, the connection
+     * closed): a client sending a byte every few seconds cannot hold a connection and its memory.
+     */
+    @WithDefault("60000")
+    long requestBodyTimeout();
+
     /** What the gateway reads from upstreams, and what its 502/504s tell clients of them. */
     UpstreamConfig upstream();
 

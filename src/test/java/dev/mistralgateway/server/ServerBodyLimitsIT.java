@@ -334,13 +334,13 @@ class ServerBodyLimitsIT {
             send(socket, head("/nowhere", "Transfer-Encoding: chunked"));
             send(socket, "400\r\n" + "x".repeat(0x400) + "\r\n");
 
-            assertJsonError(read(socket), 404, "invalid_request_error", "no route matches the path /nowhere");
+            assertJsonError(read(socket), 404, "not_found_error", "no route matches the path /nowhere");
         }
         try (Socket socket = connect()) {
             send(socket, head("/nowhere", "Content-Length: 5000000"));
 
             Answer answer = read(socket);
-            assertJsonError(answer, 404, "invalid_request_error", "no route matches the path /nowhere");
+            assertJsonError(answer, 404, "not_found_error", "no route matches the path /nowhere");
             assertEquals("close", answer.headers().get("connection"), "the unread body is not waited for");
         }
         assertEquals(0, upstream.received().size());
