@@ -33,6 +33,16 @@ public interface GatewayConfig {
     /** Limits of what the statistics lines carry. */
     StatisticsConfig statistics();
 
+    /**
+     * Longest a request's body may take to arrive, ms, from its head on (408 after, the connection
+     * closed): a client sending a byte every few seconds cannot hold a connection and its memory.
+     */
+    @WithDefault("60000")
+    long requestBodyTimeout();
+
+    /** What the gateway reads from upstreams, and what its 502/504s tell clients of them. */
+    UpstreamConfig upstream();
+
     /** Where {@code {{aws-secret:...}}} and {@code {{aws-ssm:...}}} references are resolved. */
     SecretsConfig secrets();
 
@@ -109,6 +119,24 @@ public interface GatewayConfig {
         /** Request and answer bodies in a statistics line are cut after this many bytes (log_payloads). */
         @WithDefault("4096")
         int maxPayloadBytes();
+    }
+
+    interface UpstreamConfig {
+        /**
+         * Whether a 502/504's message names the upstream's host:port and the variable to fix: right for
+         * whoever runs dev mode (on there, and in tests), wrong for a public function (off in packaged
+         * builds: the client gets the kind of failure and its request id, the log the rest).
+         */
+        @WithDefault("false")
+        boolean errorDetail();
+
+        /** The most bytes of a whole answer (and of an error answer) read from an upstream; 502 past it. */
+        @WithDefault("16777216")
+        long maxAnswerBytes();
+
+        /** The most bytes one event (SSE event, NDJSON line) of a stream may hold; the stream fails past it. */
+        @WithDefault("1048576")
+        long maxEventBytes();
     }
 
     interface RouteConfig {

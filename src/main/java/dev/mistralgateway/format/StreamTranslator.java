@@ -19,6 +19,13 @@ public interface StreamTranslator {
     byte[] end();
 
     /**
+     * Whether the client's events are complete: the upstream said it was done (its {@code [DONE]},
+     * Ollama's done line) and {@code data: [DONE]} went out, or an error event ended them. Nothing the
+     * upstream sends afterwards reaches the client.
+     */
+    boolean ended();
+
+    /**
      * Output tokens streamed so far, for the route's token cap: counted as one per upstream event,
      * since LLM servers stream about one token an event (the stream's own usage only comes at the end).
      */

@@ -132,10 +132,15 @@ public abstract class GatewayEntry {
 
     private Route route(UriInfo uri) {
         String path = pathOf(uri);
-        if (models.path().filter(path::equals).isPresent()) {
-            throw new GatewayException(405, "the model list only takes GET").withHeaders(Map.of(HttpHeaders.ALLOW, "GET"));
+        return routes.forPath(path).orElseThrow(() -> unrouted(models.path(), path));
+    }
+
+    /** The answer to a request on a path without a route: 405 on the model list, else 404. */
+    static GatewayException unrouted(Optional<String> modelsPath, String path) {
+        if (modelsPath.filter(path::equals).isPresent()) {
+            return new GatewayException(405, "the model list only takes GET").withHeaders(Map.of(HttpHeaders.ALLOW, "GET"));
         }
-        return routes.forPath(path).orElseThrow(() -> new GatewayException(404, "no route matches the path " + path));
+        return new GatewayException(404, "no route matches the path " + path);
     }
 
     private static String pathOf(UriInfo uri) {

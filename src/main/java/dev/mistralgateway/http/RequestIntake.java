@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.clientapi.ClientApis;
+import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.ServerBodyLimitSource;
@@ -67,6 +68,9 @@ public class RequestIntake {
 
     private static final String LIMIT_KEY = "ai-proxy.body-limit";
 
+    /** Where Quarkus serves its own endpoints (health, dev UI), which take their own bodies. */
+    private static final String NON_APPLICATION = "/q/";
+
     /** The limit a request's body is read within, and who set it, for the 413's message. */
     private record Limit(Route route, long bytes, boolean routes, BodyHandler reader) {
 
@@ -105,11 +109,13 @@ public class RequestIntake {
     private final ClientApis apis;
     private final Limit serverLimit;
     private final Map<Integer, Limit> routeLimits = new HashMap<>();
+    private final long bodyTimeoutMillis;
 
     public RequestIntake(RouteTable routes, ObjectMapper mapper, RequestReporter reporter, ClientApis apis,
-            @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit) {
+            GatewayConfig config, @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit) {
         this.routes = routes;
         this.apis = apis;
+        this.bodyTimeoutMillis = config.requestBodyTimeout();
         this.mapper = mapper;
         this.reporter = reporter;
         long server = serverLimit.map(MemorySize::asLongValue).orElse(-1L);
@@ -133,7 +139,14 @@ public class RequestIntake {
 
     private void admit(RoutingContext http) {
         HttpServerRequest request = http.request();
-        Route route = HttpMethod.POST.equals(request.method()) ? routes.forPath(pathOf(http)).orElse(null) : null;
+        boolean post = HttpMethod.POST.equals(request.method());
+        String path = post ? pathOf(http) : null;
+        Route route = post ? routes.forPath(path).orElse(null) : null;
+        if (post && route == null && !path.startsWith(NON_APPLICATION)) {
+            // no route, nothing to read the body for (Quarkus's own endpoints under /q/ keep theirs)
+            refuse(http, null, GatewayEntry.unrouted(routes.modelsPath(), path));
+            return;
+        }
         if (route != null) {
             GatewayException refused = refusal(route, request);
             if (refused != null) {
@@ -153,6 +166,15 @@ public class RequestIntake {
             return;
         }
         http.put(LIMIT_KEY, limit);
+        if (!request.isEnded() && bodyTimeoutMillis > 0) {
+            long deadline = http.vertx().setTimer(bodyTimeoutMillis, timeUp -> {
+                if (!request.isEnded() && !http.response().ended()) {
+                    refuse(http, route, new GatewayException(408, "the request body did not arrive within "
+                            + bodyTimeoutMillis + " ms; send it at once"));
+                }
+            });
+            http.addEndHandler(ended -> http.vertx().cancelTimer(deadline));
+        }
         limit.reader().handle(http);
     }
 
@@ -177,6 +199,10 @@ public class RequestIntake {
 
     /** A 413 of the body reader, or any other on this router: the OpenAI error shape. */
     private void failed(RoutingContext http) {
+        if (http.failure() instanceof io.vertx.core.http.HttpClosedException) {
+            // the client left: no one to answer, and nothing of ours failed (the request's report says 499)
+            return;
+        }
         if (http.statusCode() != 413 || http.response().ended()) {
             http.next();
             return;

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mistralgateway.config.GatewayConfig;
+import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.openai.Usage;
@@ -68,7 +69,7 @@ public class RequestReporter {
                 target == null ? -1 : target.index(),
                 translated == null ? requestedModel(request, target) : translated.model(),
                 responseModel,
-                metricModel(target, status, responseModel),
+                metricModel(request.route(), target, status, responseModel),
                 status,
                 request.attempts(),
                 translated != null && translated.stream(),
@@ -88,14 +89,24 @@ public class RequestReporter {
     static final String CLIENT_CHOSEN = "client-chosen";
 
     /**
-     * A configured model, or the model an upstream answered with (a model it serves); otherwise the
-     * one word {@link #CLIENT_CHOSEN}, so that no client string becomes a billed metric.
+     * The target's configured model; else the model the upstream answered with when it is one the
+     * route configures (a name or an alias of its targets); otherwise the one word
+     * {@link #CLIENT_CHOSEN}. Self-hosted servers such as llama.cpp answer with whatever model the
+     * client named, so an answer's model alone would let a client mint billed metrics.
      */
-    private static String metricModel(Target target, int status, String responseModel) {
+    private static String metricModel(Route route, Target target, int status, String responseModel) {
         if (target != null && target.modelName().isPresent()) {
             return target.modelName().get();
         }
-        return status == 200 && responseModel != null ? responseModel : CLIENT_CHOSEN;
+        if (status != 200 || responseModel == null) {
+            return CLIENT_CHOSEN;
+        }
+        for (Target configured : route.targets()) {
+            if (configured.serves(responseModel)) {
+                return responseModel;
+            }
+        }
+        return CLIENT_CHOSEN;
     }
 
     private static String requestedModel(ReportedRequest request, Target target) {

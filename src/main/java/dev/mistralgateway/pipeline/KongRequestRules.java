@@ -75,10 +75,12 @@ public final class KongRequestRules {
 
     /**
      * The checks and settings of one target (model, shape, streaming, option overrides), on a copy
-     * of the checked body, so that another target can start again from the client's own.
+     * of the checked body, so that another target can start again from the client's own. The copy is
+     * of the top level only: these settings change no nested node, and a format that rewrites nested
+     * nodes (the openai format's hygiene) copies the tree itself, so an attempt copies a body once.
      */
     public ClientRequest forTarget(Route route, Target target, ObjectNode checked) {
-        ObjectNode body = checked.deepCopy();
+        ObjectNode body = checked.objectNode().setAll(checked);
         String model = resolveModel(target, body);
         RouteType shape = shapeOf(body);
         if (shape != target.routeType()) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -133,12 +134,12 @@ public class Proxy {
      */
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
-            Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission)
-            implements ReportedRequest {
+            Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission,
+            TargetRefusals refused) implements ReportedRequest {
 
         Exchange admitted(Admission by) {
             return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                    notServing, api, sent, clientKey, by);
+                    notServing, api, sent, clientKey, by, refused);
         }
 
         /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
@@ -146,13 +147,14 @@ public class Proxy {
             return admission == null ? Uni.createFrom().voidItem() : admission.count(usage, target);
         }
 
-        /** The targets this request may not go to (any more): tried already, or serving another model. */
+        /** The targets this request may not go to (any more): tried already, serving another model, or refusing it. */
         Set<Integer> passedOver() {
-            if (notServing.isEmpty()) {
+            if (notServing.isEmpty() && !refused.any()) {
                 return tried;
             }
             Set<Integer> all = new java.util.HashSet<>(tried);
             all.addAll(notServing);
+            all.addAll(refused.targets());
             return all;
         }
 
@@ -193,7 +195,8 @@ public class Proxy {
             notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null);
+                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null,
+                    new TargetRefusals());
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -205,7 +208,7 @@ public class Proxy {
         int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
                 pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent, limiter.keyName(route, key),
-                null);
+                null, new TargetRefusals());
         if (!limiter.limits(route)) {
             return attempt(exchange, null);
         }
@@ -235,7 +238,7 @@ public class Proxy {
                 .orElseThrow(() -> new GatewayException(404, "this route does not answer " + subPath));
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.put("Content-Type", List.of(JSON));
-        return Uni.createFrom().item(new Answer(200, headers, Multi.createFrom().item(answer)));
+        return Uni.createFrom().item(Answer.whole(200, headers, answer));
     }
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {
@@ -248,6 +251,11 @@ public class Proxy {
         if (begun.isEmpty()) {
             if (previous != null) {
                 return answer(exchange, previous);
+            }
+            TargetRefusals refused = exchange.refused();
+            if (refused.any() && exchange.passedOver().size() >= exchange.route().targets().size()) {
+                reporter.failed(exchange, exchange.route().targets().get(refused.firstTarget()), refused.first().status());
+                throw refused.first();
             }
             GatewayException none = noTarget(exchange);
             reporter.failed(exchange, null, none.status());
@@ -266,10 +274,15 @@ public class Proxy {
             Map<String, String> headers = new LinkedHashMap<>();
             URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(),
                     target.upstreamUrl(), headers, upstreamBody);
-            call = new UpstreamRequest(url, headers, serialize(upstreamBody));
+            call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
-            // the client's request does not suit this target: that is the client's to fix, not a failover
             attempt.released().subscribe().with(done -> { }, failure -> { });
+            if (TargetRefusals.isRefusal(refused)) {
+                // the request does not suit this target: no attempt, and another target may take it
+                exchange.tried().remove(target.index());
+                exchange.refused().add(target.index(), (GatewayException) refused);
+                return attempt(exchange, previous);
+            }
             reporter.failed(exchange, target, refused instanceof GatewayException gateway ? gateway.status() : 500);
             throw refused;
         }
@@ -296,7 +309,13 @@ public class Proxy {
             });
         }
         // the client left before this attempt ended: the target is no longer in flight for it
-        return answer.onCancellation().call(attempt::released);
+        return answer.onCancellation().call(() -> {
+            // reported once, by the attempt in flight (a stream reports its own 499 as its body ends)
+            if (!request.stream() && exchange.lastTried() == target.index()) {
+                reporter.answered(exchange, target, request, 499, attempt.elapsed().toNanos(), null, null, null);
+            }
+            return attempt.released();
+        });
     }
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
@@ -404,6 +423,8 @@ public class Proxy {
         SentEvents sent = reporter.sentEvents(target);
         Route.StreamLimits limits = exchange.route().streamLimits();
         AtomicBoolean upstreamEnded = new AtomicBoolean();
+        // the status of a stream cut at one of the route's limits (its error event's), 0 while not cut
+        AtomicInteger cutStatus = new AtomicInteger();
         AtomicReference<Flow.Subscription> upstreamCall = new AtomicReference<>();
         Multi<byte[]> translated = stream.body()
                 .onSubscription().invoke(upstreamCall::set)
@@ -421,12 +442,13 @@ public class Proxy {
                 .map(translator::client)
                 // a limit ends the body early: the client gets an error event instead of [DONE]
                 .onCompletion().switchTo(() -> Multi.createFrom().item(() -> {
-                    if (upstreamEnded.get()) {
-                        return translator.end();
+                    if (!upstreamEnded.get()) {
+                        // Mutiny's select() completes without cancelling what it reads from
+                        upstreamCall.get().cancel();
                     }
-                    // Mutiny's select() completes without cancelling what it reads from
-                    upstreamCall.get().cancel();
-                    return limitReached(exchange, limits, translator);
+                    // a limit reached after the answer's [DONE] cuts nothing: the answer is complete
+                    return upstreamEnded.get() || translator.ended() ? translator.end()
+                            : limitReached(exchange, limits, translator, cutStatus);
                 }))
                 .map(bytes -> {
                     if (!started.get() && translator.failure() != null) {
@@ -453,7 +475,9 @@ public class Proxy {
                         return attempt.failed(FailoverCriterion.ERROR, Optional.empty())
                                 .call(() -> exchange.count(translator.usage(), target));
                     }
-                    reporter.streamed(exchange, target, request, 200, headersNanos, translator.usage(), sent);
+                    // cut at a limit, the target still answered as it should; the client got no whole answer
+                    int status = cutStatus.get() == 0 ? 200 : cutStatus.get();
+                    reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
                     Usage counted = translator.usage() != null ? translator.usage()
                             : Usage.of(0, translator.outputTokens());
                     return attempt.succeeded(translator.usage(), translator.outputTokens())
@@ -477,8 +501,10 @@ public class Proxy {
     }
 
     /** The error event that ends a stream cut at one of its route's limits; the log names the setting. */
-    private byte[] limitReached(Exchange exchange, Route.StreamLimits limits, TwoStepStream translator) {
+    private byte[] limitReached(Exchange exchange, Route.StreamLimits limits, TwoStepStream translator,
+            AtomicInteger cutStatus) {
         boolean tokens = limits.maxTokens() > 0 && translator.outputTokens() >= limits.maxTokens();
+        cutStatus.set(tokens ? 400 : 504);
         String setting = EnvNames.ofRoute(exchange.route().index(), tokens ? "max-stream-tokens" : "max-stream-seconds");
         LOG.infof("stream of request %s on route '%s' ended at the route's limit (%s)", exchange.requestId(),
                 exchange.route().name(), setting);

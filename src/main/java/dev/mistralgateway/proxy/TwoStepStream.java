@@ -53,6 +53,11 @@ final class TwoStepStream {
         return both.toByteArray();
     }
 
+    /** Whether the upstream's answer has ended as a complete one, as the format's translator saw it. */
+    boolean ended() {
+        return format.ended();
+    }
+
     long outputTokens() {
         return format.outputTokens();
     }

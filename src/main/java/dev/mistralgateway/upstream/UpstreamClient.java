@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
 import org.jboss.resteasy.reactive.client.impl.ClientImpl;
 
-import dev.mistralgateway.config.EnvNames;
+import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
@@ -45,15 +45,17 @@ import io.vertx.core.http.RequestOptions;
 @ApplicationScoped
 public class UpstreamClient {
 
-    /** Kong's wording, which clients of Kong already match on. */
-    static final String BAD_GATEWAY = "An invalid response was received from the upstream server";
-    static final String TIMED_OUT = "The upstream server is timing out";
-
     private static final Logger LOG = Logger.getLogger(UpstreamClient.class);
 
     private final Map<Integer, ClientImpl> clientsByRoute = new HashMap<>();
+    private final UpstreamFailures failures;
+    private final long maxAnswerBytes;
+    private final long maxEventBytes;
 
-    public UpstreamClient(RouteTable routes) {
+    public UpstreamClient(RouteTable routes, GatewayConfig config) {
+        this.failures = new UpstreamFailures(config.upstream().errorDetail());
+        this.maxAnswerBytes = config.upstream().maxAnswerBytes();
+        this.maxEventBytes = config.upstream().maxEventBytes();
         for (Route route : routes.routes()) {
             clientsByRoute.put(route.index(), newClient(route.timeouts()));
         }
@@ -68,7 +70,7 @@ public class UpstreamClient {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setWriteIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeouts.write().toMillis())));
         ClientImpl client = (ClientImpl) builder.build();
-        // A reset or broken connection also fails the request on it, which classify() logs with the
+        // A reset or broken connection also fails the request on it, which UpstreamFailures logs with the
         // upstream's URL. Without a handler of its own, Vert.x would log it a second time, as an ERROR
         // without a request id: noise that a log alarm would fire on.
         client.getVertxHttpClient().connectionHandler(connection -> connection.exceptionHandler(
@@ -91,7 +93,7 @@ public class UpstreamClient {
         // through the body stream, not Vert.x's body(): its idle timeout stops at the head, and a
         // body that stalls half-way must time out too
         return open(route, request, MediaType.APPLICATION_JSON)
-                .flatMap(opened -> whole(opened.body())
+                .flatMap(opened -> whole(route, request, opened.body())
                         .map(body -> new UpstreamResponse(opened.status(), opened.headers(), body)));
     }
 
@@ -102,8 +104,8 @@ public class UpstreamClient {
     public Uni<UpstreamStream> stream(Route route, UpstreamRequest request) {
         return open(route, request, STREAMS).flatMap(opened -> opened.status() == 200
                 ? Uni.createFrom().item(new UpstreamStream(
-                        new UpstreamResponse(200, opened.headers(), new byte[0]), opened.body()))
-                : whole(opened.body()).map(body -> new UpstreamStream(
+                        new UpstreamResponse(200, opened.headers(), new byte[0]), bounded(route, request, opened)))
+                : whole(route, request, opened.body()).map(body -> new UpstreamStream(
                         new UpstreamResponse(opened.status(), opened.headers(), body), Multi.createFrom().empty())));
     }
 
@@ -118,11 +120,12 @@ public class UpstreamClient {
         Future<Opened> answer = send(route, request, accept).map(response -> {
             // paused until someone subscribes to the body, so that no byte is lost in between
             response.pause();
-            Multi<byte[]> body = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
-                    .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
-                    .ifNoItem().after(Duration.ofMillis(readTimeout)).failWith(() -> new TimeoutException(
+            Multi<byte[]> bytes = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
+                    .map(io.vertx.mutiny.core.buffer.Buffer::getBytes);
+            // silence counts only while the gateway asks for data: a client that reads slowly pauses the upstream
+            Multi<byte[]> body = SilenceTimeout.of(bytes, Duration.ofMillis(readTimeout), () -> new TimeoutException(
                             "no data from the upstream for " + readTimeout + " ms"))
-                    .onFailure().transform(failure -> classify(route, request, failure))
+                    .onFailure().transform(failure -> failures.classify(route, request, failure))
                     .onCancellation().invoke(() -> {
                         // The reset we send fails the response too: that is no upstream failure, and no one
                         // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
@@ -151,19 +154,33 @@ public class UpstreamClient {
     }
 
     /** Completes on the thread the future completes on, without a CompletionStage in between. */
-    private static <T> Uni<T> toUni(Future<T> future, Route route, UpstreamRequest request) {
+    private <T> Uni<T> toUni(Future<T> future, Route route, UpstreamRequest request) {
         return Uni.createFrom().<T>emitter(emitter -> future.onComplete(result -> {
             if (result.succeeded()) {
                 emitter.complete(result.result());
             } else {
-                emitter.fail(classify(route, request, result.cause()));
+                emitter.fail(failures.classify(route, request, result.cause()));
             }
         }));
     }
 
-    private static Uni<byte[]> whole(Multi<byte[]> body) {
-        return body.collect().in(java.io.ByteArrayOutputStream::new, java.io.ByteArrayOutputStream::writeBytes)
-                .map(java.io.ByteArrayOutputStream::toByteArray);
+    /** The whole body, up to the most the gateway reads of one answer; past it the call is cancelled (502). */
+    private Uni<byte[]> whole(Route route, UpstreamRequest request, Multi<byte[]> body) {
+        return body.collect().in(java.io.ByteArrayOutputStream::new, (read, piece) -> {
+            if (read.size() + (long) piece.length > maxAnswerBytes) {
+                throw new UpstreamFailures.TooLarge("the answer", "ai-proxy.upstream.max-answer-bytes", maxAnswerBytes);
+            }
+            read.writeBytes(piece);
+        }).map(java.io.ByteArrayOutputStream::toByteArray)
+                .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
+    }
+
+    /** A stream's body, each event of it up to the most the gateway holds of one; past it the call is cancelled. */
+    private Multi<byte[]> bounded(Route route, UpstreamRequest request, Opened opened) {
+        List<String> types = opened.headers().get("content-type");
+        EventSizeGuard guard = new EventSizeGuard(maxEventBytes, types == null || types.isEmpty() ? null : types.get(0));
+        return opened.body().map(guard::check)
+                .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
     }
 
     private static Map<String, List<String>> headersOf(MultiMap vertxHeaders) {
@@ -172,53 +189,6 @@ public class UpstreamClient {
             headers.put(name.toLowerCase(Locale.ROOT), vertxHeaders.getAll(name));
         }
         return headers;
-    }
-
-    /**
-     * The failure as the client's 502 or 504: Kong's words first (clients of Kong match on them),
-     * then what failed, in words that say what to check. Logged once, with the upstream as
-     * configured: scheme, host, the port only when one was written, the path, never the query
-     * (a query auth parameter may sit there).
-     */
-    private static GatewayException classify(Route route, UpstreamRequest request, Throwable failure) {
-        if (failure instanceof GatewayException classified) {
-            return classified;
-        }
-        Throwable cause = failure;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
-                && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        java.net.URI url = request.url();
-        String upstream = url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
-                + url.getPath();
-        LOG.warnf("upstream %s failed: %s", upstream, cause.toString());
-        String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-        String host = url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
-        if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
-                || message.contains("timed out") || message.contains("timeout")) {
-            boolean connecting = cause instanceof io.netty.channel.ConnectTimeoutException
-                    || message.contains("connection timed out");
-            String setting = EnvNames.ofRoute(route.index(), connecting ? "balancer.connect-timeout" : "balancer.read-timeout");
-            long millis = (connecting ? route.timeouts().connect() : route.timeouts().read()).toMillis();
-            return new GatewayException(504, TIMED_OUT + ": " + (connecting ? "no connection to " + host
-                    : "no answer from " + host) + " within " + millis + " ms (" + setting + ")", cause);
-        }
-        String what;
-        if (cause instanceof java.net.UnknownHostException || message.contains("failed to resolve")
-                || message.contains("unknownhost")) {
-            what = "the upstream's host name " + url.getHost() + " could not be resolved; check the upstream URL and "
-                    + "that the function can reach a DNS server (and the internet, for api.mistral.ai)";
-        } else if (cause instanceof java.net.ConnectException || message.contains("connection refused")) {
-            what = "the connection to " + host + " was refused: nothing listens there; check the upstream URL and "
-                    + "that the server runs";
-        } else if (cause instanceof javax.net.ssl.SSLException) {
-            what = "the TLS handshake with " + host + " failed; check that the upstream URL's scheme and port "
-                    + "speak TLS and that its certificate is valid";
-        } else {
-            what = "the connection to " + host + " was closed or reset before the answer was complete";
-        }
-        return new GatewayException(502, BAD_GATEWAY + ": " + what, cause);
     }
 
     @PreDestroy

@@ -26,6 +26,7 @@ import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
 import dev.mistralgateway.testing.LoggedRecords;
 import dev.mistralgateway.testing.SseBody;
+import dev.mistralgateway.testing.TelemetryLines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -45,8 +46,10 @@ class StreamLimitsTest {
             return new GatewaySettings()
                     .route(0, "/timed", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .routeSetting(0, "max-stream-seconds", "1")
+                    .target(0, "logging.log-statistics", "true")
                     .route(1, "/capped", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .routeSetting(1, "max-stream-tokens", "5")
+                    .target(1, "logging.log-statistics", "true")
                     .route(2, "/ollama-capped", "llm/v1/chat", "ollama", upstream.url("/api/chat"))
                     .routeSetting(2, "max-stream-tokens", "3")
                     .route(3, "/unlimited", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
@@ -66,16 +69,25 @@ class StreamLimitsTest {
 
     /** Warnings and errors logged while a test runs. */
     private LoggedRecords warnings;
+    /** The statistics line of each request. */
+    private TelemetryLines telemetry;
 
     @BeforeEach
     void reset() {
         upstream.reset();
         warnings = LoggedRecords.atLeast(Level.WARNING);
+        telemetry = TelemetryLines.listen();
     }
 
     @AfterEach
     void stopListening() {
         warnings.close();
+        telemetry.close();
+    }
+
+    /** The status the statistics line reports for the one request of the test. */
+    private int reportedStatus() throws InterruptedException {
+        return telemetry.only(Duration.ofSeconds(2)).at("/ai_proxy/meta/status").intValue();
     }
 
     /** A token every 20 ms, for over half an hour: an upstream that, for a test, never stops. */
@@ -116,6 +128,29 @@ class StreamLimitsTest {
         assertEquals("the answer was cut after 1 s, the longest this route streams; ask for a shorter answer "
                 + "with max_tokens", error.get("message").textValue());
         assertUpstreamCancelled();
+        assertEquals(504, reportedStatus(), "a stream cut at the time limit is no 200 success");
+    }
+
+    /**
+     * The upstream sends [DONE] before the time limit but closes its answer only after it: the client got a
+     * complete answer, which ends with that [DONE] and nothing after it, and is reported as a success.
+     */
+    @Test
+    void aDoneJustBeforeTheTimeLimitIsTheLastEvent() throws Exception {
+        List<byte[]> answer = List.of(SSE_TOKEN, "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8),
+                ": the upstream keeps the answer open\n\n".getBytes(StandardCharsets.UTF_8),
+                ": a little longer\n\n".getBytes(StandardCharsets.UTF_8),
+                ": and longer\n\n".getBytes(StandardCharsets.UTF_8));
+        // [DONE] at about 0.6 s, the answer's end at about 1.5 s, past the route's 1 s
+        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ofMillis(300), answer));
+
+        List<String> events = events(post("/timed", CHAT));
+
+        assertEquals(List.of("la ", "[DONE]"), events.stream().map(event -> event.equals("[DONE]") ? event
+                : tree(event).at("/choices/0/delta/content").asText(event)).toList());
+        assertEquals(200, reportedStatus());
+        // (the upstream's stream ends, one way or the other, before the next test counts streams)
+        upstream.awaitStreamsEnded(1, Duration.ofSeconds(3));
     }
 
     @Test
@@ -132,6 +167,7 @@ class StreamLimitsTest {
         assertTrue(error.get("message").textValue().startsWith("the answer was cut after about 5 tokens"),
                 error.toString());
         assertUpstreamCancelled();
+        assertEquals(400, reportedStatus(), "a stream cut at the token cap is no 200 success");
     }
 
     /** Exactly as many events as the cap allows: the answer is complete, and ends as the upstream ended it. */

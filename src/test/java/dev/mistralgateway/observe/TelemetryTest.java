@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +23,7 @@ import dev.mistralgateway.testing.FakeUpstream.Reply;
 import dev.mistralgateway.testing.FakeUpstreamResource;
 import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
+import dev.mistralgateway.testing.TelemetryLines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -59,6 +56,11 @@ class TelemetryTest {
                     .route(2, "/quiet", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .target(2, "model.name", "mistral-tiny")
                     .route(3, "/any-model", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    // a named model, and a target without a name that serves any other model
+                    .route(4, "/mixed-models", "llm/v1/chat", "openai", upstream.url("/v1/named"))
+                    .target(4, "model.name", "mistral-small-latest")
+                    .target(4, "model.alias", "small")
+                    .alsoTarget(4, 1, "openai", upstream.url("/v1/chat/completions"), 1)
                     .build());
             settings.put("ai-proxy.metrics.enabled", "true");
             settings.put("ai-proxy.metrics.namespace", "GatewayTest");
@@ -72,40 +74,21 @@ class TelemetryTest {
     @InjectUpstream
     FakeUpstream upstream;
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream original;
+    private TelemetryLines captured;
 
     @BeforeEach
     void capture() {
         upstream.reset();
-        original = System.out;
-        System.setOut(new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                captured.write(b);
-                original.write(b);
-            }
-        }, true, StandardCharsets.UTF_8));
+        captured = TelemetryLines.listen();
     }
 
     @AfterEach
     void restore() {
-        System.setOut(original);
-    }
-
-    /** The telemetry lines printed so far: JSON objects with an EMF directive or statistics. */
-    private List<JsonNode> lines() {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("{") && (line.contains("\"_aws\"") || line.contains("\"ai_proxy\""))) {
-                lines.add(tree(line));
-            }
-        }
-        return lines;
+        captured.close();
     }
 
     private JsonNode onlyLine() {
-        List<JsonNode> lines = lines();
+        List<JsonNode> lines = captured.lines();
         assertEquals(1, lines.size(), lines::toString);
         return lines.get(0);
     }
@@ -242,7 +225,7 @@ class TelemetryTest {
         String denied = post("/stats-openai", CHAT, "k2").asString();
 
         assertEquals("Bearer sk-telemetry-secret-91", upstream.received().get(0).header("Authorization"));
-        for (String text : List.of(answer, denied, captured.toString(StandardCharsets.UTF_8))) {
+        for (String text : List.of(answer, denied, captured.text())) {
             assertFalse(text.contains("sk-telemetry-secret-91"), text);
         }
     }
@@ -274,11 +257,36 @@ class TelemetryTest {
                 .then().statusCode(400);
         assertEquals("client-chosen", onlyLine().get("model").textValue());
 
+        // llama.cpp (and other self-hosted servers) answer with whatever model the client named
         captured.reset();
-        upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")));
-        post("/any-model", "{\"model\":\"mistral-tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "m-2")
+        upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")
+                .replace("mistralai/Mistral-7B-Instruct-v0.1-instruct", "made-up-4712")));
+        post("/any-model", "{\"model\":\"made-up-4712\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "m-2")
                 .then().statusCode(200);
-        assertEquals(tree(kong("mistral/llm-v1-chat/responses/good.json")).get("model").textValue(),
-                onlyLine().get("model").textValue(), "the model the upstream answered with");
+        assertEquals("client-chosen", onlyLine().get("model").textValue(), "an echoed client model is no dimension");
+    }
+
+    /**
+     * On a route whose other targets name models, an answer of the target without a name that carries one of
+     * those names (or aliases) keeps it; any other name it answers with is the client's.
+     */
+    @Test
+    void aModelOfTheRouteStaysADimensionWhenTheUpstreamAnswersWithIt() {
+        for (String model : List.of("mistral-small-latest", "small")) {
+            captured.reset();
+            upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")
+                    .replace("mistralai/Mistral-7B-Instruct-v0.1-instruct", model)));
+            given().contentType("application/json").header("X-Request-Id", "m-" + model)
+                    .body("{\"model\":\"llama-local\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .post("/mixed-models").then().statusCode(200).header("X-AI-Proxy-Target", "1");
+            assertEquals(model, onlyLine().get("model").textValue());
+        }
+        captured.reset();
+        upstream.reply("/v1/chat/completions", Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json")
+                .replace("mistralai/Mistral-7B-Instruct-v0.1-instruct", "llama-local")));
+        given().contentType("application/json").header("X-Request-Id", "m-echo")
+                .body("{\"model\":\"llama-local\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/mixed-models").then().statusCode(200).header("X-AI-Proxy-Target", "1");
+        assertEquals("client-chosen", onlyLine().get("model").textValue());
     }
 }

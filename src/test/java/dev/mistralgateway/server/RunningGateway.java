@@ -66,6 +66,24 @@ final class RunningGateway implements AutoCloseable {
                 "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", upstreamUrl);
     }
 
+    /** The same route as {@link #chatRoute(String, String)}, as route {@code index}. */
+    static Map<String, String> chatRoute(int index, String path, String upstreamUrl) {
+        Map<String, String> route = new java.util.HashMap<>();
+        chatRoute(path, upstreamUrl).forEach((name, value) ->
+                route.put(name.replace("AI_PROXY_ROUTES_0__", "AI_PROXY_ROUTES_" + index + "__"), value));
+        return route;
+    }
+
+    /** Stops the gateway and then the upstream, whichever of them was started. */
+    static void stop(RunningGateway gateway, AutoCloseable upstream) throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
     /** Milliseconds since the process was started. */
     long millisSinceStart() {
         return (System.nanoTime() - startNanos) / 1_000_000;
@@ -73,6 +91,11 @@ final class RunningGateway implements AutoCloseable {
 
     long residentMegabytes() {
         return PackagedApp.residentMegabytes(process.pid());
+    }
+
+    /** What the server has written so far (its standard output and error). */
+    String logText() throws IOException {
+        return Files.readString(log);
     }
 
     int port() {

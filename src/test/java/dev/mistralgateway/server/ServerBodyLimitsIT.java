@@ -239,7 +239,10 @@ class ServerBodyLimitsIT {
         }
     }
 
-    /** The routes allow at most 20000 bytes (8192, 8192, 20000): so does the server, on any path. */
+    /**
+     * The routes allow at most 20000 bytes (8192, 8192, 20000): so does the server, on any path whose body is
+     * read at all (a path without a route is answered 404 unread; Quarkus's own, under /q/, are read).
+     */
     @Test
     void theServersOwnLimitIsTheLargestRouteLimit() throws Exception {
         byte[] fits = chatOf(20000);
@@ -248,7 +251,7 @@ class ServerBodyLimitsIT {
             assertEquals(200, read(socket).status());
         }
         try (Socket socket = connect()) {
-            send(socket, head("/nowhere", "Content-Length: 20001"));
+            send(socket, head("/q/nowhere", "Content-Length: 20001"));
 
             assertJsonError(read(socket), 413, "invalid_request_error",
                     "request body is 20001 bytes, larger than the gateway's limit of 20000 bytes");
@@ -326,5 +329,82 @@ class ServerBodyLimitsIT {
             assertEquals(200, keyed.statusCode(), keyed.body());
         }
         assertEquals(1, upstream.received().size());
+    }
+    /** No route, no reading: a POST to a path without a route is answered 404 before any of its body is read. */
+    @Test
+    void aPostToAPathWithoutARouteIs404BeforeItsBodyIsRead() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, head("/nowhere", "Transfer-Encoding: chunked"));
+            send(socket, "400\r\n" + "x".repeat(0x400) + "\r\n");
+
+            assertJsonError(read(socket), 404, "not_found_error", "no route matches the path /nowhere");
+        }
+        try (Socket socket = connect()) {
+            send(socket, head("/nowhere", "Content-Length: 5000000"));
+
+            Answer answer = read(socket);
+            assertJsonError(answer, 404, "not_found_error", "no route matches the path /nowhere");
+            assertEquals("close", answer.headers().get("connection"), "the unread body is not waited for");
+        }
+        assertEquals(0, upstream.received().size());
+    }
+
+    /**
+     * A client that sends its body a byte at a time cannot hold the server's memory: the body must arrive
+     * within the deadline ({@code AI_PROXY_REQUEST_BODY_TIMEOUT}), else a 408 ends the connection; and
+     * connections past the cap ({@code QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS}) are closed at once.
+     */
+    @Test
+    void aBodySentSlowlyIsCutAtTheDeadlineAndConnectionsAreCapped() throws Exception {
+        Map<String, String> env = new HashMap<>(RunningGateway.chatRoute("/open", upstream.url("/v1/chat/completions")));
+        env.put("AI_PROXY_REQUEST_BODY_TIMEOUT", "1500");
+        env.put("QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS", "3");
+        try (RunningGateway strict = RunningGateway.start(env)) {
+            try (Socket socket = connect(strict)) {
+                byte[] body = chatOf(1000);
+                send(socket, head("/open", "Content-Length: " + body.length));
+                long start = System.nanoTime();
+                Answer answer = null;
+                socket.setSoTimeout(300);
+                // a byte every 300 ms, for 6 s at most: the body (1000 bytes) is never complete
+                for (int at = 0; at < 20 && answer == null; at++) {
+                    send(socket, new String(body, at, 1, StandardCharsets.ISO_8859_1));
+                    try {
+                        socket.setSoTimeout(300);
+                        answer = read(socket);
+                    } catch (AssertionError stillWaiting) {
+                        // no answer yet: one more byte
+                    }
+                }
+                long took = (System.nanoTime() - start) / 1_000_000;
+                socket.setSoTimeout(READ_TIMEOUT_MS);
+                if (answer == null) {
+                    throw new AssertionError("a body sent a byte at a time was still being read after " + took + " ms");
+                }
+                assertJsonError(answer, 408, "invalid_request_error",
+                        "the request body did not arrive within 1500 ms; send it at once");
+                assertTrue(took >= 1_400 && took < 4_000, "refused after " + took + " ms");
+            }
+            List<Socket> idle = new ArrayList<>();
+            try {
+                // three clients that send a head and then a body slowly: the slow-loris shape
+                for (int i = 0; i < 3; i++) {
+                    Socket held = connect(strict);
+                    idle.add(held);
+                    send(held, head("/open", "Content-Length: 100") + "{");
+                }
+                Thread.sleep(200);
+                try (Socket fourth = connect(strict)) {
+                    send(fourth, head("/open", "Content-Length: 2") + "{}");
+                    assertEquals(-1, fourth.getInputStream().read(), "a fourth connection was served");
+                } catch (java.net.SocketException closed) {
+                    // closed by the server at once: what the cap does
+                }
+            } finally {
+                for (Socket socket : idle) {
+                    socket.close();
+                }
+            }
+        }
     }
 }

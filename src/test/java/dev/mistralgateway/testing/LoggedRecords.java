@@ -31,6 +31,24 @@ public final class LoggedRecords extends Handler implements AutoCloseable {
         return records.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList();
     }
 
+    /**
+     * Everything each record heard so far would print: its message with its parameters filled in,
+     * then each exception of its cause chain, as {@code Throwable.toString()} gives it.
+     */
+    public List<String> texts() {
+        java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
+        return records.stream().map(r -> {
+            String message = r instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                    : formatter.formatMessage(r);
+            StringBuilder text = new StringBuilder(r.getLoggerName()).append(": ").append(message);
+            for (Throwable thrown = r.getThrown(); thrown != null; thrown = thrown.getCause() == thrown ? null
+                    : thrown.getCause()) {
+                text.append(" | ").append(thrown);
+            }
+            return text.toString();
+        }).toList();
+    }
+
     @Override
     public void publish(LogRecord record) {
         if (record.getLevel().intValue() >= threshold.intValue()) {

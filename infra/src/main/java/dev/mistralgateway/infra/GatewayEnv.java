@@ -55,6 +55,18 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
         return new GatewayEnv(variables, List.copyOf(secrets), List.copyOf(paths), Map.copyOf(configs));
     }
 
+    /**
+     * Where the gateway answers GET with its model list ({@code AI_PROXY_MODELS_PATH}, as the gateway reads
+     * it: {@code /v1/models} when unset or empty, none when {@code off}).
+     */
+    java.util.Optional<String> modelsPath() {
+        String path = variables.getOrDefault("AI_PROXY_MODELS_PATH", "").strip();
+        if (path.equalsIgnoreCase("off")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(path.isEmpty() ? "/v1/models" : path);
+    }
+
     /** The numbers of the routes that gateway.env configures, in order. */
     Set<Integer> routes() {
         Set<Integer> routes = new java.util.TreeSet<>();

@@ -72,7 +72,7 @@ import software.constructs.Construct;
  * The gateway: one Lambda function and the front door that calls it, chosen by {@code frontDoor}:
  * <ul>
  * <li>{@code http-api} (default): the Lambda build (JVM with SnapStart, java25 with an AOT cache, or native) behind an API Gateway HTTP
- * API with one POST route per configured path; answers are buffered;</li>
+ * API with one POST route per configured path, and GET on the model list; answers are buffered;</li>
  * <li>{@code rest-stream}: the plain-HTTP server build behind the AWS Lambda Web Adapter, called by an API
  * Gateway REST API whose Lambda proxy integrations stream;</li>
  * <li>{@code url-stream}: the same server build behind a Function URL in RESPONSE_STREAM mode.</li>
@@ -363,18 +363,28 @@ public class GatewayStack extends Stack {
         HttpLambdaIntegration integration = HttpLambdaIntegration.Builder.create("Gateway", live).build();
         IHttpRouteAuthorizer authorizer = authorizer(s);
         for (String path : env.paths()) {
-            api.addRoutes(AddRoutesOptions.builder()
-                    .path(path)
-                    .methods(List.of(HttpMethod.POST))
-                    .integration(integration)
-                    .authorizer(authorizer)
-                    .build());
+            route(api, HttpMethod.POST, path, integration, authorizer);
         }
+        // the model list (and one model of it: OpenAI's /v1/models/{id}) is the gateway's one GET
+        env.modelsPath().ifPresent(models -> {
+            route(api, HttpMethod.GET, models, integration, authorizer);
+            route(api, HttpMethod.GET, models + "/{id}", integration, authorizer);
+        });
         CfnOutput.Builder.create(this, "ApiUrl")
                 .description("HTTPS endpoint of the gateway; POST to " + String.join(", ", env.paths()) + " under it")
                 .value(stage.getUrl())
                 .build();
         return api;
+    }
+
+    private static void route(HttpApi api, HttpMethod method, String path, HttpLambdaIntegration integration,
+            IHttpRouteAuthorizer authorizer) {
+        api.addRoutes(AddRoutesOptions.builder()
+                .path(path)
+                .methods(List.of(method))
+                .integration(integration)
+                .authorizer(authorizer)
+                .build());
     }
 
     private static IHttpRouteAuthorizer authorizer(GatewaySettings s) {
@@ -420,6 +430,10 @@ public class GatewayStack extends Stack {
         for (String path : env.paths()) {
             api.getRoot().resourceForPath(path).addMethod("POST", integration, access);
         }
+        env.modelsPath().ifPresent(models -> {
+            api.getRoot().resourceForPath(models).addMethod("GET", integration, access);
+            api.getRoot().resourceForPath(models + "/{id}").addMethod("GET", integration, access);
+        });
         CfnOutput.Builder.create(this, "ApiUrl")
                 .description("HTTPS endpoint of the gateway (REST API, streaming); POST to "
                         + String.join(", ", env.paths()) + " under it")

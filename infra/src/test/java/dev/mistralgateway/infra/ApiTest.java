@@ -24,7 +24,8 @@ class ApiTest {
                 """).template();
         t.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
         t.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
-        t.resourceCountIs("AWS::ApiGatewayV2::Route", 3);
+        // and GET on the model list and one model of it (ModelListRoutesTest)
+        t.resourceCountIs("AWS::ApiGatewayV2::Route", 5);
         for (String path : List.of("/mistral-chat", "/chat", "/gguf-completions")) {
             t.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST " + path));
         }

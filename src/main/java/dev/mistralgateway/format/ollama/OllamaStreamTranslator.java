@@ -289,6 +289,11 @@ final class OllamaStreamTranslator implements StreamTranslator {
     }
 
     @Override
+    public boolean ended() {
+        return finished;
+    }
+
+    @Override
     public String failure() {
         return failure;
     }

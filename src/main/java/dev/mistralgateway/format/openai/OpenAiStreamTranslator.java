@@ -64,6 +64,11 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     }
 
     @Override
+    public boolean ended() {
+        return done;
+    }
+
+    @Override
     public String failure() {
         return failure;
     }
