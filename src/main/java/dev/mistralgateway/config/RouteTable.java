@@ -104,7 +104,7 @@ public class RouteTable {
             problems.add("no route is configured: set at least AI_PROXY_ROUTES_0__PATHS (e.g. /mistral-chat), "
                     + "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE, AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER and "
                     + "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT, "
-                    + "or paste a Kong plugin config into AI_PROXY_ROUTES_0__CONFIG (see the README)");
+                    + "or paste a Kong plugin config into AI_PROXY_ROUTES_0__CONFIG (see docs/configuration.md and docs/kong.md)");
         }
         Map<String, String> pathOwners = new HashMap<>();
         String frontDoor = config.frontDoorAuth().trim().toLowerCase(Locale.ROOT);

@@ -90,7 +90,7 @@ public class MistralStandIn {
         LOG.infof("%s go to dev mode's stand-in of Mistral's API at %s, not to Mistral.ai (no MISTRAL_API_KEY, "
                 + "or MISTRAL_STAND_IN_MODE=on): it checks each request against Mistral's published schema and "
                 + "answers with a fixed text (header %s). For Mistral.ai's answers: MISTRAL_API_KEY=... "
-                + "./mvnw quarkus:dev; for a local Ollama, /ollama-chat (see the README)", names(served), url.get(),
+                + "./mvnw quarkus:dev; for a local Ollama, /ollama-chat (see docs/development.md)", names(served), url.get(),
                 HEADER);
     }
 

@@ -26,7 +26,7 @@ record AotCacheZip(String jdk, String arch) {
             "JAVA_TOOL_OPTIONS", "-XX:AOTCache=/var/task/" + CACHE);
 
     static AotCacheZip read(Path zip, String name) {
-        String build = "./mvnw package -Pjvm25 at the project root, with a JDK 25 (see README, \"Cold start\")";
+        String build = "./mvnw package -Pjvm25 at the project root, with a JDK 25 (see docs/cold-start-and-native.md)";
         try (ZipFile file = new ZipFile(zip.toFile())) {
             for (String entry : new String[] {WRAPPER, CACHE, RELEASE}) {
                 if (file.getEntry(entry) == null) {

@@ -196,7 +196,7 @@ public class GatewayStack extends Stack {
                 .paramsAndSecrets(readsSecretsAtRuntime ? secretsExtension() : null)
                 // SnapStart restores a snapshot of the started JVM: cold starts drop from seconds to
                 // well under one. It applies to published versions only, hence the alias below. With the
-                // adapter, the snapshot holds the started server too (see README, "Streaming").
+                // adapter, the snapshot holds the started server too (see docs/deploying.md, "Streaming on AWS").
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                 .build();
         timeouts.warnings().forEach(warning -> Annotations.of(fn).addWarningV2("mistral-gateway:upstreamTimeoutTooLong", warning));
@@ -204,7 +204,7 @@ public class GatewayStack extends Stack {
             Annotations.of(fn).addWarningV2("mistral-gateway:aotCacheJvmBuild", "The AOT cache in " + s.artifact()
                     + " was made by " + cache.jdk() + " on " + cache.arch() + ". The java25 runtime uses it only if it runs "
                     + "that very JVM build (Amazon Corretto 25, in the version of the runtime's release); otherwise the "
-                    + "function starts without it, and its log shows [aot] warnings. See README, \"Cold start\".");
+                    + "function starts without it, and its log shows [aot] warnings. See docs/cold-start-and-native.md.");
         }
         if (jvm && !snapStart) {
             Annotations.of(fn).addWarningV2("mistral-gateway:noSnapStartWithRuntimeSecrets",

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 final class UpstreamTimeouts {
 
-    /** The gateway's own default for both, in ms (README, "Every variable"). */
+    /** The gateway's own default for both, in ms (docs/configuration.md, "Every variable"). */
     static final long GATEWAY_DEFAULT_MS = 60_000;
     /** An HTTP API ends a Lambda integration after 30 s, whatever the function's timeout. */
     static final int HTTP_API_SECONDS = 30;

@@ -12,7 +12,7 @@ import dev.mistralgateway.error.GatewayException;
  * An Anthropic Messages request ({@code POST /v1/messages}, or its {@code count_tokens}) as a
  * chat-completions request. Only what has a chat counterpart is carried; the rest is dropped on
  * purpose ({@code metadata}, {@code service_tier}, {@code cache_control}, ...), so nothing Mistral's
- * schema refuses reaches it. The README's Anthropic table lists each decision.
+ * schema refuses reaches it. The Anthropic table of docs/client-apis.md lists each decision.
  */
 final class MessagesRequest {
 

@@ -12,7 +12,7 @@ import dev.mistralgateway.error.GatewayException;
  * OpenAI's Responses request ({@code CreateResponse}) as a chat-completions request. Each field
  * either maps to its chat counterpart, or needs state this gateway does not keep and is refused
  * with what to send instead, or has no counterpart and is left out on purpose (never forwarded,
- * since Mistral's schema refuses unknown fields). The README's Responses table lists the same.
+ * since Mistral's schema refuses unknown fields). The Responses table of docs/client-apis.md lists the same.
  */
 final class ResponsesRequest {
 

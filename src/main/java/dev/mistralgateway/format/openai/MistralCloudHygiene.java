@@ -18,7 +18,7 @@ import dev.mistralgateway.error.GatewayException;
  * What OpenAI-style clients send, made acceptable to Mistral's cloud API. Mistral checks every body
  * against its published schema ({@code ChatCompletionRequest}, with {@code additionalProperties:
  * false} on the request, each message kind, tools and tool calls) and answers 422 to anything
- * else, so each rule below removes one way a real client's request would be refused. The README's
+ * else, so each rule below removes one way a real client's request would be refused. docs/journey.md's
  * hygiene table lists the same rules in the same order; {@code MistralHygieneTest} has a test each,
  * sent to a stand-in that validates against Mistral's own spec.
  *
