@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -18,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.mistralgateway.config.Route;
+import dev.mistralgateway.testing.EnvFiles;
 import dev.mistralgateway.testing.TestRoutes;
 
 /**
@@ -40,7 +40,7 @@ class DocsExamplesTest {
     @ParameterizedTest
     @MethodSource("examples")
     void passesTheGatewaysValidation(Path example) throws IOException {
-        Map<String, String> env = EnvFile.read(example);
+        Map<String, String> env = EnvFiles.read(example);
 
         List<Route> routes = TestRoutes.fromEnvironment(env);
 
@@ -53,33 +53,5 @@ class DocsExamplesTest {
         }
         assertEquals(numbered.size(), routes.size(), example + " numbers " + numbered + " routes");
         routes.forEach(route -> assertFalse(route.targets().isEmpty(), example + ": route " + route.name()));
-    }
-
-    /** The {@code NAME=value} lines of an example, as {@code infra/gateway.env} writes them. */
-    static final class EnvFile {
-
-        static Map<String, String> read(Path file) throws IOException {
-            Map<String, String> env = new HashMap<>();
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                int equals = line.indexOf('=');
-                String name = line.substring(0, equals);
-                String value = line.substring(equals + 1);
-                if (value.startsWith("\"")) {
-                    // a quoted value may span lines (a pasted Kong block): it ends at the line ending in a quote
-                    StringBuilder quoted = new StringBuilder(value.substring(1));
-                    while (!quoted.toString().endsWith("\"")) {
-                        quoted.append('\n').append(lines.get(++i));
-                    }
-                    value = quoted.substring(0, quoted.length() - 1);
-                }
-                env.put(name, value);
-            }
-            return env;
-        }
     }
 }
