@@ -231,9 +231,11 @@ public class RouteTable {
             return Optional.empty();
         }
         List<byte[]> keys = new ArrayList<>();
-        for (String digest : digests) {
+        for (int i = 0; i < digests.size(); i++) {
+            String digest = digests.get(i);
             if (!digest.matches("[0-9a-fA-F]{64}")) {
-                problems.add(at + "client-auth-key-sha256", "'" + digest + "' is not a SHA-256 digest in hex "
+                // never the value itself: a key pasted here instead of its digest would land in the log
+                problems.add(at + "client-auth-key-sha256", "entry " + (i + 1) + " is not a SHA-256 digest in hex "
                         + "(64 characters; make one with: printf %s \"$KEY\" | sha256sum)");
             } else {
                 keys.add(java.util.HexFormat.of().parseHex(digest));
