@@ -25,16 +25,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.Target;
+import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
 import dev.mistralgateway.testing.EnvFiles;
 import dev.mistralgateway.testing.GoldenJson;
 import dev.mistralgateway.testing.TestRoutes;
+import dev.mistralgateway.testing.mistral.MistralSpec;
 
 /**
  * Each upstream format as the pure translator it is, without Quarkus, over the cases of
  * {@code src/test/resources/golden/formats/} (Kong's unit fixtures where Kong has one, ours beside
- * them; {@code README.md} there says what each file holds). A case's stream goes in whole, split in
+ * them; {@code README.md} there says what each file holds). What a Mistral cloud target is sent must
+ * pass Mistral's contract as well. A case's stream goes in whole, split in
  * two at every byte, and byte by byte: the client's events are the same every time.
  *
  * <p>A new case starts with the inputs alone: {@code ./mvnw test -Dtest=FormatGoldenTest -Dgolden.write=true}
@@ -44,6 +47,7 @@ class FormatGoldenTest {
 
     private static final Path CASES = Path.of("src", "test", "resources", "golden", "formats");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final KongRequestRules RULES = new KongRequestRules(JSON);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     static Stream<String> cases() throws IOException {
@@ -54,16 +58,22 @@ class FormatGoldenTest {
         }
     }
 
-    private record Case(Path dir, Route route, Target target, Format format, ClientRequest request) {
+    private record Case(Path dir, Route route, Target target, Format format, ObjectNode checked) {
 
         static Case of(String name) throws IOException {
             Path dir = CASES.resolve(name);
             Route route = TestRoutes.fromEnvironment(EnvFiles.read(dir.resolve("route.env"))).get(0);
             Target target = route.targets().get(0);
-            KongRequestRules rules = new KongRequestRules(JSON);
-            ObjectNode checked = rules.check(route, GoldenJson.bytes(dir, "client.json"));
-            return new Case(dir, route, target, new Formats(JSON, CLOCK).of(target.format()),
-                    rules.forTarget(route, target, checked));
+            ObjectNode checked = RULES.check(route, GoldenJson.bytes(dir, "client.json"));
+            return new Case(dir, route, target, new Formats(JSON, CLOCK).of(target.format()), checked);
+        }
+
+        ClientRequest request() {
+            return RULES.forTarget(route, target, checked);
+        }
+
+        ObjectNode upstream() {
+            return format.toUpstream(request(), target);
         }
     }
 
@@ -71,9 +81,22 @@ class FormatGoldenTest {
     @MethodSource("cases")
     void theUpstreamGetsTheGoldenRequest(String name) throws IOException {
         Case c = Case.of(name);
+        if (GoldenJson.exists(c.dir(), "refused.txt") || Boolean.getBoolean("golden.write") && refusal(c) != null) {
+            String message = refusal(c);
+            if (!GoldenJson.exists(c.dir(), "refused.txt")) {
+                GoldenJson.write(c.dir(), "refused.txt", message + "\n");
+            }
+            assertEquals(new String(GoldenJson.bytes(c.dir(), "refused.txt"), StandardCharsets.UTF_8).strip(), message, name);
+            return;
+        }
 
-        ObjectNode upstream = c.format().toUpstream(c.request(), c.target());
+        ObjectNode upstream = c.upstream();
 
+        if (c.target().mistralCloud()) {
+            // what Mistral's cloud receives must be what its published schema and rules accept
+            assertEquals(List.of(), MistralSpec.contract().check(c.target().upstreamUrl().getPath(), JSON.writeValueAsBytes(upstream)),
+                    name + ": Mistral's contract");
+        }
         GoldenJson.assertMatches(GoldenJson.expected(c.dir(), "upstream.json", upstream), upstream, name);
     }
 
@@ -116,6 +139,17 @@ class FormatGoldenTest {
             bytes.add(new byte[] { b });
         }
         assertEvents(expected, translate(c, bytes), name + ", byte by byte");
+    }
+
+    /** The 400 a case's request gets before anything is sent, or null when it is sent. */
+    private static String refusal(Case c) {
+        try {
+            c.upstream();
+            return null;
+        } catch (GatewayException refused) {
+            assertEquals(400, refused.status(), c.dir() + ": " + refused.getMessage());
+            return refused.getMessage();
+        }
     }
 
     private static String translate(Case c, List<byte[]> pieces) {
