@@ -69,8 +69,8 @@ public class StoredResponses {
     public Uni<JsonNode> withHistory(Route route, JsonNode sent, UnaryOperator<String> clientHeader) {
         JsonNode previous = sent.get("previous_response_id");
         if (!previous.isTextual() || previous.textValue().isBlank()) {
-            throw GatewayException.badRequest("'previous_response_id' must be the id of a stored response "
-                    + "(resp_...)");
+            return Uni.createFrom().failure(GatewayException.badRequest("'previous_response_id' must be the id of a "
+                    + "stored response (resp_...)"));
         }
         String id = previous.textValue();
         return values.get(key(route, clientHeader, id))
