@@ -1,5 +1,5 @@
 // The official OpenAI SDK's Responses API against the gateway (see ResponsesSdkIT): a whole answer,
-// a streamed one, a function tool round trip and a custom tool, printed one line each.
+// a streamed one, a function tool round trip, a custom tool and stored responses, printed one line each.
 import OpenAI from 'openai';
 
 const client = new OpenAI({ baseURL: process.env.GATEWAY_URL, apiKey: 'unused', maxRetries: 0 });
@@ -30,3 +30,11 @@ console.log(`after the tool: ${answered.output_text}`);
 const patched = await client.responses.create({ model: 'mistral-tiny', input: 'patch it', tools: [{ type: 'custom', name: 'apply_patch', description: 'Applies a patch' }] });
 const custom = patched.output.find((item) => item.type === 'custom_tool_call');
 console.log(`custom tool call: ${custom.name} ${JSON.stringify(custom.input)}`);
+
+// stored responses (the gateway has Redis): a follow-up by previous_response_id, then the stored one read back
+const told = await client.responses.create({ model: 'mistral-tiny', input: 'The code word is plum.', store: true });
+const followUp = await client.responses.create({ model: 'mistral-tiny', previous_response_id: told.id, input: 'What is the code word?' });
+console.log(`follow-up: ${followUp.output_text} (previous_response_id ${followUp.previous_response_id === told.id ? 'echoed' : 'lost'})`);
+const retrieved = await client.responses.retrieve(told.id);
+const retrievedText = retrieved.output.find((item) => item.type === 'message').content[0].text;
+console.log(`retrieved: ${retrieved.id === told.id ? 'same id' : 'other id'} ${retrieved.status} ${retrievedText}`);

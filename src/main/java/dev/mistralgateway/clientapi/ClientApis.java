@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mistralgateway.clientapi.anthropic.AnthropicApi;
 import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
 import dev.mistralgateway.clientapi.responses.ResponsesApi;
+import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.ClientApiKind;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
@@ -23,11 +24,11 @@ public class ClientApis {
     private final RouteTable routes;
     private final ClientApi openAi;
 
-    public ClientApis(ObjectMapper mapper, RouteTable routes) {
+    public ClientApis(ObjectMapper mapper, RouteTable routes, StoredResponses stored) {
         this.routes = routes;
         this.openAi = new OpenAiChatApi();
         apis.put(ClientApiKind.OPENAI, openAi);
-        apis.put(ClientApiKind.RESPONSES, new ResponsesApi(mapper, Clock.systemUTC()));
+        apis.put(ClientApiKind.RESPONSES, new ResponsesApi(mapper, Clock.systemUTC(), stored.notStoredBecause()));
         apis.put(ClientApiKind.ANTHROPIC, new AnthropicApi(mapper));
         for (Route route : routes.routes()) {
             // a route whose API has no translator in this build must not start

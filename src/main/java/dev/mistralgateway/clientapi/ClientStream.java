@@ -1,5 +1,7 @@
 package dev.mistralgateway.clientapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The second translator a stream goes through: the chat SSE events of the format's translator in,
  * the client's events out. One instance per attempt; a small state machine, pure otherwise.
@@ -18,4 +20,13 @@ public interface ClientStream {
      * client must learn of as a failure, never as a silent end).
      */
     byte[] end();
+
+    /**
+     * The client's whole answer once the events so far have given it complete (the Responses API's
+     * response of {@code response.completed} or {@code response.incomplete}), for a store; null
+     * before, after a failure, and for an API without one.
+     */
+    default JsonNode completed() {
+        return null;
+    }
 }

@@ -90,6 +90,10 @@ public interface GatewayConfig {
         /** The start of every key, so that several gateways can share one Redis. */
         @WithDefault("ai-proxy")
         String keyPrefix();
+
+        /** How long a stored response (Responses API, {@code store}) stays, in seconds; 0 stores none. */
+        @WithDefault("86400")
+        long responsesTtl();
     }
 
     /** One rate limit, loosely typed: {@code ratelimit.RateLimitTable} reads and validates it. */

@@ -102,6 +102,27 @@ public final class RedisStore implements FleetStore {
         return eval(RedisScripts.TAKE, 1, windowKey(key), now, window, -1, amount, 2 * window).replaceWithVoid();
     }
 
+    /** Keeps a value (a stored response) under the prefix for {@code ttlMillis}, replacing any before. */
+    Uni<Void> set(String key, String value, long ttlMillis) {
+        return redis.send(Request.cmd(Command.SET).arg(valueKey(key)).arg(value).arg("PX").arg(ttlMillis))
+                .replaceWithVoid();
+    }
+
+    /** The value kept under the key, or null when there is none (never kept, expired, deleted). */
+    Uni<String> get(String key) {
+        return redis.send(Request.cmd(Command.GET).arg(valueKey(key)))
+                .map(value -> value == null ? null : value.toString());
+    }
+
+    /** Deletes the value under the key: true when there was one. */
+    Uni<Boolean> delete(String key) {
+        return redis.send(Request.cmd(Command.DEL).arg(valueKey(key))).map(deleted -> deleted.toInteger() == 1);
+    }
+
+    private String valueKey(String key) {
+        return prefix + ":" + key;
+    }
+
     /** A rate-limit key is one window: its own hash tag, so windows spread over a cluster's slots. */
     private String windowKey(String key) {
         return "{" + (prefix + ":rl:" + key).replace('{', '_').replace('}', '_') + "}";

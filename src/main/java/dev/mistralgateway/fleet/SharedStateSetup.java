@@ -31,6 +31,7 @@ public class SharedStateSetup {
     static final String DEADLINE = "AI_PROXY_SHARED_STATE_DEADLINE";
     static final String FRESHNESS = "AI_PROXY_SHARED_STATE_FRESHNESS";
     static final String KEY_PREFIX = "AI_PROXY_SHARED_STATE_KEY_PREFIX";
+    static final String RESPONSES_TTL = "AI_PROXY_SHARED_STATE_RESPONSES_TTL";
 
     @Produces
     @Singleton
@@ -59,7 +60,24 @@ public class SharedStateSetup {
                 new StoreTrouble(System::currentTimeMillis));
     }
 
-    private static void validate(GatewayConfig.SharedStateConfig settings) {
+    /** The values the fleet keeps (stored responses): in the same Redis, with the same deadline. */
+    @Produces
+    @Singleton
+    StoredValues storedValues(GatewayConfig config, Instance<Redis> redis, SharedState shared) {
+        GatewayConfig.SharedStateConfig settings = config.sharedState();
+        Optional<RedisStore> store = shared.shared()
+                ? Optional.of(new RedisStore(redis.get(), settings.keyPrefix())) : Optional.empty();
+        StoredValues values = new StoredValues(store, Duration.ofMillis(settings.deadline()),
+                Duration.ofSeconds(settings.responsesTtl()), shared.trouble());
+        if (values.kept()) {
+            LOG.infof("stored responses: in Redis for %d s (%s)", settings.responsesTtl(), RESPONSES_TTL);
+        } else if (shared.shared()) {
+            LOG.infof("stored responses: none (%s=0)", RESPONSES_TTL);
+        }
+        return values;
+    }
+
+    static void validate(GatewayConfig.SharedStateConfig settings) {
         StringBuilder problems = new StringBuilder();
         if (settings.deadline() < 1) {
             problems.append("\n  - ").append(DEADLINE).append(": must be at least 1 (milliseconds), not ")
@@ -72,6 +90,10 @@ public class SharedStateSetup {
         if (settings.keyPrefix().isBlank() || settings.keyPrefix().matches(".*[{}\\s].*")) {
             problems.append("\n  - ").append(KEY_PREFIX).append(": must be a word without braces or spaces, not '")
                     .append(settings.keyPrefix()).append("'");
+        }
+        if (settings.responsesTtl() < 0) {
+            problems.append("\n  - ").append(RESPONSES_TTL).append(": must be 0 (store no response) or more"
+                    + " (seconds a stored response stays), not ").append(settings.responsesTtl());
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException("The gateway's configuration is invalid:" + problems);

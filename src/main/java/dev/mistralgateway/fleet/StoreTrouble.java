@@ -28,6 +28,11 @@ public final class StoreTrouble {
 
     /** A call that fell back to the instance's own state; the cause's text, never the keys or values. */
     void fellBack(String operation, Throwable cause) {
+        failed(operation, "this instance goes on with its own state", cause);
+    }
+
+    /** A call that failed, and what the gateway did instead ({@code consequence}, for the log line). */
+    void failed(String operation, String consequence, Throwable cause) {
         long count = sinceLastLine.incrementAndGet();
         forMetrics.incrementAndGet();
         inTrouble.set(true);
@@ -35,9 +40,9 @@ public final class StoreTrouble {
         long last = lastLogged.get();
         if ((last == Long.MIN_VALUE || now - last >= LOG_EVERY_MILLIS) && lastLogged.compareAndSet(last, now)) {
             sinceLastLine.set(0);
-            LOG.warnf("shared state: Redis did not answer %s (%s); this instance goes on with its own state"
-                    + " (%d calls fell back since the last such line; the next line in a minute at the earliest)",
-                    operation, describe(cause), count);
+            LOG.warnf("shared state: Redis did not answer %s (%s); %s"
+                    + " (%d calls failed since the last such line; the next line in a minute at the earliest)",
+                    operation, describe(cause), consequence, count);
         }
     }
 

@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import dev.mistralgateway.clientapi.responses.StoredResponses;
+import dev.mistralgateway.config.ClientApiKind;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
@@ -41,11 +43,13 @@ public abstract class GatewayEntry {
     private final RouteTable routes;
     private final Proxy proxy;
     private final ModelCatalog models;
+    private final StoredResponses stored;
 
-    protected GatewayEntry(RouteTable routes, Proxy proxy, ModelCatalog models) {
+    protected GatewayEntry(RouteTable routes, Proxy proxy, ModelCatalog models, StoredResponses stored) {
         this.routes = routes;
         this.proxy = proxy;
         this.models = models;
+        this.stored = stored;
     }
 
     /**
@@ -85,20 +89,48 @@ public abstract class GatewayEntry {
 
     // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere
 
-    /** The model list (and one model of it) is the one thing answered to GET; elsewhere GET is not allowed. */
+    /**
+     * GET answers the model list (and one model of it) and, under a Responses route's path, a stored
+     * response ({@code <path>/<id>}); elsewhere GET is not allowed.
+     */
     @GET
     @Path("{path:.*}")
-    public Response get(UriInfo uri, HttpHeaders headers) {
+    public Uni<Response> get(UriInfo uri, HttpHeaders headers) {
         String path = pathOf(uri);
         Optional<String> list = models.path();
         if (list.isPresent() && path.equals(list.get())) {
-            return Response.ok(models.visibleTo(headers::getHeaderString), MediaType.APPLICATION_JSON_TYPE).build();
+            return json(models.visibleTo(headers::getHeaderString));
         }
         if (list.isPresent() && path.startsWith(list.get() + "/")) {
             String id = path.substring(list.get().length() + 1);
-            return Response.ok(models.one(id, headers::getHeaderString), MediaType.APPLICATION_JSON_TYPE).build();
+            return json(models.one(id, headers::getHeaderString));
+        }
+        Optional<Route> responses = responsesRouteAbove(path);
+        if (responses.isPresent()) {
+            return stored.retrieve(responses.get(), lastSegment(path), headers::getHeaderString).map(GatewayEntry::ok);
         }
         throw notAllowed(uri);
+    }
+
+    /** The Responses route whose path is the one above this path's last segment (a stored response's id). */
+    private Optional<Route> responsesRouteAbove(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0 || slash == path.length() - 1) {
+            return Optional.empty();
+        }
+        return routes.forPath(path.substring(0, slash)).filter(route -> route.clientApi() == ClientApiKind.RESPONSES);
+    }
+
+    private static String lastSegment(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static Uni<Response> json(Object entity) {
+        return Uni.createFrom().item(ok(entity));
+    }
+
+    private static Response ok(Object entity) {
+        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @PUT
@@ -107,9 +139,15 @@ public abstract class GatewayEntry {
         throw notAllowed(uri);
     }
 
+    /** DELETE deletes a stored response ({@code <path>/<id>} under a Responses route); elsewhere it is not allowed. */
     @DELETE
     @Path("{path:.*}")
-    public Response delete(UriInfo uri) {
+    public Uni<Response> delete(UriInfo uri, HttpHeaders headers) {
+        String path = pathOf(uri);
+        Optional<Route> responses = responsesRouteAbove(path);
+        if (responses.isPresent()) {
+            return stored.delete(responses.get(), lastSegment(path), headers::getHeaderString).map(GatewayEntry::ok);
+        }
         throw notAllowed(uri);
     }
 

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import io.vertx.ext.web.RoutingContext;
 
+import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.proxy.Proxy;
@@ -29,8 +30,8 @@ import io.smallrye.mutiny.Uni;
 @UnlessBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server", enableIfMissing = true)
 public class LambdaGatewayResource extends GatewayEntry {
 
-    public LambdaGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models) {
-        super(routes, proxy, models);
+    public LambdaGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models, StoredResponses stored) {
+        super(routes, proxy, models, stored);
     }
 
     @POST

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.proxy.Answer;
@@ -28,8 +29,8 @@ public class ServerGatewayResource extends GatewayEntry {
 
     private static final String TRANSFER_ENCODING = "Transfer-Encoding";
 
-    public ServerGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models) {
-        super(routes, proxy, models);
+    public ServerGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models, StoredResponses stored) {
+        super(routes, proxy, models, stored);
     }
 
     @POST

@@ -34,6 +34,7 @@ import dev.mistralgateway.balance.ModelRouting;
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientApis;
+import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.Route;
@@ -46,9 +47,7 @@ import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.ratelimit.Admission;
 import dev.mistralgateway.ratelimit.RateLimiter;
-import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.pipeline.ClientRequest;
@@ -112,10 +111,13 @@ public class Proxy {
     private final AwsSecrets secrets;
     private final ClientApis clientApis;
     private final RateLimiter limiter;
+    private final StoredResponses stored;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
-            AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter) {
+            AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter,
+            StoredResponses stored) {
         this.mapper = mapper;
+        this.stored = stored;
         this.clientApis = clientApis;
         this.limiter = limiter;
         this.secrets = secrets;
@@ -125,50 +127,6 @@ public class Proxy {
         this.upstream = upstream;
         for (Route route : routes.routes()) {
             pools.put(route.index(), new TargetPool(route, System::nanoTime, shared));
-        }
-    }
-
-    /**
-     * One client request, across its attempts: {@code checked} is its chat form, which the targets
-     * take; {@code api} translates it from the client's {@code sent} body and the answers back.
-     */
-    private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
-            UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
-            Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission,
-            TargetRefusals refused) implements ReportedRequest {
-
-        Exchange admitted(Admission by) {
-            return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                    notServing, api, sent, clientKey, by, refused);
-        }
-
-        /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
-        Uni<Void> count(Usage usage, Target target) {
-            return admission == null ? Uni.createFrom().voidItem() : admission.count(usage, target);
-        }
-
-        /** The targets this request may not go to (any more): tried already, serving another model, or refusing it. */
-        Set<Integer> passedOver() {
-            if (notServing.isEmpty() && !refused.any()) {
-                return tried;
-            }
-            Set<Integer> all = new java.util.HashSet<>(tried);
-            all.addAll(notServing);
-            all.addAll(refused.targets());
-            return all;
-        }
-
-        @Override
-        public int attempts() {
-            return tried.size();
-        }
-
-        int lastTried() {
-            int last = -1;
-            for (Integer index : tried) {
-                last = index;
-            }
-            return last;
         }
     }
 
@@ -183,22 +141,47 @@ public class Proxy {
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
             Map<String, String> clientQuery, String requestId) {
-        long start = System.nanoTime();
-        ClientApi api = clientApis.of(route);
+        Arrival arrival = new Arrival(route, body, clientHeader, clientQuery, requestId, System.nanoTime(),
+                clientApis.of(route));
         JsonNode sent;
-        ObjectNode checked;
-        Set<Integer> notServing;
         try {
             ClientAuthenticator.check(route, clientHeader);
             sent = rules.read(route, body);
-            checked = rules.checkPrompts(route, api.toChat(sent));
+        } catch (GatewayException refused) {
+            throw refused(arrival, refused);
+        }
+        if (!stored.continues(route, sent)) {
+            return handle(arrival, sent);
+        }
+        // a follow-up of a stored response: its conversation is read first, then it goes on as any request
+        return stored.withHistory(route, sent, clientHeader)
+                .onFailure(GatewayException.class).transform(failure -> refused(arrival, (GatewayException) failure))
+                .onItem().transformToUni(withHistory -> handle(arrival, withHistory));
+    }
+
+    /** A request as it came, before its body is read. */
+    private record Arrival(Route route, byte[] body, UnaryOperator<String> clientHeader,
+            Map<String, String> clientQuery, String requestId, long start, ClientApi api) {
+    }
+
+    /** Reports a request refused before any attempt; gives the refusal to throw. */
+    private GatewayException refused(Arrival arrival, GatewayException refused) {
+        reporter.failed(new Exchange(arrival.route(), arrival.requestId(), arrival.body(), arrival.start(), null,
+                arrival.clientHeader(), arrival.clientQuery(), pools.get(arrival.route().index()), new LinkedHashSet<>(),
+                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null), null, refused.status());
+        return refused;
+    }
+
+    private Uni<Answer> handle(Arrival arrival, JsonNode sent) {
+        Route route = arrival.route();
+        UnaryOperator<String> clientHeader = arrival.clientHeader();
+        ObjectNode checked;
+        Set<Integer> notServing;
+        try {
+            checked = rules.checkPrompts(route, arrival.api().toChat(sent));
             notServing = ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
-            Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
-                    pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null,
-                    new TargetRefusals());
-            reporter.failed(exchange, null, refused.status());
-            throw refused;
+            throw refused(arrival, refused);
         }
         // the client's own key authenticated it to the gateway: it never goes further
         List<String> keyHeaders = ClientAuthenticator.keyHeaders(route);
@@ -206,9 +189,10 @@ public class Proxy {
                 : name -> keyHeaders.stream().anyMatch(name::equalsIgnoreCase) ? null : clientHeader.apply(name);
         // which key, by its name, for the statistics and the rate limits
         int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
-        Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
-                pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent, limiter.keyName(route, key),
-                null, new TargetRefusals());
+        Exchange exchange = new Exchange(route, arrival.requestId(), arrival.body(), arrival.start(), checked,
+                forwardable, arrival.clientQuery(), pools.get(route.index()), new LinkedHashSet<>(), notServing,
+                arrival.api(), sent, limiter.keyName(route, key), null, new TargetRefusals(),
+                stored.keep(route, sent, clientHeader));
         if (!limiter.limits(route)) {
             return attempt(exchange, null);
         }
@@ -220,8 +204,10 @@ public class Proxy {
     private Uni<Answer> limited(Exchange exchange) {
         if (exchange.admission().refused()) {
             reporter.failed(exchange, null, 429);
+            // OpenAI's 429 body, in the shape of the client's API (Anthropic's rate_limit_error)
+            byte[] openAi = serialize(exchange.admission().refusal());
             return Uni.createFrom().item(RateLimitAnswers.refusal(exchange.admission(),
-                    serialize(exchange.admission().refusal())));
+                    exchange.api().fromChatError(429, openAi).orElse(openAi)));
         }
         return RateLimitAnswers.withHeaders(attempt(exchange, null), exchange.admission());
     }
@@ -402,7 +388,8 @@ public class Proxy {
         headers.put("Content-Type", List.of(JSON));
         describe(exchange, request, headers);
         Usage counted = translated.usage() != null ? translated.usage() : Usage.of(0, translated.body().length / 4);
-        return settled.call(() -> exchange.count(counted, target)).replaceWith(Answer.whole(200, headers, body));
+        return settled.call(() -> exchange.count(counted, target)).call(() -> exchange.kept(body))
+                .replaceWith(Answer.whole(200, headers, body));
     }
 
     /**
@@ -438,7 +425,7 @@ public class Proxy {
             Duration left = limits.maxDuration().minusNanos(System.nanoTime() - exchange.startNanos());
             translated = translated.select().first(left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
         }
-        Multi<byte[]> events = translated
+        Multi<byte[]> outgoing = translated
                 .map(translator::client)
                 // a limit ends the body early: the client gets an error event instead of [DONE]
                 .onCompletion().switchTo(() -> Multi.createFrom().item(() -> {
@@ -457,7 +444,12 @@ public class Proxy {
                     }
                     return bytes;
                 })
-                .filter(bytes -> bytes.length > 0)
+                .filter(bytes -> bytes.length > 0);
+        if (exchange.keep() != null) {
+            // stored before the events that complete it go out: a follow-up sent at once finds it
+            outgoing = outgoing.onItem().call(bytes -> exchange.keep().streamed(translator.completed()));
+        }
+        Multi<byte[]> events = outgoing
                 .invoke(bytes -> {
                     started.set(true);
                     sent.add(bytes);

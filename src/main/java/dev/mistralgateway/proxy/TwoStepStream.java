@@ -2,6 +2,8 @@ package dev.mistralgateway.proxy;
 
 import java.io.ByteArrayOutputStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.openai.Usage;
@@ -68,5 +70,10 @@ final class TwoStepStream {
 
     Usage usage() {
         return format.usage();
+    }
+
+    /** The client's whole answer once the stream has given it (the Responses API's), else null. */
+    JsonNode completed() {
+        return client.completed();
     }
 }

@@ -86,6 +86,19 @@ public final class ClientAuthenticator {
     }
 
     /**
+     * The credential the request presents: the route's client key, or on a route without keys what
+     * the client sends as {@code Authorization: Bearer} or {@code x-api-key} (its upstream key, say);
+     * null when none. What belongs to one client (a stored response) is bound to a digest of it.
+     */
+    public static String credential(Route route, UnaryOperator<String> clientHeader) {
+        if (route.clientAuth().isPresent()) {
+            return presentedKey(route, clientHeader);
+        }
+        String bearer = keyOf("Authorization", clientHeader.apply("Authorization"));
+        return bearer != null ? bearer : keyOf("x-api-key", clientHeader.apply("x-api-key"));
+    }
+
+    /**
      * The headers the client's key may arrive in (the configured one, and the one its client API
      * sends keys in), which must never reach an upstream; empty for a route without client keys.
      */

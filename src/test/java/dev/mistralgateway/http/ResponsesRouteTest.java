@@ -313,7 +313,15 @@ class ResponsesRouteTest {
     void whatNeedsStateOrOpenAisServersIsRefusedInOpenAisErrorShape() {
         post("/v1/responses", "{\"input\":\"hi\",\"previous_response_id\":\"resp_1\"}").then().statusCode(400)
                 .body("error.type", equalTo("invalid_request_error"))
-                .body("error.message", containsString("keeps no state"));
+                .body("error.message", containsString("stores none (responses are stored only in the fleet's Redis: "
+                        + "set QUARKUS_REDIS_HOSTS)"));
+        // without Redis no response is stored: GET and DELETE say why, in OpenAI's error shape
+        for (Response none : List.of(io.restassured.RestAssured.get("/v1/responses/resp_1"),
+                io.restassured.RestAssured.delete("/v1/responses/resp_1"))) {
+            none.then().statusCode(404).body("error.message", containsString("this gateway stores no responses "
+                    + "(responses are stored only in the fleet's Redis: set QUARKUS_REDIS_HOSTS)"));
+            OpenAiSpec.assertFits("ErrorResponse", tree(none.asString()));
+        }
         post("/v1/responses", "{\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}").then().statusCode(400)
                 .body("error.message", containsString("'web_search'"));
         post("/v1/responses", "{\"input\":[]}").then().statusCode(400)

@@ -20,17 +20,31 @@ import dev.mistralgateway.pipeline.ClientRequest;
  */
 public final class ResponsesApi implements ClientApi {
 
+    /** The reason given for a stateless gateway, which needs Redis to store responses. */
+    public static final String NO_REDIS = "responses are stored only in the fleet's Redis: set QUARKUS_REDIS_HOSTS";
+
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final String notStoredBecause;
 
+    /** A translator for a gateway that stores no responses. */
     public ResponsesApi(ObjectMapper mapper, Clock clock) {
+        this(mapper, clock, NO_REDIS);
+    }
+
+    /**
+     * @param notStoredBecause why no response is stored, for the refusal of {@code previous_response_id};
+     *        null when {@link StoredResponses} stores them and resolves that field before this translator
+     */
+    public ResponsesApi(ObjectMapper mapper, Clock clock, String notStoredBecause) {
         this.mapper = mapper;
         this.clock = clock;
+        this.notStoredBecause = notStoredBecause;
     }
 
     @Override
     public JsonNode toChat(JsonNode clientBody) {
-        return ResponsesRequest.toChat(clientBody);
+        return ResponsesRequest.toChat(clientBody, notStoredBecause);
     }
 
     @Override

@@ -26,11 +26,16 @@ final class ResponsesRequest {
     private ResponsesRequest() {
     }
 
-    static ObjectNode toChat(JsonNode body) {
+    /**
+     * @param notStoredBecause why this gateway stores no responses, or null when it does: then a
+     *        {@code previous_response_id} has been resolved ({@link StoredResponses}) before, its
+     *        history is in {@code input}, and the field is only echoed
+     */
+    static ObjectNode toChat(JsonNode body, String notStoredBecause) {
         if (!body.isObject()) {
             throw GatewayException.badRequest("send a JSON object with 'model' and 'input' (OpenAI's Responses API)");
         }
-        refuseState(body);
+        refuseState(body, notStoredBecause);
         ObjectNode chat = JSON.objectNode();
         copy(body, "model", chat, "model");
         chat.set("messages", InputItems.messages(body));
@@ -61,12 +66,13 @@ final class ResponsesRequest {
         return chat;
     }
 
-    /** What needs a stored response, conversation or prompt: this gateway stores none. */
-    private static void refuseState(JsonNode body) {
-        if (body.hasNonNull("previous_response_id")) {
+    /** What needs a stored conversation or prompt, or a stored response where this gateway stores none. */
+    private static void refuseState(JsonNode body, String notStoredBecause) {
+        if (body.hasNonNull("previous_response_id") && notStoredBecause != null) {
             throw GatewayException.badRequest("'previous_response_id' needs the earlier response, and this gateway "
-                    + "keeps no state: send the whole conversation in 'input' (the earlier input items and the "
-                    + "earlier response's output items, then the new ones), and leave previous_response_id out");
+                    + "stores none (" + notStoredBecause + "): send the whole conversation in 'input' (the earlier "
+                    + "input items and the earlier response's output items, then the new ones), and leave "
+                    + "previous_response_id out");
         }
         if (body.hasNonNull("conversation")) {
             throw GatewayException.badRequest("'conversation' needs a conversation stored at OpenAI, and this gateway "

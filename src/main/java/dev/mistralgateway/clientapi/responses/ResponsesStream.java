@@ -56,6 +56,7 @@ final class ResponsesStream implements ClientStream {
     private long sequence;
     private boolean started;
     private boolean ended;
+    private JsonNode completed;
 
     ResponsesStream(ObjectMapper mapper, Clock clock, JsonNode request, String requestedModel) {
         this.mapper = mapper;
@@ -87,6 +88,11 @@ final class ResponsesStream implements ClientStream {
             fail("server_error", "the upstream stream ended before the answer was complete");
         }
         return out.drain();
+    }
+
+    @Override
+    public JsonNode completed() {
+        return completed;
     }
 
     private void event(String data) {
@@ -230,7 +236,10 @@ final class ResponsesStream implements ClientStream {
             emit(item("response.output_item.done", index, ResponseAnswer.call(call, status)));
         }
         String final_ = ResponseAnswer.finalStatus(turn);
-        emit(response(final_.equals("completed") ? "response.completed" : "response.incomplete", final_, null));
+        ObjectNode last = response(final_.equals("completed") ? "response.completed" : "response.incomplete", final_,
+                null);
+        completed = last.get("response");
+        emit(last);
         ended = true;
     }
 

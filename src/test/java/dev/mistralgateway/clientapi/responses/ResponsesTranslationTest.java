@@ -1,6 +1,7 @@
 package dev.mistralgateway.clientapi.responses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.clientapi.ClientApi;
+import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.pipeline.ClientRequest;
@@ -77,5 +80,42 @@ class ResponsesTranslationTest {
         }
         assertThrows(GatewayException.class, () -> api.toChat(mapper.readTree(
                 "{\"input\":[{\"type\":\"item_reference\",\"id\":\"msg_1\"}]}")));
+    }
+    /**
+     * The schema checks here and in ResponsesRouteTest can fail: with the translation switched off
+     * (OpenAI's chat API, which passes the chat answer and events on as they came), neither the
+     * answer nor any event fits OpenAI's Responses schemas, while the translated ones do.
+     */
+    @Test
+    void withTheTranslationSwitchedOffNothingFitsTheResponsesSchemas() throws IOException {
+        ClientApi off = new dev.mistralgateway.clientapi.chat.OpenAiChatApi();
+        JsonNode body = mapper.readTree("{\"input\":\"hi\"}");
+        ClientRequest request = new ClientRequest(mapper.createObjectNode(), RouteType.CHAT, "m", false);
+        byte[] chat = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":"
+                + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Paris.\"},\"finish_reason\":"
+                + "\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertFalse(OpenAiSpec.violations("Response", mapper.readTree(off.fromChat(chat, body, request))).isEmpty());
+        assertEquals(List.of(), OpenAiSpec.violations("Response", mapper.readTree(api.fromChat(chat, body, request))));
+
+        byte[] events = ("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":"
+                + "\"stop\"}]}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+        for (ClientApi translator : List.of(off, api)) {
+            ClientStream stream = translator.stream(body, request);
+            String out = new String(stream.next(events), StandardCharsets.UTF_8)
+                    + new String(stream.end(), StandardCharsets.UTF_8);
+            int fitting = 0;
+            int all = 0;
+            for (String event : out.split("\n\n")) {
+                String data = event.substring(event.indexOf("data: ") + 6);
+                if (!data.equals("[DONE]")) {
+                    all++;
+                    fitting += OpenAiSpec.violations("ResponseStreamEvent", mapper.readTree(data)).isEmpty() ? 1 : 0;
+                }
+            }
+            assertTrue(all > 0, out);
+            assertEquals(translator == api ? all : 0, fitting, out);
+        }
     }
 }
