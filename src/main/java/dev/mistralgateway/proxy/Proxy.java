@@ -50,11 +50,13 @@ import dev.mistralgateway.ratelimit.Admission;
 import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
+import dev.mistralgateway.observe.SemanticRouting;
 import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
+import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.stream.SseWriter;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
@@ -112,10 +114,13 @@ public class Proxy {
     private final AwsSecrets secrets;
     private final ClientApis clientApis;
     private final RateLimiter limiter;
+    private final SemanticRouter semantic;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
-            AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter) {
+            AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter,
+            SemanticRouter semantic) {
         this.mapper = mapper;
+        this.semantic = semantic;
         this.clientApis = clientApis;
         this.limiter = limiter;
         this.secrets = secrets;
@@ -135,11 +140,17 @@ public class Proxy {
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
             Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission,
-            TargetRefusals refused) implements ReportedRequest {
+            TargetRefusals refused, SemanticRouting semantic) implements ReportedRequest {
 
         Exchange admitted(Admission by) {
             return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                    notServing, api, sent, clientKey, by, refused);
+                    notServing, api, sent, clientKey, by, refused, semantic);
+        }
+
+        /** The semantic route's pick: the targets of the prompt's description, the others passed over. */
+        Exchange picked(SemanticRouter.Pick pick) {
+            return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
+                    pick.notServing(), api, sent, clientKey, admission, refused, pick.report());
         }
 
         /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
@@ -196,7 +207,7 @@ public class Proxy {
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
                     pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null,
-                    new TargetRefusals());
+                    new TargetRefusals(), null);
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -208,9 +219,9 @@ public class Proxy {
         int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
                 pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent, limiter.keyName(route, key),
-                null, new TargetRefusals());
+                null, new TargetRefusals(), null);
         if (!limiter.limits(route)) {
-            return attempt(exchange, null);
+            return routed(exchange);
         }
         return limiter.admit(route, key, clientHeader)
                 .onItem().transformToUni(admission -> limited(exchange.admitted(admission)));
@@ -223,7 +234,16 @@ public class Proxy {
             return Uni.createFrom().item(RateLimitAnswers.refusal(exchange.admission(),
                     serialize(exchange.admission().refusal())));
         }
-        return RateLimitAnswers.withHeaders(attempt(exchange, null), exchange.admission());
+        return RateLimitAnswers.withHeaders(routed(exchange), exchange.admission());
+    }
+
+    /** On a semantic route, the prompt's meaning picks the targets the attempts go to ({@link SemanticRouter}). */
+    private Uni<Answer> routed(Exchange exchange) {
+        if (!semantic.routes(exchange.route())) {
+            return attempt(exchange, null);
+        }
+        return semantic.choose(exchange.route(), exchange.checked(), exchange.notServing(), exchange.requestId())
+                .onItem().transformToUni(pick -> attempt(exchange.picked(pick), null));
     }
 
     /**
