@@ -81,6 +81,17 @@ class SemanticRoutingTest {
                 + ",\"completion_tokens\":0}}");
     }
 
+    /** Ollama's /api/embed answer for the same texts. */
+    static Reply ollamaEmbeddings(Received request) {
+        StringBuilder vectors = new StringBuilder();
+        JsonNode input = tree(request.bodyText()).path("input");
+        for (int i = 0; i < input.size(); i++) {
+            vectors.append(i == 0 ? "" : ",").append(java.util.Arrays.toString(VECTORS.get(input.get(i).asText())));
+        }
+        return Reply.json(200, "{\"model\":\"nomic-embed-text\",\"embeddings\":[" + vectors
+                + "],\"prompt_eval_count\":" + 7 * input.size() + "}");
+    }
+
     public static class Upstreams implements QuarkusTestResourceLifecycleManager {
         static FakeUpstream chat;
         static FakeUpstream embeddings;
@@ -93,6 +104,7 @@ class SemanticRoutingTest {
             chat = new FakeUpstream();
             embeddings = new FakeUpstream();
             embeddings.reply("/v1/embeddings", SemanticRoutingTest::embeddings);
+            embeddings.reply("/api/embed", SemanticRoutingTest::ollamaEmbeddings);
             laterPort = UpstreamResource.closedPort();
             GatewaySettings settings = new GatewaySettings();
             // 0: two descriptions (the second a group of two), a CATCHALL, a threshold
@@ -111,6 +123,11 @@ class SemanticRoutingTest {
                     List.of("Long", "Short"), List.of("/long", "/short"), List.of(100, 100));
             semantic(settings, 3, "/semantic-euclidean", embeddings.url("/v1/embeddings"), "euclidean",
                     List.of("Long", "Short"), List.of("/long", "/short"), List.of(100, 100));
+            // 4: an Ollama server embeds, in its own format
+            semantic(settings, 4, "/semantic-ollama", embeddings.url("/api/embed"), "cosine",
+                    List.of(CODE, LIFE), List.of("/code", "/life-a"), List.of(100, 100));
+            settings.routeSetting(4, "embeddings.model.options.mistral-format", "ollama")
+                    .routeSetting(4, "embeddings.model.name", "nomic-embed-text");
             Map<String, String> all = new HashMap<>(settings.build());
             all.put("ai-proxy.metrics.enabled", "true");
             return all;
@@ -190,6 +207,13 @@ class SemanticRoutingTest {
         assertTrue(router.ready(routes.routes().get(route)), "route " + route + "'s descriptions were not embedded");
     }
 
+    /** Forgets the embeddings calls so far; the stand-in answers as before. */
+    private static void resetEmbeddings() {
+        Upstreams.embeddings.reset();
+        Upstreams.embeddings.reply("/v1/embeddings", SemanticRoutingTest::embeddings);
+        Upstreams.embeddings.reply("/api/embed", SemanticRoutingTest::ollamaEmbeddings);
+    }
+
     /** The texts of each call the embeddings stand-in received, in order. */
     private static List<List<String>> embedded(FakeUpstream upstream) {
         List<List<String>> calls = new ArrayList<>();
@@ -235,8 +259,7 @@ class SemanticRoutingTest {
     @Order(2)
     void eachPromptGoesToTheNearestDescriptionWithinTheThresholdElseToTheCatchall() throws Exception {
         awaitReady(0);
-        Upstreams.embeddings.reset();
-        Upstreams.embeddings.reply("/v1/embeddings", SemanticRoutingTest::embeddings);
+        resetEmbeddings();
 
         Response code = post("/semantic", chat("fix my java loop"));
         Response far = post("/semantic", chat("tell me about the weather"));
@@ -316,6 +339,24 @@ class SemanticRoutingTest {
 
     @Test
     @Order(6)
+    void anOllamaServerEmbedsInItsOwnFormat() throws Exception {
+        awaitReady(4);
+        resetEmbeddings();
+
+        Response rice = post("/semantic-ollama", chat("how long do I boil rice"));
+
+        assertEquals("1", rice.header("X-AI-Proxy-Target"));
+        assertEquals(List.of("/life-a"), served());
+        Received call = Upstreams.embeddings.only();
+        assertEquals("/api/embed", call.path());
+        assertEquals("nomic-embed-text", tree(call.bodyText()).path("model").asText());
+        assertEquals(List.of(List.of("how long do I boil rice")), embedded(Upstreams.embeddings));
+        assertEquals(7, telemetry.only(Duration.ofSeconds(2)).at("/ai_proxy/semantic/embeddings_tokens").asInt(),
+                "Ollama's prompt_eval_count");
+    }
+
+    @Test
+    @Order(7)
     void aFailedPromptEmbeddingSendsTheRequestToTheCatchall() throws Exception {
         awaitReady(0);
 
