@@ -54,16 +54,21 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
     public static Optional<SemanticSettings> of(GatewayConfig config, Route route) {
         RouteTable.Problems problems = new RouteTable.Problems();
         SemanticSettings settings = read(config.routes().get(route.index()),
-                GatewayConfig.PREFIX + ".routes[" + route.index() + "].", problems);
+                GatewayConfig.PREFIX + ".routes[" + route.index() + "].", problems, false);
         problems.throwIfAny();
         return Optional.ofNullable(settings);
     }
 
     /** The settings of a route whose algorithm is {@code semantic}, or null (with problems when they are wrong). */
     static SemanticSettings read(RouteConfig config, String at, RouteTable.Problems problems) {
+        return read(config, at, problems, true);
+    }
+
+    /** @param warn whether to log the warnings (once, at validation; not when read again) */
+    private static SemanticSettings read(RouteConfig config, String at, RouteTable.Problems problems, boolean warn) {
         SemanticConfig.Embeddings embeddings = config.embeddings();
         if (!config.balancer().algorithm().trim().equalsIgnoreCase(ALGORITHM)) {
-            if (embeddings.model().name().isPresent()) {
+            if (warn && embeddings.model().name().isPresent()) {
                 LOG.warnf("%s is set, but the route balances with %s: the embeddings are not used (set %s=%s)",
                         EnvNames.of(at + "embeddings.model.name"), config.balancer().algorithm(),
                         EnvNames.of(at + "balancer.algorithm"), ALGORITHM);
@@ -91,11 +96,12 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
             catchAll |= description.equals(CATCHALL);
             descriptions.add(description);
         }
-        if (threshold.isPresent() && !catchAll) {
-            problems.add(at + "vectordb.threshold", "a prompt farther than the threshold from every description "
-                    + "would have no target: describe one target as " + CATCHALL + " (" + EnvNames.of(at
-                    + "targets[0].description") + "=" + CATCHALL + "), or leave the threshold unset so the nearest "
-                    + "description always serves");
+        if (warn && threshold.isPresent() && !catchAll) {
+            // Kong's own "semantic with fallback" example has a threshold and no CATCHALL: a warning, not a stop
+            LOG.warnf("%s: a prompt farther than the threshold from every description goes to any of the route's "
+                    + "targets (weighted round-robin), as no target is described as %s; describe one as %s (e.g. %s=%s) "
+                    + "to choose which", EnvNames.of(at + "vectordb.threshold"), CATCHALL, CATCHALL,
+                    EnvNames.of(at + "targets[0].description"), CATCHALL);
         }
         if (problems.count() > before) {
             return null;

@@ -125,16 +125,14 @@ class SemanticSettingsTest {
     }
 
     @Test
-    void aThresholdWithoutCatchallWouldLeavePromptsWithoutTarget() {
+    void aThresholdWithoutCatchallIsAcceptedAsInKongsOwnExample() {
         Map<String, String> env = semanticRoute();
         env.put("AI_PROXY_ROUTES_0__TARGETS_1__DESCRIPTION", "Real life topics");
 
-        String failure = failureFor(env);
-        assertTrue(failure.contains("AI_PROXY_ROUTES_0__VECTORDB_THRESHOLD: a prompt farther than the threshold from "
-                + "every description would have no target: describe one target as CATCHALL"), failure);
+        SemanticSettings settings = settings(env);
 
-        env.remove("AI_PROXY_ROUTES_0__VECTORDB_THRESHOLD");
-        assertTrue(settings(env).threshold().isEmpty(), "without a threshold the nearest always serves");
+        assertEquals(OptionalDouble.of(0.5), settings.threshold());
+        assertFalse(settings.catchAll(0) || settings.catchAll(1));
     }
 
     @Test

@@ -58,7 +58,9 @@ class SemanticRoutingTest {
             "tell me about the weather", new double[] {0, 0, 1},
             "Long", new double[] {10, 0, 0},
             "Short", new double[] {0, 1, 0},
-            "ambiguous", new double[] {1, 0.5, 0});
+            "ambiguous", new double[] {1, 0.5, 0},
+            "Specialist in programming problems", new double[] {1, 0, 0},
+            "Specialist in real life topics", new double[] {0, 1, 0});
 
     /** OpenAI's embeddings answer for the texts of the request: 1000 tokens a text, so costs show. */
     static Reply embeddings(Received request) {
@@ -128,9 +130,54 @@ class SemanticRoutingTest {
                     List.of(CODE, LIFE), List.of("/code", "/life-a"), List.of(100, 100));
             settings.routeSetting(4, "embeddings.model.options.mistral-format", "ollama")
                     .routeSetting(4, "embeddings.model.name", "nomic-embed-text");
+            // 5: Kong's 3.15 "semantic with fallback" example, pasted (Mistral's models, the stand-ins' URLs)
+            settings.routeSetting(5, "paths", "/semantic-kong").routeSetting(5, "config", kongExample());
             Map<String, String> all = new HashMap<>(settings.build());
             all.put("ai-proxy.metrics.enabled", "true");
             return all;
+        }
+
+        private static String kongExample() {
+            return """
+                    balancer:
+                      algorithm: semantic
+                      retries: 3
+                      failover_criteria: [error, timeout, http_429, http_503]
+                    embeddings:
+                      auth:
+                        header_name: Authorization
+                        header_value: %s
+                      model:
+                        name: mistral-embed
+                        provider: mistral
+                        options:
+                          upstream_url: %s
+                    vectordb:
+                      strategy: redis
+                      distance_metric: cosine
+                      threshold: 0.7
+                      dimensions: 3
+                      redis:
+                        host: localhost
+                        port: 6379
+                    targets:
+                    - model: {name: mistral-large-latest, provider: mistral, options: {mistral_format: openai, upstream_url: '%s'}}
+                      route_type: llm/v1/chat
+                      weight: 2
+                      description: Specialist in real life topics
+                      logging: {log_statistics: true}
+                    - model: {name: codestral-latest, provider: mistral, options: {mistral_format: openai, upstream_url: '%s'}}
+                      route_type: llm/v1/chat
+                      weight: 75
+                      description: Specialist in programming problems
+                      logging: {log_statistics: true}
+                    - model: {name: devstral-small-latest, provider: mistral, options: {mistral_format: openai, upstream_url: '%s'}}
+                      route_type: llm/v1/chat
+                      weight: 25
+                      description: Specialist in programming problems
+                      logging: {log_statistics: true}
+                    """.formatted(EMBED_KEY, embeddings.url("/v1/embeddings"), chat.url("/life-a"), chat.url("/code"),
+                    chat.url("/long"));
         }
 
         private static void semantic(GatewaySettings settings, int route, String path, String embeddingsUrl,
@@ -357,6 +404,29 @@ class SemanticRoutingTest {
 
     @Test
     @Order(7)
+    void kongsOwnSemanticExampleWithFallbackWorksPasted() throws Exception {
+        awaitReady(5);
+
+        Response life = post("/semantic-kong", chat("how long do I boil rice"));
+        Upstreams.chat.reply("/code", Reply.json(503, "{\"message\":\"overloaded\"}"));
+        Response code = post("/semantic-kong", chat("fix my java loop"));
+        Response unmatched = post("/semantic-kong", chat("tell me about the weather"));
+
+        assertEquals("0", life.header("X-AI-Proxy-Target"));
+        assertEquals("mistral/mistral-large-latest", life.header("X-AI-Proxy-Model"));
+        // the programming group: codestral (weight 75) first, then devstral (25) when it fails
+        code.then().statusCode(200);
+        assertEquals("2", code.header("X-AI-Proxy-Target"));
+        assertEquals("2", code.header("X-AI-Proxy-Attempts"));
+        assertEquals(List.of("/life-a", "/code", "/long"), served().subList(0, 3));
+        // no description within 0.7 and no CATCHALL: any of the route's targets serves it
+        unmatched.then().statusCode(200);
+        List<JsonNode> lines = telemetry.lines();
+        assertEquals("*", lines.get(lines.size() - 1).at("/ai_proxy/semantic/matched").asText());
+    }
+
+    @Test
+    @Order(8)
     void aFailedPromptEmbeddingSendsTheRequestToTheCatchall() throws Exception {
         awaitReady(0);
 
