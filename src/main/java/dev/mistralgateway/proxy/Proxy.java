@@ -203,7 +203,8 @@ public class Proxy {
             ClientAuthenticator.check(route, clientHeader);
             sent = rules.read(route, body);
             checked = rules.checkPrompts(route, api.toChat(sent));
-            notServing = ModelRouting.notServing(route, checked);
+            notServing = semantic.routes(route) ? semantic.notServing(route, checked)
+                    : ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
                     pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null,

@@ -17,9 +17,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.balance.ModelRouting;
 import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
@@ -93,6 +95,22 @@ public class SemanticRouter {
     /** Whether the route balances semantically. */
     public boolean routes(Route route) {
         return routes.containsKey(route.index());
+    }
+
+    /**
+     * On a semantic route the route picks the model, so a model the client names that no target
+     * serves (an SDK's default, Claude Code's {@code claude-...}) is dropped rather than refused (when
+     * every target names its own); one that a target serves narrows the choice as on other routes
+     * ({@link ModelRouting}).
+     */
+    public Set<Integer> notServing(Route route, ObjectNode checked) {
+        JsonNode requested = checked.get("model");
+        if (requested != null && requested.isTextual()
+                && route.targets().stream().allMatch(target -> target.modelName().isPresent())
+                && route.targets().stream().noneMatch(target -> target.serves(requested.textValue()))) {
+            checked.remove("model");
+        }
+        return ModelRouting.notServing(route, checked);
     }
 
     /** The route's settings, for those who report on it. */

@@ -132,6 +132,10 @@ class SemanticRoutingTest {
                     .routeSetting(4, "embeddings.model.name", "nomic-embed-text");
             // 5: Kong's 3.15 "semantic with fallback" example, pasted (Mistral's models, the stand-ins' URLs)
             settings.routeSetting(5, "paths", "/semantic-kong").routeSetting(5, "config", kongExample());
+            // 6: Anthropic's Messages API in front, chat targets behind
+            semantic(settings, 6, "/semantic-anthropic/v1/messages", embeddings.url("/v1/embeddings"), "cosine",
+                    List.of(CODE, LIFE), List.of("/code", "/life-a"), List.of(100, 100));
+            settings.routeSetting(6, "llm-format", "anthropic");
             Map<String, String> all = new HashMap<>(settings.build());
             all.put("ai-proxy.metrics.enabled", "true");
             return all;
@@ -427,6 +431,43 @@ class SemanticRoutingTest {
 
     @Test
     @Order(8)
+    void anAnthropicClientsPromptIsRoutedByItsUserText() throws Exception {
+        awaitReady(6);
+        resetEmbeddings();
+
+        Response rice = io.restassured.RestAssured.given().contentType("application/json")
+                .header("anthropic-version", "2023-06-01")
+                .body("{\"model\":\"claude-x\",\"max_tokens\":64,\"system\":\"be brief\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+                        + "\"text\":\"how long do I boil rice\"}]}]}")
+                .post("/semantic-anthropic/v1/messages");
+
+        rice.then().statusCode(200);
+        assertEquals("message", tree(rice.asString()).path("type").asText(), "the answer in Anthropic's shape");
+        assertEquals("1", rice.header("X-AI-Proxy-Target"));
+        assertEquals(List.of("/life-a"), served());
+        assertEquals(List.of(List.of("how long do I boil rice")), embedded(Upstreams.embeddings));
+        // Claude's model name is no target's: the semantic pick chose the model
+        assertEquals("model-life-a", tree(Upstreams.chat.only().bodyText()).path("model").asText());
+    }
+
+    @Test
+    @Order(9)
+    void aModelATargetServesNarrowsTheChoiceAnyOtherIsLeftToTheRoute() throws Exception {
+        awaitReady(0);
+
+        Response named = post("/semantic", "{\"model\":\"model-catchall\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"fix my java loop\"}]}");
+        Response sdkDefault = post("/semantic", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"fix my java loop\"}]}");
+
+        assertEquals("3", named.header("X-AI-Proxy-Target"), "the client named the CATCHALL target's model");
+        assertEquals("0", sdkDefault.header("X-AI-Proxy-Target"));
+        assertEquals(List.of("/catchall", "/code"), served());
+    }
+
+    @Test
+    @Order(10)
     void aFailedPromptEmbeddingSendsTheRequestToTheCatchall() throws Exception {
         awaitReady(0);
 
