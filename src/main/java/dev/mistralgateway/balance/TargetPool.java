@@ -49,7 +49,8 @@ public final class TargetPool {
             states.add(new TargetState(target));
         }
         this.picker = switch (balancing.algorithm()) {
-            case ROUND_ROBIN -> new WeightedRoundRobin();
+            // semantic: the prompt's group of targets (the others are passed over), round-robin among them
+            case ROUND_ROBIN, SEMANTIC -> new WeightedRoundRobin();
             case PRIORITY -> new Priority();
             case LOWEST_LATENCY -> LowestMeasure.latency();
             case LOWEST_USAGE -> LowestMeasure.usage();

@@ -16,7 +16,9 @@ public record Balancing(
         Duration failTimeout) {
 
     public enum Algorithm {
-        ROUND_ROBIN, PRIORITY, LOWEST_LATENCY, LOWEST_USAGE, CONSISTENT_HASHING, LEAST_CONNECTIONS;
+        ROUND_ROBIN, PRIORITY, LOWEST_LATENCY, LOWEST_USAGE, CONSISTENT_HASHING, LEAST_CONNECTIONS,
+        /** By the prompt's meaning: the target whose description is nearest (see {@link SemanticSettings}). */
+        SEMANTIC;
 
         /** Kong's spelling: {@code round-robin}, {@code consistent-hashing}, ... */
         public String id() {

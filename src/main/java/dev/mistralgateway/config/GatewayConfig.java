@@ -206,6 +206,12 @@ public interface GatewayConfig {
 
         BalancerConfig balancer();
 
+        /** Kong's embeddings model of the {@code semantic} algorithm. */
+        SemanticConfig.Embeddings embeddings();
+
+        /** Kong's vectordb settings of the {@code semantic} algorithm (distances; the vectors stay in memory). */
+        SemanticConfig.Vectordb vectordb();
+
         List<TargetConfig> targets();
     }
 

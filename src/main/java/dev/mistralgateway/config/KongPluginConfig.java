@@ -41,7 +41,13 @@ public final class KongPluginConfig {
             "targets[].model.options.top_p", "targets[].model.options.top_k",
             "targets[].model.options.input_cost", "targets[].model.options.output_cost",
             "targets[].model.options.mistral_cloud",
-            "targets[].logging.log_statistics", "targets[].logging.log_payloads");
+            "targets[].logging.log_statistics", "targets[].logging.log_payloads",
+            // the semantic algorithm's; vectordb.strategy and its redis/pgvector stores are not needed here
+            "embeddings.model.provider", "embeddings.model.name", "embeddings.model.options.upstream_url",
+            "embeddings.model.options.mistral_format", "embeddings.model.options.input_cost",
+            "embeddings.auth.header_name", "embeddings.auth.header_value", "embeddings.auth.param_name",
+            "embeddings.auth.param_value", "embeddings.auth.param_location", "embeddings.auth.allow_override",
+            "vectordb.distance_metric", "vectordb.threshold", "vectordb.dimensions");
 
     /** Ollama-only settings under {@code model.options.ollama}, whatever their names. */
     private static final String OLLAMA_SETTINGS = "targets[].model.options.ollama.";

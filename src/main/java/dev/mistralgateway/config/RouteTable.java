@@ -197,6 +197,7 @@ public class RouteTable {
                 targets.add(target);
             }
         }
+        SemanticSettings.read(config, at, problems);
         if (targets.size() != config.targets().size() || streaming == null || targets.isEmpty() || balancing == null
                 || clientApi.kind() == null) {
             return null;
@@ -397,7 +398,7 @@ public class RouteTable {
         return null;
     }
 
-    private static Auth auth(AuthConfig config, String at, Problems problems) {
+    static Auth auth(AuthConfig config, String at, Problems problems) {
         Optional<Auth.Header> header = Optional.empty();
         if (config.headerName().isPresent() != config.headerValue().isPresent()) {
             String missing = config.headerName().isPresent() ? "header-value" : "header-name";
@@ -486,7 +487,7 @@ public class RouteTable {
     }
 
     /** Collects configuration problems so that one start-up failure reports all of them. */
-    private static final class Problems {
+    static final class Problems {
         private final List<String> messages = new ArrayList<>();
 
         void add(String property, String message) {

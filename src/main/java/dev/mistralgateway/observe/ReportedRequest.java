@@ -27,4 +27,9 @@ public interface ReportedRequest {
     default String clientKey() {
         return null;
     }
+
+    /** How a semantic route chose its targets (and its embeddings call), or null on other routes. */
+    default SemanticRouting semantic() {
+        return null;
+    }
 }

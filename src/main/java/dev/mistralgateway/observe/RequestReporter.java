@@ -82,7 +82,8 @@ public class RequestReporter {
                 target != null && target.logStatistics(),
                 payloads ? capped(request.body()) : null,
                 payloads && answer != null ? capped(answer) : null,
-                request.clientKey()));
+                request.clientKey(),
+                request.semantic()));
     }
 
     /** Value of the metrics' {@code model} dimension for a model the client chose, but no upstream confirmed. */

@@ -88,6 +88,17 @@ public class Telemetry {
         line.put("request_id", report.requestId());
     }
 
+    /** The semantic route's choice and its embeddings call, under Kong's semantic plugins' names. */
+    private static void semantic(ObjectNode semantic, SemanticRouting routing) {
+        semantic.put("matched", routing.matched());
+        semantic.put("embeddings_provider", "mistral");
+        semantic.put("embeddings_model", routing.model());
+        semantic.put("embeddings_status", routing.status());
+        semantic.put("embeddings_latency", routing.millis());
+        semantic.put("embeddings_tokens", routing.usage() == null ? 0 : routing.usage().promptTokens());
+        semantic.put("embeddings_cost", routing.cost());
+    }
+
     private static void metric(ArrayNode definitions, String name, String unit) {
         definitions.addObject().put("Name", name).put("Unit", unit);
     }
@@ -119,6 +130,9 @@ public class Telemetry {
         usage.put("time_per_token", report.timePerToken());
         usage.put("cost", report.cost());
         usage.put("estimated", report.estimated());
+        if (report.semantic() != null) {
+            semantic(proxy.putObject("semantic"), report.semantic());
+        }
         if (report.requestBody() != null || report.answerBody() != null) {
             ObjectNode payload = proxy.putObject("payload");
             payload.put("request", report.requestBody());

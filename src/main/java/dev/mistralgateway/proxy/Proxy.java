@@ -49,11 +49,13 @@ import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.RequestReporter;
+import dev.mistralgateway.observe.SemanticRouting;
 import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
+import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.stream.SseWriter;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
@@ -112,12 +114,14 @@ public class Proxy {
     private final ClientApis clientApis;
     private final RateLimiter limiter;
     private final StoredResponses stored;
+    private final SemanticRouter semantic;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
             AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter,
-            StoredResponses stored) {
+            StoredResponses stored, SemanticRouter semantic) {
         this.mapper = mapper;
         this.stored = stored;
+        this.semantic = semantic;
         this.clientApis = clientApis;
         this.limiter = limiter;
         this.secrets = secrets;
@@ -168,7 +172,7 @@ public class Proxy {
     private GatewayException refused(Arrival arrival, GatewayException refused) {
         reporter.failed(new Exchange(arrival.route(), arrival.requestId(), arrival.body(), arrival.start(), null,
                 arrival.clientHeader(), arrival.clientQuery(), pools.get(arrival.route().index()), new LinkedHashSet<>(),
-                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null), null, refused.status());
+                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null, null), null, refused.status());
         return refused;
     }
 
@@ -179,7 +183,8 @@ public class Proxy {
         Set<Integer> notServing;
         try {
             checked = rules.checkPrompts(route, arrival.api().toChat(sent));
-            notServing = ModelRouting.notServing(route, checked);
+            notServing = semantic.routes(route) ? semantic.notServing(route, checked)
+                    : ModelRouting.notServing(route, checked);
         } catch (GatewayException refused) {
             throw refused(arrival, refused);
         }
@@ -192,9 +197,9 @@ public class Proxy {
         Exchange exchange = new Exchange(route, arrival.requestId(), arrival.body(), arrival.start(), checked,
                 forwardable, arrival.clientQuery(), pools.get(route.index()), new LinkedHashSet<>(), notServing,
                 arrival.api(), sent, limiter.keyName(route, key), null, new TargetRefusals(),
-                stored.keep(route, sent, clientHeader));
+                stored.keep(route, sent, clientHeader), null);
         if (!limiter.limits(route)) {
-            return attempt(exchange, null);
+            return routed(exchange);
         }
         return limiter.admit(route, key, clientHeader)
                 .onItem().transformToUni(admission -> limited(exchange.admitted(admission)));
@@ -209,7 +214,16 @@ public class Proxy {
             return Uni.createFrom().item(RateLimitAnswers.refusal(exchange.admission(),
                     exchange.api().fromChatError(429, openAi).orElse(openAi)));
         }
-        return RateLimitAnswers.withHeaders(attempt(exchange, null), exchange.admission());
+        return RateLimitAnswers.withHeaders(routed(exchange), exchange.admission());
+    }
+
+    /** On a semantic route, the prompt's meaning picks the targets the attempts go to ({@link SemanticRouter}). */
+    private Uni<Answer> routed(Exchange exchange) {
+        if (!semantic.routes(exchange.route())) {
+            return attempt(exchange, null);
+        }
+        return semantic.choose(exchange.route(), exchange.checked(), exchange.notServing(), exchange.requestId())
+                .onItem().transformToUni(pick -> attempt(exchange.picked(pick), null));
     }
 
     /**

@@ -46,7 +46,7 @@ public class AwsSecrets {
     private final String endpoint;
     private final String token;
     private final Duration ttl;
-    private final HttpClient http;
+    private volatile HttpClient http;
 
     public AwsSecrets(RouteTable routes, GatewayConfig config, ObjectMapper mapper) {
         this.mapper = mapper;
@@ -59,8 +59,27 @@ public class AwsSecrets {
                 secrets(target.auth()).stream().filter(secret -> secret.reference() != null).forEach(references::add);
             }
         }
-        this.http = references.isEmpty() ? null
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        resolve(references);
+        if (!references.isEmpty()) {
+            LOG.infof("%d credential(s) read from AWS; read again after %s", references.size(), ttl);
+        }
+    }
+
+    /**
+     * Resolves the references of credentials that are not a route target's (a semantic route's
+     * embeddings model) as start-up resolves the targets': one that cannot be resolved stops the start.
+     */
+    public void resolve(Auth auth) {
+        resolve(secrets(auth).stream().filter(secret -> secret.reference() != null).toList());
+    }
+
+    private void resolve(List<SecretText> references) {
+        if (references.isEmpty()) {
+            return;
+        }
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        }
         List<String> problems = new ArrayList<>();
         for (SecretText secret : references) {
             try {
@@ -72,9 +91,6 @@ public class AwsSecrets {
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Credentials could not be read from AWS (through the Parameters and "
                     + "Secrets Lambda Extension at " + endpoint + "):\n  - " + String.join("\n  - ", problems));
-        }
-        if (!references.isEmpty()) {
-            LOG.infof("%d credential(s) read from AWS; read again after %s", references.size(), ttl);
         }
     }
 

@@ -286,7 +286,7 @@ class RouteTableTest {
 
     @Test
     void balancerMistakesNameTheirVariables() {
-        assertNamed("AI_PROXY_ROUTES_0__BALANCER_ALGORITHM", "AI_PROXY_ROUTES_0__BALANCER_ALGORITHM", "semantic");
+        assertNamed("AI_PROXY_ROUTES_0__BALANCER_ALGORITHM", "AI_PROXY_ROUTES_0__BALANCER_ALGORITHM", "fastest");
         assertNamed("AI_PROXY_ROUTES_0__BALANCER_RETRIES", "AI_PROXY_ROUTES_0__BALANCER_RETRIES", "-1");
         assertNamed("AI_PROXY_ROUTES_0__BALANCER_FAILOVER_CRITERIA", "AI_PROXY_ROUTES_0__BALANCER_FAILOVER_CRITERIA",
                 "error,http_418");
