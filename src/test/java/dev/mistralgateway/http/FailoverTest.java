@@ -66,7 +66,7 @@ class FailoverTest {
                     .routeSetting(3, "balancer.algorithm", "priority")
                     .routeSetting(3, "balancer.failover-criteria", "http_500")
                     .routeSetting(3, "balancer.max-fails", "1")
-                    .routeSetting(3, "balancer.fail-timeout", "700")
+                    .routeSetting(3, "balancer.fail-timeout", "3000")
                     .build();
         }
     }
@@ -241,7 +241,7 @@ class FailoverTest {
         assertEquals(List.of("/f/v1/chat/completions", "/g/v1/chat/completions", "/g/v1/chat/completions"),
                 pathsTried());
 
-        Thread.sleep(800);
+        Thread.sleep(3200); // past the fail timeout (3 s: long enough that a busy machine's second request still finds the breaker open)
         upstream.reply("/f/v1/chat/completions", Reply.json(200, GOOD));
         servedBy(post("/breaker", CHAT), 0, 1);
         servedBy(post("/breaker", CHAT), 0, 1);
