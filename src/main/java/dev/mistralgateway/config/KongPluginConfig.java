@@ -31,15 +31,17 @@ public final class KongPluginConfig {
             "balancer.connect_timeout", "balancer.read_timeout", "balancer.write_timeout",
             "balancer.algorithm", "balancer.retries", "balancer.failover_criteria", "balancer.hash_on_header",
             "balancer.latency_strategy", "balancer.tokens_count_strategy", "balancer.max_fails", "balancer.fail_timeout",
+            "balancer.slots",
             "targets[].route_type", "targets[].weight", "targets[].description",
             "targets[].auth.header_name", "targets[].auth.header_value",
             "targets[].auth.param_name", "targets[].auth.param_value", "targets[].auth.param_location",
             "targets[].auth.allow_override",
-            "targets[].model.provider", "targets[].model.name", "targets[].model.alias",
+            "targets[].model.provider", "targets[].model.name", "targets[].model.alias", "targets[].model.model_alias",
             "targets[].model.options.mistral_format", "targets[].model.options.upstream_url",
             "targets[].model.options.max_tokens", "targets[].model.options.temperature",
             "targets[].model.options.top_p", "targets[].model.options.top_k",
             "targets[].model.options.input_cost", "targets[].model.options.output_cost",
+            "targets[].model.options.cache_read_cost",
             "targets[].model.options.mistral_cloud",
             "targets[].logging.log_statistics", "targets[].logging.log_payloads");
 

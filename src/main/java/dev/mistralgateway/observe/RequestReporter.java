@@ -77,8 +77,8 @@ public class RequestReporter {
                 (System.nanoTime() - request.startNanos()) / 1_000_000,
                 usage,
                 estimated,
-                target == null ? 0 : target.options().inputCost().orElse(0),
-                target == null ? 0 : target.options().outputCost().orElse(0),
+                target == null || usage == null ? 0
+                        : target.options().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens()),
                 target != null && target.logStatistics(),
                 payloads ? capped(request.body()) : null,
                 payloads && answer != null ? capped(answer) : null,

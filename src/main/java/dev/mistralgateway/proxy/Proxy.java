@@ -56,8 +56,10 @@ import dev.mistralgateway.pipeline.KongRequestRules;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.stream.SseWriter;
+import dev.mistralgateway.template.Template;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
+import dev.mistralgateway.upstream.UpstreamFailure;
 import dev.mistralgateway.upstream.UpstreamRequest;
 import dev.mistralgateway.upstream.UpstreamResponse;
 import dev.mistralgateway.upstream.UpstreamStream;
@@ -135,11 +137,11 @@ public class Proxy {
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
             Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission,
-            TargetRefusals refused) implements ReportedRequest {
+            TargetRefusals refused, Template.Values templates) implements ReportedRequest {
 
         Exchange admitted(Admission by) {
             return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                    notServing, api, sent, clientKey, by, refused);
+                    notServing, api, sent, clientKey, by, refused, templates);
         }
 
         /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
@@ -173,7 +175,7 @@ public class Proxy {
     }
 
     /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
-    private record Failure(FailoverCriterion criterion, Optional<Duration> retryAfter,
+    private record Failure(FailoverCriterion criterion, boolean sent, Optional<Duration> retryAfter,
             UpstreamResponse response, Format format, GatewayException error) {
     }
 
@@ -183,6 +185,12 @@ public class Proxy {
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
             Map<String, String> clientQuery, String requestId) {
+        return handle(route, body, clientHeader, clientQuery, requestId, Map.of());
+    }
+
+    /** A request on a regex path, with its named groups ({@code uri_captures}) for the targets' templates. */
+    public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
+            Map<String, String> clientQuery, String requestId, Map<String, String> captures) {
         long start = System.nanoTime();
         ClientApi api = clientApis.of(route);
         JsonNode sent;
@@ -196,7 +204,7 @@ public class Proxy {
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
                     pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null,
-                    new TargetRefusals());
+                    new TargetRefusals(), null);
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -208,7 +216,7 @@ public class Proxy {
         int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
                 pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent, limiter.keyName(route, key),
-                null, new TargetRefusals());
+                null, new TargetRefusals(), TargetTemplates.values(forwardable, clientQuery, captures));
         if (!limiter.limits(route)) {
             return attempt(exchange, null);
         }
@@ -269,11 +277,13 @@ public class Proxy {
         ClientRequest request;
         UpstreamRequest call;
         try {
-            request = rules.forTarget(exchange.route(), target, exchange.checked());
-            ObjectNode upstreamBody = format.toUpstream(request, target);
+            // the target's model name and URL as this request's templates make them
+            Target resolved = TargetTemplates.resolve(target, exchange.templates());
+            request = rules.forTarget(exchange.route(), resolved, exchange.checked());
+            ObjectNode upstreamBody = format.toUpstream(request, resolved);
             Map<String, String> headers = new LinkedHashMap<>();
-            URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(),
-                    target.upstreamUrl(), headers, upstreamBody);
+            URI url = UpstreamAuth.apply(resolved.auth(), exchange.clientHeader(), exchange.clientQuery(),
+                    resolved.upstreamUrl(), headers, upstreamBody);
             call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
             attempt.released().subscribe().with(done -> { }, failure -> { });
@@ -320,8 +330,7 @@ public class Proxy {
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
     private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
-        boolean moveOn = failure.criterion() != null
-                && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
+        boolean moveOn = FailoverRule.movesOn(exchange.route().balancing(), failure.criterion(), failure.sent())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
         // the breaker's books are written before the next attempt or the answer
         return attempt.failed(failure.criterion(), failure.retryAfter())
@@ -331,13 +340,17 @@ public class Proxy {
     private static Failure failure(Throwable thrown) {
         GatewayException error = thrown instanceof GatewayException gateway ? gateway
                 : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
+        if (error instanceof UpstreamFailure upstream) {
+            return new Failure(upstream.criterion(), upstream.sent(), Optional.empty(), null, null, error);
+        }
+        // a stream that broke off or ended before its first event: the upstream had the request
         FailoverCriterion criterion = error.status() == 504 ? FailoverCriterion.TIMEOUT : FailoverCriterion.ERROR;
-        return new Failure(criterion, Optional.empty(), null, null, error);
+        return new Failure(criterion, true, Optional.empty(), null, null, error);
     }
 
     private static Failure failure(Format format, UpstreamResponse response) {
         int status = response.status();
-        return new Failure(FailoverCriterion.ofStatus(status), retryAfter(response), response, format, null);
+        return new Failure(FailoverCriterion.ofStatus(status), true, retryAfter(response), response, format, null);
     }
 
     /** A 429's Retry-After in seconds (the HTTP-date form is rare from LLM APIs and not read). */
