@@ -210,6 +210,8 @@ public class RouteTable {
             Target target = target(t, config.targets().get(t), at + "targets[" + t + "].", problems);
             if (target != null) {
                 targets.add(target);
+                String property = at + "targets[" + t + "].model.name";
+                TemplateCheck.uncaptured(paths, target).ifPresent(problem -> problems.add(property, problem));
             }
         }
         if (targets.size() != config.targets().size() || streaming == null || targets.isEmpty() || balancing == null

@@ -1,5 +1,7 @@
 package dev.mistralgateway.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import dev.mistralgateway.template.Template;
@@ -8,6 +10,27 @@ import dev.mistralgateway.template.Template;
 final class TemplateCheck {
 
     private TemplateCheck() {
+    }
+
+    /**
+     * A {@code $(uri_captures.x)} of the target that none of the route's regex paths captures: it could
+     * only ever resolve to nothing, so it is a start-up error rather than every request's 400.
+     */
+    static Optional<String> uncaptured(List<String> paths, Target target) {
+        List<String> values = new ArrayList<>();
+        target.modelName().filter(Template::in).ifPresent(values::add);
+        if (target.upstreamUrl() != null && Template.in(target.upstreamUrl().toString())) {
+            values.add(target.upstreamUrl().toString());
+        }
+        for (String value : values) {
+            for (String name : Template.parse(value).names(Template.Source.URI_CAPTURES)) {
+                if (paths.stream().noneMatch(path -> RegexPaths.isRegex(path) && path.contains("(?<" + name + ">"))) {
+                    return Optional.of("$(uri_captures." + name + ") needs a regex path of the route that captures "
+                            + name + ", e.g. ~/models/(?<" + name + ">[a-z0-9-]+)/chat$");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<String> problem(String value) {

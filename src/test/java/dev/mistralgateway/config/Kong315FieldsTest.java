@@ -93,4 +93,33 @@ class Kong315FieldsTest {
                     logged.texts()::toString);
         }
     }
+
+    @Test
+    void aCaptureNoRegexPathOfTheRouteHasIsAStartUpError() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "$(uri_captures.model)");
+        String failure = failureFor(env);
+        assertTrue(failure.contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME: $(uri_captures.model) needs a regex "
+                + "path of the route that captures model"), failure);
+        env.put("AI_PROXY_ROUTES_0__PATHS", "~/models/(?<model>[a-z0-9-]+)/chat$");
+        assertEquals("$(uri_captures.model)", routesFrom(env).get(0).targets().get(0).modelName().orElseThrow());
+    }
+
+    @Test
+    void aTemplateKongDoesNotHaveNamesItsVariable() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "https://api.mistral.ai/$(cookies.x)/v1");
+        String failure = failureFor(env);
+        assertTrue(failure.contains("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL: '$(cookies.x)' reads "
+                + "from 'cookies'"), failure);
+    }
+
+    @Test
+    void aRegexPathThatIsNoRegexIsAStartUpError() {
+        Map<String, String> env = seedEnvironment();
+        env.put("AI_PROXY_ROUTES_0__PATHS", "~/models/(?<model>[a-z");
+        String failure = failureFor(env);
+        assertTrue(failure.contains("AI_PROXY_ROUTES_0__PATHS: '~/models/(?<model>[a-z' is not a regular expression"),
+                failure);
+    }
 }
