@@ -12,8 +12,8 @@ import dev.mistralgateway.config.Balancing.FailoverCriterion;
  */
 final class FailureCount {
 
-    /** By name: {@code invalid_header} joins the criteria the configuration accepts in a change of its own. */
-    private static final Set<String> ALWAYS = Set.of("ERROR", "TIMEOUT", "INVALID_HEADER");
+    private static final Set<FailoverCriterion> ALWAYS = Set.of(FailoverCriterion.ERROR, FailoverCriterion.TIMEOUT,
+            FailoverCriterion.INVALID_HEADER);
     private static final Set<FailoverCriterion> NEVER = Set.of(FailoverCriterion.HTTP_403, FailoverCriterion.HTTP_404);
 
     private FailureCount() {
@@ -24,6 +24,6 @@ final class FailureCount {
         if (criterion == null || balancing.maxFails() <= 0 || NEVER.contains(criterion)) {
             return false;
         }
-        return ALWAYS.contains(criterion.name()) || balancing.failoverCriteria().contains(criterion);
+        return ALWAYS.contains(criterion) || balancing.failoverCriteria().contains(criterion);
     }
 }

@@ -120,8 +120,8 @@ public final class TargetPool {
                     case TOTAL_TOKENS -> usage.totalTokens();
                     case PROMPT_TOKENS -> usage.promptTokens();
                     case COMPLETION_TOKENS -> usage.completionTokens();
-                    case COST -> (usage.promptTokens() * target.options().inputCost().orElse(0)
-                            + usage.completionTokens() * target.options().outputCost().orElse(0)) / 1_000_000;
+                    case COST -> target.options().cost(usage.promptTokens(), usage.cachedTokens(),
+                            usage.completionTokens());
                 };
             }
         }

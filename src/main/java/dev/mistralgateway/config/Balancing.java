@@ -32,6 +32,14 @@ public record Balancing(
         ERROR,
         /** The upstream did not answer within the route's timeouts. */
         TIMEOUT,
+        /** The upstream's answer did not start with a readable HTTP head (nginx's "invalid response"). */
+        INVALID_HEADER,
+        /**
+         * No failure of its own: lets a request that reached an upstream go on to another one (nginx's
+         * rule for POSTs, and every request here is a POST); without it only a request that never got
+         * there (no connection) moves on.
+         */
+        NON_IDEMPOTENT,
         HTTP_403, HTTP_404, HTTP_429, HTTP_500, HTTP_502, HTTP_503, HTTP_504;
 
         public String id() {

@@ -161,8 +161,8 @@ public interface GatewayConfig {
         @WithDefault("allow")
         String responseStreaming();
 
-        /** Kong's default; 0 means no limit of ours (the platform's own limit still applies). */
-        @WithDefault("8192")
+        /** Kong's default since 3.13, 1 MiB; 0 means no limit of ours (the platform's own limit still applies). */
+        @WithDefault("1048576")
         long maxRequestBodySize();
 
         @WithDefault("true")
@@ -251,6 +251,9 @@ public interface GatewayConfig {
 
         @WithDefault("60000")
         int writeTimeout();
+
+        /** Kong's hash ring size, which has no meaning here (the ring is sized by the targets): accepted, and logged as such. */
+        Optional<String> slots();
     }
 
     interface TargetConfig {
@@ -295,6 +298,9 @@ public interface GatewayConfig {
          */
         Optional<String> alias();
 
+        /** Kong's name for {@link #alias()} since 3.14 ({@code model.model_alias}); either spelling may be used. */
+        Optional<String> modelAlias();
+
         OptionsConfig options();
     }
 
@@ -314,6 +320,9 @@ public interface GatewayConfig {
         OptionalDouble inputCost();
 
         OptionalDouble outputCost();
+
+        /** Kong 3.14's cost of a million prompt tokens read from the upstream's cache; unset, the input cost. */
+        OptionalDouble cacheReadCost();
 
         /**
          * Whether an {@code openai}-format target talks to Mistral's cloud API and so gets its

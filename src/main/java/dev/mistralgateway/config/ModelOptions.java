@@ -9,6 +9,8 @@ import java.util.OptionalInt;
  * @param dropUnsupported request fields the target cannot honour (Mistral's cloud: {@code logprobs},
  *        {@code audio}, ...) are dropped, and the answer names them in a header, instead of the
  *        client getting a 400 that names them (LiteLLM's {@code drop_params})
+ * @param cacheReadCost Kong 3.14's {@code cache_read_cost}: what a million prompt tokens read from the
+ *        upstream's cache cost; unset, they cost what other prompt tokens do
  */
 public record ModelOptions(
         OptionalInt maxTokens,
@@ -17,11 +19,24 @@ public record ModelOptions(
         OptionalInt topK,
         OptionalDouble inputCost,
         OptionalDouble outputCost,
-        boolean dropUnsupported) {
+        boolean dropUnsupported,
+        OptionalDouble cacheReadCost) {
 
     /** Options that refuse what the target cannot honour. */
     public ModelOptions(OptionalInt maxTokens, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
             OptionalDouble inputCost, OptionalDouble outputCost) {
-        this(maxTokens, temperature, topP, topK, inputCost, outputCost, false);
+        this(maxTokens, temperature, topP, topK, inputCost, outputCost, false, OptionalDouble.empty());
+    }
+
+    /**
+     * An answer's cost, with costs per million tokens: (uncached prompt × input_cost + cached ×
+     * cache_read_cost + completion × output_cost) / 1,000,000, where {@code cached} is part of
+     * {@code prompt}.
+     */
+    public double cost(long promptTokens, long cachedTokens, long completionTokens) {
+        double input = inputCost.orElse(0);
+        long cached = Math.max(0, Math.min(cachedTokens, promptTokens));
+        return ((promptTokens - cached) * input + cached * cacheReadCost.orElse(input)
+                + completionTokens * outputCost.orElse(0)) / 1_000_000;
     }
 }

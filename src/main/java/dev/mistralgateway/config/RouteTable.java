@@ -49,6 +49,7 @@ public class RouteTable {
 
     private final List<Route> routes;
     private final Map<String, Route> byPath;
+    private final RegexPaths regexPaths;
     private final Optional<String> modelsPath;
 
     public RouteTable(GatewayConfig config) {
@@ -67,6 +68,7 @@ public class RouteTable {
             }
         }
         this.byPath = Map.copyOf(paths);
+        this.regexPaths = new RegexPaths(routes);
         for (Route route : routes) {
             for (Target target : route.targets()) {
                 LOG.infof("route '%s' %s target %d -> %s%s %s (%s format, model %s, weight %d)", route.name(),
@@ -84,7 +86,18 @@ public class RouteTable {
     }
 
     public Optional<Route> forPath(String path) {
-        return Optional.ofNullable(byPath.get(path));
+        Route exact = byPath.get(path);
+        return exact != null ? Optional.of(exact) : regexPaths.match(path);
+    }
+
+    /** Whether the path is one the route serves itself (not a sub-path its client API answers). */
+    public boolean serves(Route route, String path) {
+        return route.paths().contains(path) || regexPaths.matches(route, path);
+    }
+
+    /** The named groups of the route's regex path in this request path: its {@code uri_captures}. */
+    public Map<String, String> captures(Route route, String path) {
+        return regexPaths.captures(route, path);
     }
 
     public List<Route> routes() {
@@ -152,7 +165,9 @@ public class RouteTable {
             problems.add(at + "paths", "set the path(s) this route serves, comma-separated, e.g. /mistral-chat");
         }
         for (String path : paths) {
-            if (!path.startsWith("/")) {
+            if (RegexPaths.isRegex(path)) {
+                RegexPaths.problem(path).ifPresent(problem -> problems.add(at + "paths", problem));
+            } else if (!path.startsWith("/")) {
                 problems.add(at + "paths", "'" + path + "' must start with /");
             }
         }
@@ -195,6 +210,8 @@ public class RouteTable {
             Target target = target(t, config.targets().get(t), at + "targets[" + t + "].", problems);
             if (target != null) {
                 targets.add(target);
+                String property = at + "targets[" + t + "].model.name";
+                TemplateCheck.uncaptured(paths, target).ifPresent(problem -> problems.add(property, problem));
             }
         }
         SemanticSettings.read(config, at, problems);
@@ -202,10 +219,9 @@ public class RouteTable {
                 || clientApi.kind() == null) {
             return null;
         }
-        config.config().ifPresent(block -> KongPluginConfig.parse(block).ignored().forEach(field -> LOG.warnf(
-                "%s: field '%s' is not used by this gateway and is ignored", EnvNames.of(at + "config"), field)));
         String name = config.name().filter(n -> !n.isBlank())
                 .orElseGet(() -> paths.isEmpty() ? "route-" + index : paths.get(0).substring(1));
+        UnusedKongFields.line(name, at, config).ifPresent(LOG::warn);
         if (clientAuth.isEmpty() && !frontDoorAuthenticates) {
             LOG.warnf("route '%s' %s is open: anyone who can reach it spends its upstream keys. Set %s (SHA-256 "
                     + "digests of client keys), or keep it behind IAM or JWT authorization", name, paths,
@@ -262,7 +278,10 @@ public class RouteTable {
         }
         Balancing.LatencyStrategy latency = oneOf(Balancing.LatencyStrategy.class, config.latencyStrategy(),
                 at + "latency-strategy", problems);
-        Balancing.TokensCountStrategy tokens = oneOf(Balancing.TokensCountStrategy.class,
+        Balancing.TokensCountStrategy tokens = null;
+        Optional<String> noJudge = UnusedKongFields.unsupportedTokensCountStrategy(config.tokensCountStrategy());
+        noJudge.ifPresent(problem -> problems.add(at + "tokens-count-strategy", problem));
+        tokens = noJudge.isPresent() ? null : oneOf(Balancing.TokensCountStrategy.class,
                 strategy -> strategy.name().toLowerCase(Locale.ROOT).replace('_', '-'), config.tokensCountStrategy(),
                 at + "tokens-count-strategy", problems);
         if (config.maxFails() < 0) {
@@ -319,13 +338,18 @@ public class RouteTable {
                 between(options.topK(), 0, 500, at + "model.options.top-k", problems),
                 between(options.inputCost(), 0, Double.MAX_VALUE, at + "model.options.input-cost", problems),
                 between(options.outputCost(), 0, Double.MAX_VALUE, at + "model.options.output-cost", problems),
-                trueOrFalse(options.dropUnsupported(), at + "model.options.drop-unsupported", problems));
+                trueOrFalse(options.dropUnsupported(), at + "model.options.drop-unsupported", problems),
+                between(options.cacheReadCost(), 0, Double.MAX_VALUE, at + "model.options.cache-read-cost", problems));
         Auth auth = auth(config.auth(), at + "auth.", problems);
         if (config.weight() < 1 || config.weight() > 65535) {
             problems.add(at + "weight", "must be between 1 and 65535, not " + config.weight());
         }
         Optional<String> modelName = config.model().name().map(String::trim).filter(n -> !n.isEmpty());
-        Optional<String> modelAlias = config.model().alias().map(String::trim).filter(n -> !n.isEmpty());
+        modelName.flatMap(TemplateCheck::problem).ifPresent(problem -> problems.add(at + "model.name", problem));
+        options.upstreamUrl().flatMap(TemplateCheck::problem)
+                .ifPresent(problem -> problems.add(at + "model.options.upstream-url", problem));
+        Optional<String> modelAlias = config.model().modelAlias().or(() -> config.model().alias()).map(String::trim)
+                .filter(n -> !n.isEmpty());
         if (modelAlias.isPresent() && modelName.isEmpty()) {
             problems.add(at + "model.alias", "an alias names a configured model: set "
                     + EnvNames.of(at + "model.name") + " too");

@@ -19,7 +19,7 @@ import io.smallrye.config.PropertiesConfigSource;
 
 /**
  * Sets the HTTP server's own body limit, {@code quarkus.http.limits.max-body-size}, to the largest
- * route limit ({@code AI_PROXY_ROUTES_<r>__MAX_REQUEST_BODY_SIZE}, Kong's 8192 where unset), so no
+ * route limit ({@code AI_PROXY_ROUTES_<r>__MAX_REQUEST_BODY_SIZE}, Kong's 1 MiB where unset), so no
  * path takes a bigger body than some route would. When a route has no limit of its own ({@code 0}),
  * the server's limit is Quarkus's default, 10 MB, which is then that route's limit.
  *
@@ -46,8 +46,8 @@ public class ServerBodyLimitSource implements ConfigSourceFactory {
     /** Below {@code application.properties} (250) and the environment (300), above Quarkus's default. */
     static final int ORDINAL = 200;
 
-    /** Kong's default, as {@link GatewayConfig.RouteConfig#maxRequestBodySize()} has it. */
-    static final long KONG_DEFAULT = 8192;
+    /** Kong's default since 3.13, as {@link GatewayConfig.RouteConfig#maxRequestBodySize()} has it. */
+    static final long KONG_DEFAULT = 1024 * 1024;
 
     /** Quarkus's own default for the server's limit, 10240K: the limit of a route without one of its own. */
     static final long QUARKUS_DEFAULT = 10 * 1024 * 1024;

@@ -63,12 +63,13 @@ public abstract class GatewayEntry {
             throw unsupported;
         }
         String path = pathOf(uri);
-        if (!route.paths().contains(path)) {
+        if (!routes.serves(route, path)) {
             // one of the sub-paths the route's client API answers itself (Anthropic's count_tokens)
             return proxy.answerHere(route, path.substring(path.lastIndexOf('/') + 1), bodyOf(http),
                     headers::getHeaderString);
         }
-        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http));
+        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http),
+                routes.captures(route, path));
     }
 
     /** The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON so). */

@@ -12,6 +12,8 @@ import dev.mistralgateway.openai.Usage;
  * @param requestBody the client's body, or null unless the target logs payloads
  * @param answerBody the answer's body, or null unless the target logs payloads
  * @param clientKey the name of the client key the request carried, or null
+ * @param cost what the answer cost by its target's costs ({@code ModelOptions#cost}), 0 without usage, plus a
+ *        semantic route's embeddings call
  * @param semantic how a semantic route chose the targets, with its embeddings call; null on other routes
  */
 public record RequestReport(
@@ -28,23 +30,12 @@ public record RequestReport(
         long totalMillis,
         Usage usage,
         boolean estimated,
-        double inputCost,
-        double outputCost,
+        double cost,
         boolean logStatistics,
         String requestBody,
         String answerBody,
         String clientKey,
         SemanticRouting semantic) {
-
-    /**
-     * (prompt × input_cost + completion × output_cost) / 1,000,000, with costs per million tokens,
-     * and the semantic route's embeddings call.
-     */
-    public double cost() {
-        double embeddings = semantic == null ? 0 : semantic.cost();
-        return embeddings + (usage == null ? 0
-                : (usage.promptTokens() * inputCost + usage.completionTokens() * outputCost) / 1_000_000);
-    }
 
     /** Time per output token, ms; 0 when there were none. */
     public double timePerToken() {

@@ -77,13 +77,19 @@ public class RequestReporter {
                 (System.nanoTime() - request.startNanos()) / 1_000_000,
                 usage,
                 estimated,
-                target == null ? 0 : target.options().inputCost().orElse(0),
-                target == null ? 0 : target.options().outputCost().orElse(0),
+                cost(request, target, usage),
                 target != null && target.logStatistics(),
                 payloads ? capped(request.body()) : null,
                 payloads && answer != null ? capped(answer) : null,
                 request.clientKey(),
                 request.semantic()));
+    }
+
+    /** The answer's cost by its target's prices, and the embeddings call that chose it on a semantic route. */
+    private static double cost(ReportedRequest request, Target target, Usage usage) {
+        double embeddings = request.semantic() == null ? 0 : request.semantic().cost();
+        return embeddings + (target == null || usage == null ? 0
+                : target.options().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens()));
     }
 
     /** Value of the metrics' {@code model} dimension for a model the client chose, but no upstream confirmed. */

@@ -72,6 +72,8 @@ public class Telemetry {
         metric(definitions, "latency", "Milliseconds");
         metric(definitions, "prompt_tokens", "Count");
         metric(definitions, "completion_tokens", "Count");
+        // the prompt tokens read from the upstream's cache, part of prompt_tokens
+        metric(definitions, "cached_tokens", "Count");
         metric(definitions, "cost", "None");
         // Redis calls that fell back to the instance's own state since the line before
         metric(definitions, "shared_state_fallbacks", "Count");
@@ -83,6 +85,7 @@ public class Telemetry {
         line.put("latency", report.totalMillis());
         line.put("prompt_tokens", report.usage() == null ? 0 : report.usage().promptTokens());
         line.put("completion_tokens", report.usage() == null ? 0 : report.usage().completionTokens());
+        line.put("cached_tokens", report.usage() == null ? 0 : report.usage().cachedTokens());
         line.put("cost", report.cost());
         line.put("shared_state_fallbacks", storeTrouble.drainFallbacks());
         line.put("request_id", report.requestId());
@@ -126,6 +129,7 @@ public class Telemetry {
             usage.put("prompt_tokens", report.usage().promptTokens());
             usage.put("completion_tokens", report.usage().completionTokens());
             usage.put("total_tokens", report.usage().totalTokens());
+            usage.put("cached_tokens", report.usage().cachedTokens());
         }
         usage.put("time_per_token", report.timePerToken());
         usage.put("cost", report.cost());

@@ -17,28 +17,31 @@ import dev.mistralgateway.observe.SemanticRouting;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.ratelimit.Admission;
 import dev.mistralgateway.semantic.SemanticRouter;
+import dev.mistralgateway.template.Template;
 import io.smallrye.mutiny.Uni;
 
 /**
  * One client request, across its attempts: {@code checked} is its chat form, which the targets
  * take; {@code api} translates it from the client's {@code sent} body and the answers back;
  * {@code keep}, when not null, stores its answer for a follow-up (a Responses request with
- * {@code store}); {@code semantic}, on a semantic route, is the description the prompt matched.
+ * {@code store}); {@code semantic}, on a semantic route, is the description the prompt matched;
+ * {@code templates}, the request's values for the targets' {@code $(...)} templates.
  */
 record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
         UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
         Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission,
-        TargetRefusals refused, StoredResponses.Keep keep, SemanticRouting semantic) implements ReportedRequest {
+        TargetRefusals refused, StoredResponses.Keep keep, SemanticRouting semantic, Template.Values templates)
+        implements ReportedRequest {
 
     Exchange admitted(Admission by) {
         return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                notServing, api, sent, clientKey, by, refused, keep, semantic);
+                notServing, api, sent, clientKey, by, refused, keep, semantic, templates);
     }
 
     /** The semantic route's pick: the targets of the prompt's description, the others passed over. */
     Exchange picked(SemanticRouter.Pick pick) {
         return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                pick.notServing(), api, sent, clientKey, admission, refused, keep, pick.report());
+                pick.notServing(), api, sent, clientKey, admission, refused, keep, pick.report(), templates);
     }
 
     /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */

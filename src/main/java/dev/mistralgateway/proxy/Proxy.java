@@ -57,8 +57,10 @@ import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.stream.SseWriter;
+import dev.mistralgateway.template.Template;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
+import dev.mistralgateway.upstream.UpstreamFailure;
 import dev.mistralgateway.upstream.UpstreamRequest;
 import dev.mistralgateway.upstream.UpstreamResponse;
 import dev.mistralgateway.upstream.UpstreamStream;
@@ -135,7 +137,7 @@ public class Proxy {
     }
 
     /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
-    private record Failure(FailoverCriterion criterion, Optional<Duration> retryAfter,
+    private record Failure(FailoverCriterion criterion, boolean sent, Optional<Duration> retryAfter,
             UpstreamResponse response, Format format, GatewayException error) {
     }
 
@@ -145,8 +147,14 @@ public class Proxy {
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
             Map<String, String> clientQuery, String requestId) {
+        return handle(route, body, clientHeader, clientQuery, requestId, Map.of());
+    }
+
+    /** A request on a regex path, with its named groups ({@code uri_captures}) for the targets' templates. */
+    public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
+            Map<String, String> clientQuery, String requestId, Map<String, String> captures) {
         Arrival arrival = new Arrival(route, body, clientHeader, clientQuery, requestId, System.nanoTime(),
-                clientApis.of(route));
+                clientApis.of(route), captures);
         JsonNode sent;
         try {
             ClientAuthenticator.check(route, clientHeader);
@@ -165,14 +173,14 @@ public class Proxy {
 
     /** A request as it came, before its body is read. */
     private record Arrival(Route route, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId, long start, ClientApi api) {
+            Map<String, String> clientQuery, String requestId, long start, ClientApi api, Map<String, String> captures) {
     }
 
     /** Reports a request refused before any attempt; gives the refusal to throw. */
     private GatewayException refused(Arrival arrival, GatewayException refused) {
         reporter.failed(new Exchange(arrival.route(), arrival.requestId(), arrival.body(), arrival.start(), null,
                 arrival.clientHeader(), arrival.clientQuery(), pools.get(arrival.route().index()), new LinkedHashSet<>(),
-                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null, null), null, refused.status());
+                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null, null, null), null, refused.status());
         return refused;
     }
 
@@ -197,7 +205,8 @@ public class Proxy {
         Exchange exchange = new Exchange(route, arrival.requestId(), arrival.body(), arrival.start(), checked,
                 forwardable, arrival.clientQuery(), pools.get(route.index()), new LinkedHashSet<>(), notServing,
                 arrival.api(), sent, limiter.keyName(route, key), null, new TargetRefusals(),
-                stored.keep(route, sent, clientHeader), null);
+                stored.keep(route, sent, clientHeader), null,
+                TargetTemplates.values(forwardable, arrival.clientQuery(), arrival.captures()));
         if (!limiter.limits(route)) {
             return routed(exchange);
         }
@@ -269,11 +278,13 @@ public class Proxy {
         ClientRequest request;
         UpstreamRequest call;
         try {
-            request = rules.forTarget(exchange.route(), target, exchange.checked());
-            ObjectNode upstreamBody = format.toUpstream(request, target);
+            // the target's model name and URL as this request's templates make them
+            Target resolved = TargetTemplates.resolve(target, exchange.templates());
+            request = rules.forTarget(exchange.route(), resolved, exchange.checked());
+            ObjectNode upstreamBody = format.toUpstream(request, resolved);
             Map<String, String> headers = new LinkedHashMap<>();
-            URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(),
-                    target.upstreamUrl(), headers, upstreamBody);
+            URI url = UpstreamAuth.apply(resolved.auth(), exchange.clientHeader(), exchange.clientQuery(),
+                    resolved.upstreamUrl(), headers, upstreamBody);
             call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
             attempt.released().subscribe().with(done -> { }, failure -> { });
@@ -320,8 +331,7 @@ public class Proxy {
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
     private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
-        boolean moveOn = failure.criterion() != null
-                && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
+        boolean moveOn = FailoverRule.movesOn(exchange.route().balancing(), failure.criterion(), failure.sent())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
         // the breaker's books are written before the next attempt or the answer
         return attempt.failed(failure.criterion(), failure.retryAfter())
@@ -331,13 +341,17 @@ public class Proxy {
     private static Failure failure(Throwable thrown) {
         GatewayException error = thrown instanceof GatewayException gateway ? gateway
                 : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
+        if (error instanceof UpstreamFailure upstream) {
+            return new Failure(upstream.criterion(), upstream.sent(), Optional.empty(), null, null, error);
+        }
+        // a stream that broke off or ended before its first event: the upstream had the request
         FailoverCriterion criterion = error.status() == 504 ? FailoverCriterion.TIMEOUT : FailoverCriterion.ERROR;
-        return new Failure(criterion, Optional.empty(), null, null, error);
+        return new Failure(criterion, true, Optional.empty(), null, null, error);
     }
 
     private static Failure failure(Format format, UpstreamResponse response) {
         int status = response.status();
-        return new Failure(FailoverCriterion.ofStatus(status), retryAfter(response), response, format, null);
+        return new Failure(FailoverCriterion.ofStatus(status), true, retryAfter(response), response, format, null);
     }
 
     /** A 429's Retry-After in seconds (the HTTP-date form is rare from LLM APIs and not read). */

@@ -118,8 +118,7 @@ public final class Admission {
                 case TOTAL_TOKENS -> usage.totalTokens();
                 case PROMPT_TOKENS -> usage.promptTokens();
                 case COMPLETION_TOKENS -> usage.completionTokens();
-                case COST -> (usage.promptTokens() * target.options().inputCost().orElse(0)
-                        + usage.completionTokens() * target.options().outputCost().orElse(0)) / 1_000_000;
+                case COST -> target.options().cost(usage.promptTokens(), usage.cachedTokens(), usage.completionTokens());
             };
             if (amount > 0) {
                 writes.add(shared.add(windows.get(i), limit.windowMillis(), amount));

@@ -52,7 +52,7 @@ class RouteTableTest {
         assertEquals("mistral-chat", route.name());
         assertEquals(List.of("/mistral-chat"), route.paths());
         assertEquals(StreamingMode.ALLOW, route.streaming());
-        assertEquals(8192, route.maxRequestBodySize());
+        assertEquals(1024 * 1024, route.maxRequestBodySize());
         assertTrue(route.modelNameHeader());
         assertEquals(Duration.ofMillis(60000), route.timeouts().read());
         Target target = route.targets().get(0);

@@ -36,9 +36,11 @@ class ServerBodyLimitSourceTest {
 
     @Test
     void theLargestRouteLimitKongsDefaultWhereUnset() {
-        assertEquals(Optional.of("8192"), serverLimit(routes(null, null)));
-        assertEquals(Optional.of("8192"), serverLimit(routes("200", null)));
-        assertEquals(Optional.of("20000"), serverLimit(routes("200", "20000", null)));
+        // Kong's default since 3.13, 1 MiB
+        assertEquals(Optional.of("1048576"), serverLimit(routes(null, null)));
+        assertEquals(Optional.of("1048576"), serverLimit(routes("200", null)));
+        assertEquals(Optional.of("1048576"), serverLimit(routes("200", "20000", null)));
+        assertEquals(Optional.of("2000000"), serverLimit(routes("200", "2000000", null)));
     }
 
     @Test

@@ -65,7 +65,7 @@ class AnthropicRouteTest {
                     .alsoTarget(2, 1, "ollama", upstream.url("/api/chat"), 50)
                     .routeSetting(2, "llm-format", "anthropic")
                     .routeSetting(2, "balancer.algorithm", "priority")
-                    .routeSetting(2, "balancer.failover-criteria", "error,timeout,http_500")
+                    .routeSetting(2, "balancer.failover-criteria", "error,timeout,http_500,non_idempotent")
                     .build();
         }
     }

@@ -70,7 +70,7 @@ class MistralHygieneTest {
                     .alsoTarget(2, 1, "ollama", upstream.url("/api/chat"), 1)
                     .target(2, 1, "model.name", "mistral")
                     .routeSetting(2, "balancer.algorithm", "priority")
-                    .routeSetting(2, "balancer.failover-criteria", "error,timeout,http_503")
+                    .routeSetting(2, "balancer.failover-criteria", "error,timeout,http_503,non_idempotent")
                     .build();
         }
     }

@@ -55,7 +55,7 @@ class ModelsAndRoutingTest {
                     .alsoTarget(0, 3, "ollama", upstream.url("/api/chat"), 100)
                     .target(0, 3, "model.name", "mistral")
                     .routeSetting(0, "balancer.algorithm", "priority")
-                    .routeSetting(0, "balancer.failover-criteria", "error,timeout,http_503")
+                    .routeSetting(0, "balancer.failover-criteria", "error,timeout,http_503,non_idempotent")
                     .route(1, "/v1/embeddings", "llm/v1/embeddings", "openai", upstream.url("/v1/embeddings"))
                     .mistralCloud(1, 0, "mistral-embed")
                     .route(2, "/team-chat", "llm/v1/chat", "openai", upstream.url("/team/v1/chat/completions"))

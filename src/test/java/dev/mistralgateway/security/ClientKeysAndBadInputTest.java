@@ -144,8 +144,9 @@ class ClientKeysAndBadInputTest {
             many.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"content\":\"m").append(i).append("\"}");
         }
         refused(many.append("]}").toString(), "'messages' holds 4 messages; this route takes at most 3");
-        String huge = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(10_000) + "\"}]}";
-        send(huge).statusCode(413).body("error.message", startsWith("request body is 100"));
+        // past Kong's default limit since 3.13, 1 MiB
+        String huge = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(1_100_000) + "\"}]}";
+        send(huge).statusCode(413).body("error.message", startsWith("request body is 1100"));
         assertEquals(0, upstream.received().size());
     }
 

@@ -48,7 +48,7 @@ class BreakerTrialIT {
                 RunningGateway.chatRoute("/mistral-chat", upstream.url("/v1/chat/completions")));
         env.put("AI_PROXY_ROUTES_0__BALANCER_MAX_FAILS", "1");
         env.put("AI_PROXY_ROUTES_0__BALANCER_FAIL_TIMEOUT", "300");
-        env.put("AI_PROXY_ROUTES_0__BALANCER_FAILOVER_CRITERIA", "error,timeout,http_500");
+        env.put("AI_PROXY_ROUTES_0__BALANCER_FAILOVER_CRITERIA", "error,timeout,http_500,non_idempotent");
         gateway = RunningGateway.start(env);
     }
 

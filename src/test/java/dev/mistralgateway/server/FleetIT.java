@@ -54,7 +54,7 @@ class FleetIT {
                 .route(0, "/dead", "llm/v1/chat", "openai", upstream.url("/dead/v1/chat/completions"))
                 .routeSetting(0, "balancer.max-fails", "2")
                 .routeSetting(0, "balancer.fail-timeout", "60000")
-                .routeSetting(0, "balancer.failover-criteria", "error,timeout,http_500")
+                .routeSetting(0, "balancer.failover-criteria", "error,timeout,http_500,non_idempotent")
                 .route(1, "/pause", "llm/v1/chat", "openai", upstream.url("/pause/v1/chat/completions"))
                 .route(2, "/limited", "llm/v1/chat", "openai", upstream.url("/limited/v1/chat/completions"))
                 .routeSetting(2, "rate-limits[0].limit", "5")

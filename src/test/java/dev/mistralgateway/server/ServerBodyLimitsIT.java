@@ -62,6 +62,9 @@ class ServerBodyLimitsIT {
         env.putAll(route(1, "/keyed", chat));
         env.put("AI_PROXY_ROUTES_1__CLIENT_AUTH_KEY_SHA256", sha256Hex(CLIENT_KEY));
         env.putAll(route(2, "/bigger", chat));
+        // Kong's limit before 3.13, small enough for these tests' bodies to pass it (the default is 1 MiB now)
+        env.put("AI_PROXY_ROUTES_0__MAX_REQUEST_BODY_SIZE", "8192");
+        env.put("AI_PROXY_ROUTES_1__MAX_REQUEST_BODY_SIZE", "8192");
         env.put("AI_PROXY_ROUTES_2__MAX_REQUEST_BODY_SIZE", "20000");
         gateway = RunningGateway.start(env);
     }

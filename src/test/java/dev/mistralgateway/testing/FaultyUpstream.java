@@ -75,6 +75,11 @@ public final class FaultyUpstream implements AutoCloseable {
                                 + "Content-Length: 28\r\n\r\n{\"error\":{\"message\":\"slow\"}}");
                     }
                     case "garbage" -> reply(out, 200, "application/json", "{\"choices\": [ not json");
+                    case "bad-head" -> {
+                        // what an upstream URL pointing at an SSH port answers: no HTTP head at all
+                        write(out, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
+                        return;
+                    }
                     case "reset" -> {
                         socket.setSoLinger(true, 0);
                         return;

@@ -2,6 +2,8 @@ package dev.mistralgateway.clientapi.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mistralgateway.openai.CachedTokens;
+
 /** Chat's {@code finish_reason} and {@code usage} in Anthropic's words, for whole answers and streams alike. */
 final class StopAndUsage {
 
@@ -49,22 +51,10 @@ final class StopAndUsage {
         if (usage == null || !usage.isObject() || !usage.has("prompt_tokens")) {
             return null;
         }
-        Long cached = cached(usage);
+        Long cached = CachedTokens.of(usage);
         long prompt = usage.path("prompt_tokens").asLong(0);
         long input = cached == null ? prompt : Math.max(0, prompt - cached);
         return new AnthropicMessage.Usage(input, usage.path("completion_tokens").asLong(0), cached == null ? null : 0L,
                 cached);
-    }
-
-    /** OpenAI's and Mistral's names for the prompt tokens read from cache; null where none is reported. */
-    private static Long cached(JsonNode usage) {
-        for (String details : new String[] {"prompt_tokens_details", "prompt_token_details"}) {
-            JsonNode tokens = usage.path(details).get("cached_tokens");
-            if (tokens != null && tokens.isNumber()) {
-                return tokens.asLong();
-            }
-        }
-        JsonNode tokens = usage.get("num_cached_tokens");
-        return tokens != null && tokens.isNumber() ? tokens.asLong() : null;
     }
 }

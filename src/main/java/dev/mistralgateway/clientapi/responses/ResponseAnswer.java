@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.mistralgateway.openai.CachedTokens;
 import dev.mistralgateway.clientapi.responses.ResponseObjects.Response;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.format.TransformationException;
@@ -157,8 +158,8 @@ final class ResponseAnswer {
         }
         long input = usage.path("prompt_tokens").asLong();
         long output = usage.path("completion_tokens").asLong();
-        long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(
-                usage.path("num_cached_tokens").asLong(0));
+        Long reported = CachedTokens.of(usage);
+        long cached = reported == null ? 0 : reported;
         long reasoning = usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0);
         return new ResponseObjects.Usage(input, new ResponseObjects.InputDetails(cached, 0), output,
                 new ResponseObjects.OutputDetails(reasoning), usage.path("total_tokens").asLong(input + output));

@@ -16,6 +16,7 @@ import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
+import dev.mistralgateway.openai.CachedTokens;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.pipeline.ClientRequest;
 
@@ -99,6 +100,7 @@ public final class OpenAiFormat implements Format {
             for (AnswerRewrite rewrite : rewrites(request, target)) {
                 changed |= rewrite.answer(answer);
             }
+            changed |= CachedTokens.inOpenAiWords(answer);
             body = changed ? write(answer) : upstreamBody;
         }
         return new Translated(body, usageOf(answer), answer.path("model").isTextual() ? answer.get("model").textValue() : null);
@@ -130,6 +132,7 @@ public final class OpenAiFormat implements Format {
         if (usage == null || !usage.isObject() || !usage.path("prompt_tokens").canConvertToLong()) {
             return null;
         }
-        return Usage.of(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong());
+        return Usage.of(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
+                CachedTokens.of(usage));
     }
 }

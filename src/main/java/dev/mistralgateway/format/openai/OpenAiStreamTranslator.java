@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.format.StreamTranslator;
+import dev.mistralgateway.openai.CachedTokens;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.stream.SseEvents;
 import dev.mistralgateway.stream.SseWriter;
@@ -174,9 +175,10 @@ final class OpenAiStreamTranslator implements StreamTranslator {
 
     /** One event to the client, counted for the token cap, and read for usage (its tree, when parsed already). */
     private void pass(String data, JsonNode parsed) {
-        out.event(data);
-        eventsPassed++;
         JsonNode chunk = parsed != null ? parsed : JsonPrefilter.mayHold(data, "usage") ? parse(data) : null;
+        // the usage chunk's cached tokens, where OpenAI's clients read them
+        out.event(chunk != null && CachedTokens.inOpenAiWords(chunk) ? chunk.toString() : data);
+        eventsPassed++;
         Usage reported = chunk == null ? null : OpenAiFormat.usageOf(chunk);
         if (reported != null) {
             usage = reported;
