@@ -20,6 +20,7 @@ import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.observe.RequestIds;
+import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.smallrye.mutiny.Uni;
@@ -64,7 +65,8 @@ public abstract class GatewayEntry {
             return proxy.answerHere(route, path.substring(path.lastIndexOf('/') + 1), bodyOf(http),
                     headers::getHeaderString);
         }
-        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http));
+        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http),
+                GenAiTelemetry.of(http));
     }
 
     /** The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON so). */

@@ -27,4 +27,9 @@ public interface ReportedRequest {
     default String clientKey() {
         return null;
     }
+
+    /** The request's trace ({@link RequestTrace#NONE} while tracing is off). */
+    default RequestTrace trace() {
+        return RequestTrace.NONE;
+    }
 }

@@ -50,6 +50,7 @@ import dev.mistralgateway.ratelimit.Admission;
 import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
+import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
@@ -135,11 +136,11 @@ public class Proxy {
     private record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
             UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
             Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission,
-            TargetRefusals refused) implements ReportedRequest {
+            TargetRefusals refused, RequestTrace trace) implements ReportedRequest {
 
         Exchange admitted(Admission by) {
             return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                    notServing, api, sent, clientKey, by, refused);
+                    notServing, api, sent, clientKey, by, refused, trace);
         }
 
         /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */
@@ -182,7 +183,7 @@ public class Proxy {
      *         returned answer fails with one when no target could answer (502, 503, 504)
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId) {
+            Map<String, String> clientQuery, String requestId, RequestTrace trace) {
         long start = System.nanoTime();
         ClientApi api = clientApis.of(route);
         JsonNode sent;
@@ -196,7 +197,7 @@ public class Proxy {
         } catch (GatewayException refused) {
             Exchange exchange = new Exchange(route, requestId, body, start, null, clientHeader, clientQuery,
                     pools.get(route.index()), new LinkedHashSet<>(), Set.of(), api, null, null, null,
-                    new TargetRefusals());
+                    new TargetRefusals(), trace);
             reporter.failed(exchange, null, refused.status());
             throw refused;
         }
@@ -208,7 +209,7 @@ public class Proxy {
         int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
         Exchange exchange = new Exchange(route, requestId, body, start, checked, forwardable, clientQuery,
                 pools.get(route.index()), new LinkedHashSet<>(), notServing, api, sent, limiter.keyName(route, key),
-                null, new TargetRefusals());
+                null, new TargetRefusals(), trace);
         if (!limiter.limits(route)) {
             return attempt(exchange, null);
         }
@@ -274,6 +275,7 @@ public class Proxy {
             Map<String, String> headers = new LinkedHashMap<>();
             URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(),
                     target.upstreamUrl(), headers, upstreamBody);
+            exchange.trace().attemptBegins(target, request, exchange.tried().size(), headers);
             call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
             attempt.released().subscribe().with(done -> { }, failure -> { });
@@ -320,6 +322,7 @@ public class Proxy {
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
     private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
+        exchange.trace().attemptFailed(failure.response() == null ? 0 : failure.response().status(), failure.error());
         boolean moveOn = failure.criterion() != null
                 && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
