@@ -40,7 +40,7 @@ import io.vertx.ext.web.RoutingContext;
  * OTLP endpoint, see {@link OtelSwitchSource}) it installs nothing: every request's trace is
  * {@link RequestTrace#NONE}, and the request path pays one null check.
  *
- * <p>With it on, a route handler right after the request id's opens the request's SERVER span,
+ * <p>With it on, a route handler right after the request id's opens each POST's SERVER span,
  * which ends when the answer has gone out; the journey adds a CLIENT span per attempt
  * ({@link RequestSpan}). Behind Lambda, which freezes the instance once the invocation has
  * answered, {@link #flushedBefore} ends the span and exports everything before the answer leaves.
@@ -90,8 +90,9 @@ public class GenAiTelemetry {
 
     void install(@Observes Router router) {
         if (enabled) {
-            // after RequestIds' handler (-1000), so the span knows the request's id
-            router.route().order(-999).handler(this::open);
+            // after RequestIds' handler (-1000), so the span knows the request's id; POSTs only, the
+            // gateway's one GenAI operation (GETs are the model list, health checks and Lambda's priming)
+            router.post().order(-999).handler(this::open);
         }
     }
 
