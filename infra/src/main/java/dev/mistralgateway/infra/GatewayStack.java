@@ -53,6 +53,7 @@ import software.amazon.awscdk.services.lambda.FunctionUrl;
 import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
 import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
 import software.amazon.awscdk.services.lambda.InvokeMode;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
 import software.amazon.awscdk.services.lambda.LayerVersion;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
@@ -172,6 +173,12 @@ public class GatewayStack extends Stack {
         variables.putAll(FrontDoorAuth.variables(env, s));
         SharedStateInfra shared = SharedStateInfra.fromContext(this, getNode());
         variables.putAll(shared.variables());
+        TracingInfra tracing = TracingInfra.fromContext(getNode(), arch);
+        variables.putAll(tracing.variables());
+        List<ILayerVersion> layers = new java.util.ArrayList<>(tracing.layers(this));
+        if (server) {
+            layers.add(0, LayerVersion.fromLayerVersionArn(this, "WebAdapter", adapterLayerArn(s.arch())));
+        }
 
         String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
         boolean readsSecretsAtRuntime = env.secrets().stream().anyMatch(SecretReference::atRuntime);
@@ -192,7 +199,8 @@ public class GatewayStack extends Stack {
                 .reservedConcurrentExecutions(s.reservedConcurrency())
                 .environment(variables)
                 .logGroup(logs)
-                .layers(server ? List.of(LayerVersion.fromLayerVersionArn(this, "WebAdapter", adapterLayerArn(s.arch()))) : null)
+                .layers(layers.isEmpty() ? null : layers)
+                .tracing(tracing.mode())
                 .paramsAndSecrets(readsSecretsAtRuntime ? secretsExtension() : null)
                 // SnapStart restores a snapshot of the started JVM: cold starts drop from seconds to
                 // well under one. It applies to published versions only, hence the alias below. With the
