@@ -117,6 +117,10 @@ public interface GatewayConfig {
 
         @WithDefault("MistralGateway")
         String namespace();
+
+        /** The longest a Lambda invocation waits for its spans and metrics to be exported (observe/otel). */
+        @WithDefault("2s")
+        java.time.Duration otelFlushTimeout();
     }
 
     interface StatisticsConfig {

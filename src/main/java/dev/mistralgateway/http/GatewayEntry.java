@@ -22,6 +22,7 @@ import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.observe.RequestIds;
+import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.smallrye.mutiny.Uni;
@@ -69,7 +70,7 @@ public abstract class GatewayEntry {
                     headers::getHeaderString);
         }
         return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http),
-                routes.captures(route, path));
+                routes.captures(route, path), GenAiTelemetry.of(http));
     }
 
     /** The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON so). */

@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.models.ModelCatalog;
+import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.smallrye.mutiny.Uni;
@@ -30,14 +31,23 @@ import io.smallrye.mutiny.Uni;
 @UnlessBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server", enableIfMissing = true)
 public class LambdaGatewayResource extends GatewayEntry {
 
-    public LambdaGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models, StoredResponses stored) {
+    private final GenAiTelemetry telemetry;
+
+    public LambdaGatewayResource(RouteTable routes, Proxy proxy, ModelCatalog models, StoredResponses stored,
+            GenAiTelemetry telemetry) {
         super(routes, proxy, models, stored);
+        this.telemetry = telemetry;
     }
 
     @POST
     @Path("{path:.*}")
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> post(HttpHeaders headers, UriInfo uri, RoutingContext http) {
+        // Lambda freezes the instance once it has answered: the request's spans and metrics go out first
+        return telemetry.flushedBefore(http, () -> whole(headers, uri, http), Response::getStatus);
+    }
+
+    private Uni<Response> whole(HttpHeaders headers, UriInfo uri, RoutingContext http) {
         return answer(headers, uri, http).flatMap(answer -> answer.body()
                 .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
                 .map(whole -> {

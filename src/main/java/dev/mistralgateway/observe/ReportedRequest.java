@@ -32,4 +32,9 @@ public interface ReportedRequest {
     default SemanticRouting semantic() {
         return null;
     }
+
+    /** The request's trace ({@link RequestTrace#NONE} while tracing is off). */
+    default RequestTrace trace() {
+        return RequestTrace.NONE;
+    }
 }

@@ -63,7 +63,7 @@ public class RequestReporter {
     private void record(ReportedRequest request, Target target, ClientRequest translated, int status,
             long headersNanos, Usage usage, boolean estimated, String responseModel, byte[] answer) {
         boolean payloads = target != null && target.logPayloads();
-        telemetry.record(new RequestReport(
+        RequestReport report = new RequestReport(
                 request.requestId(),
                 request.route().name(),
                 target == null ? -1 : target.index(),
@@ -82,7 +82,9 @@ public class RequestReporter {
                 payloads ? capped(request.body()) : null,
                 payloads && answer != null ? capped(answer) : null,
                 request.clientKey(),
-                request.semantic()));
+                request.semantic());
+        telemetry.record(report);
+        request.trace().reported(report, request, translated, answer);
     }
 
     /** The answer's cost by its target's prices, and the embeddings call that chose it on a semantic route. */

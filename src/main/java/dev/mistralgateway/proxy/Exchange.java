@@ -13,6 +13,7 @@ import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.observe.ReportedRequest;
+import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.SemanticRouting;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.ratelimit.Admission;
@@ -25,23 +26,24 @@ import io.smallrye.mutiny.Uni;
  * take; {@code api} translates it from the client's {@code sent} body and the answers back;
  * {@code keep}, when not null, stores its answer for a follow-up (a Responses request with
  * {@code store}); {@code semantic}, on a semantic route, is the description the prompt matched;
- * {@code templates}, the request's values for the targets' {@code $(...)} templates.
+ * {@code templates}, the request's values for the targets' {@code $(...)} templates; {@code trace}, its
+ * spans.
  */
 record Exchange(Route route, String requestId, byte[] body, long startNanos, ObjectNode checked,
         UnaryOperator<String> clientHeader, Map<String, String> clientQuery, TargetPool pool, Set<Integer> tried,
         Set<Integer> notServing, ClientApi api, JsonNode sent, String clientKey, Admission admission,
-        TargetRefusals refused, StoredResponses.Keep keep, SemanticRouting semantic, Template.Values templates)
-        implements ReportedRequest {
+        TargetRefusals refused, StoredResponses.Keep keep, SemanticRouting semantic, Template.Values templates,
+        RequestTrace trace) implements ReportedRequest {
 
     Exchange admitted(Admission by) {
         return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                notServing, api, sent, clientKey, by, refused, keep, semantic, templates);
+                notServing, api, sent, clientKey, by, refused, keep, semantic, templates, trace);
     }
 
     /** The semantic route's pick: the targets of the prompt's description, the others passed over. */
     Exchange picked(SemanticRouter.Pick pick) {
         return new Exchange(route, requestId, body, startNanos, checked, clientHeader, clientQuery, pool, tried,
-                pick.notServing(), api, sent, clientKey, admission, refused, keep, pick.report(), templates);
+                pick.notServing(), api, sent, clientKey, admission, refused, keep, pick.report(), templates, trace);
     }
 
     /** Counts the answer's tokens or cost in the route's rate limits, if it has any. */

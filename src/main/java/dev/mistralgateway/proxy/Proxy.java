@@ -50,6 +50,7 @@ import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SemanticRouting;
+import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
@@ -147,14 +148,17 @@ public class Proxy {
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
             Map<String, String> clientQuery, String requestId) {
-        return handle(route, body, clientHeader, clientQuery, requestId, Map.of());
+        return handle(route, body, clientHeader, clientQuery, requestId, Map.of(), RequestTrace.NONE);
     }
 
-    /** A request on a regex path, with its named groups ({@code uri_captures}) for the targets' templates. */
+    /**
+     * A request with its path's named groups ({@code uri_captures}, for the targets' templates; empty on
+     * an exact path) and its trace ({@link RequestTrace#NONE} while tracing is off).
+     */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId, Map<String, String> captures) {
+            Map<String, String> clientQuery, String requestId, Map<String, String> captures, RequestTrace trace) {
         Arrival arrival = new Arrival(route, body, clientHeader, clientQuery, requestId, System.nanoTime(),
-                clientApis.of(route), captures);
+                clientApis.of(route), captures, trace);
         JsonNode sent;
         try {
             ClientAuthenticator.check(route, clientHeader);
@@ -173,14 +177,16 @@ public class Proxy {
 
     /** A request as it came, before its body is read. */
     private record Arrival(Route route, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId, long start, ClientApi api, Map<String, String> captures) {
+            Map<String, String> clientQuery, String requestId, long start, ClientApi api, Map<String, String> captures,
+            RequestTrace trace) {
     }
 
     /** Reports a request refused before any attempt; gives the refusal to throw. */
     private GatewayException refused(Arrival arrival, GatewayException refused) {
         reporter.failed(new Exchange(arrival.route(), arrival.requestId(), arrival.body(), arrival.start(), null,
                 arrival.clientHeader(), arrival.clientQuery(), pools.get(arrival.route().index()), new LinkedHashSet<>(),
-                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null, null, null), null, refused.status());
+                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null, null, null, arrival.trace()), null,
+                refused.status());
         return refused;
     }
 
@@ -206,7 +212,7 @@ public class Proxy {
                 forwardable, arrival.clientQuery(), pools.get(route.index()), new LinkedHashSet<>(), notServing,
                 arrival.api(), sent, limiter.keyName(route, key), null, new TargetRefusals(),
                 stored.keep(route, sent, clientHeader), null,
-                TargetTemplates.values(forwardable, arrival.clientQuery(), arrival.captures()));
+                TargetTemplates.values(forwardable, arrival.clientQuery(), arrival.captures()), arrival.trace());
         if (!limiter.limits(route)) {
             return routed(exchange);
         }
@@ -285,6 +291,7 @@ public class Proxy {
             Map<String, String> headers = new LinkedHashMap<>();
             URI url = UpstreamAuth.apply(resolved.auth(), exchange.clientHeader(), exchange.clientQuery(),
                     resolved.upstreamUrl(), headers, upstreamBody);
+            exchange.trace().attemptBegins(resolved, request, exchange.tried().size(), headers);
             call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
             attempt.released().subscribe().with(done -> { }, failure -> { });
@@ -331,6 +338,7 @@ public class Proxy {
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
     private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
+        exchange.trace().attemptFailed(failure.response() == null ? 0 : failure.response().status(), failure.error());
         boolean moveOn = FailoverRule.movesOn(exchange.route().balancing(), failure.criterion(), failure.sent())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
         // the breaker's books are written before the next attempt or the answer

@@ -2,6 +2,7 @@ package dev.mistralgateway.infra;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +16,7 @@ import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
 import software.amazon.awscdk.services.lambda.LayerVersion;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
@@ -64,6 +66,12 @@ final class GatewayFunction {
         UpstreamTimeouts.Fitted timeouts = UpstreamTimeouts.fit(env, s);
         SharedStateInfra shared = SharedStateInfra.fromContext(stack, stack.getNode());
         Map<String, String> variables = FunctionVariables.of(s, env, cache, timeouts, shared);
+        TracingInfra tracing = TracingInfra.fromContext(stack.getNode(), arch);
+        variables.putAll(tracing.variables());
+        List<ILayerVersion> layers = new ArrayList<>(tracing.layers(stack));
+        if (server) {
+            layers.add(0, LayerVersion.fromLayerVersionArn(stack, "WebAdapter", ServerBuild.adapterLayerArn(s.arch())));
+        }
 
         String runtime = s.runtime().name().toLowerCase(Locale.ROOT);
         boolean readsSecretsAtRuntime = env.secrets().stream().anyMatch(SecretReference::atRuntime);
@@ -84,7 +92,8 @@ final class GatewayFunction {
                 .reservedConcurrentExecutions(s.reservedConcurrency())
                 .environment(variables)
                 .logGroup(logs)
-                .layers(server ? List.of(LayerVersion.fromLayerVersionArn(stack, "WebAdapter", ServerBuild.adapterLayerArn(s.arch()))) : null)
+                .layers(layers.isEmpty() ? null : layers)
+                .tracing(tracing.mode())
                 .paramsAndSecrets(readsSecretsAtRuntime ? SecretGrants.secretsExtension() : null)
                 // SnapStart restores a snapshot of the started JVM: cold starts drop from seconds to
                 // well under one. It applies to published versions only, hence the alias below. With the

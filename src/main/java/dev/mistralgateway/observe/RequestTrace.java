@@ -1,0 +1,32 @@
+package dev.mistralgateway.observe;
+
+import java.util.Map;
+
+import dev.mistralgateway.config.Target;
+import dev.mistralgateway.pipeline.ClientRequest;
+
+/**
+ * A request's trace as the journey sees it: each attempt on a target begins (and may fail) here,
+ * and the request's report ends it. {@link #NONE}, which does nothing, is every request's trace
+ * while tracing is off (observe/otel holds the one that records).
+ */
+public interface RequestTrace {
+
+    RequestTrace NONE = new RequestTrace() {
+    };
+
+    /**
+     * An attempt on {@code target} begins; the upstream call's {@code headers} get its context
+     * ({@code traceparent}), so that the upstream's own spans join the trace.
+     */
+    default void attemptBegins(Target target, ClientRequest request, int attempt, Map<String, String> headers) {
+    }
+
+    /** The attempt in flight failed: with the upstream's status, or with none (0) and what was thrown. */
+    default void attemptFailed(int status, Throwable thrown) {
+    }
+
+    /** The request's report: the answering attempt and the request itself get its figures. */
+    default void reported(RequestReport report, ReportedRequest request, ClientRequest translated, byte[] answer) {
+    }
+}
