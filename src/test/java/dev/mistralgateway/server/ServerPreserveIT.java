@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -85,14 +84,14 @@ class ServerPreserveIT {
                     + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
-            String head = readUntil(in, "\"content\":\"0\"");
+            String head = ServerStreamingIT.readUntil(in, "\"content\":\"0\"");
             int sentWhenFirstArrived = upstream.chunksSent();
 
             assertTrue(head.startsWith("HTTP/1.1 200"), head);
             assertTrue(head.toLowerCase().contains("content-type: text/event-stream"), head);
             assertTrue(sentWhenFirstArrived < EVENTS, "the upstream had already sent " + sentWhenFirstArrived
                     + " of " + EVENTS + " pieces: the gateway buffered the stream");
-            readUntil(in, "\"content\":\"" + (EVENTS - 1) + "\"");
+            ServerStreamingIT.readUntil(in, "\"content\":\"" + (EVENTS - 1) + "\"");
         }
         assertEquals(body, upstream.only().bodyText());
     }
@@ -124,19 +123,5 @@ class ServerPreserveIT {
         FakeUpstream.Received sent = upstream.only();
         assertArrayEquals(body, sent.body());
         assertEquals("Bearer upstream-key", sent.header("Authorization"));
-    }
-
-    /** Reads until the text appears; returns everything read so far. */
-    private static String readUntil(InputStream in, String text) throws IOException {
-        StringBuilder read = new StringBuilder();
-        byte[] buffer = new byte[1024];
-        while (!read.toString().contains(text)) {
-            int n = in.read(buffer);
-            if (n < 0) {
-                throw new AssertionError("the answer ended before '" + text + "':\n" + read);
-            }
-            read.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-        }
-        return read.toString();
     }
 }
