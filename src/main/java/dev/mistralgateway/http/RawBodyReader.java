@@ -2,6 +2,7 @@ package dev.mistralgateway.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
@@ -13,14 +14,23 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * must reach the upstream byte for byte.
  *
  * <p>Past the limit, the request fails with 413, which {@link RequestIntake} answers in the error shape.
+ * In the server build, a client that asks before sending ({@code Expect: 100-continue}) gets the
+ * go-ahead here, since the server does not give it before the body is read.
  */
 final class RawBodyReader implements Handler<RoutingContext> {
 
     private final long limit;
+    private final boolean goAhead;
 
-    /** @param limit the most bytes read, or -1 for no limit */
-    RawBodyReader(long limit) {
+    /**
+     * @param limit the most bytes read, or -1 for no limit
+     * @param goAhead whether to answer {@code Expect: 100-continue}: on a real connection (the server
+     *        build) only; behind Lambda the body is in the event already, and a 100 written to the
+     *        handler's virtual connection would be taken for the answer
+     */
+    RawBodyReader(long limit, boolean goAhead) {
         this.limit = limit;
+        this.goAhead = goAhead;
     }
 
     @Override
@@ -55,6 +65,11 @@ final class RawBodyReader implements Handler<RoutingContext> {
                 keep(http, body);
             }
         });
+        if (goAhead && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            // the key, the type and a declared length were checked already: the client may send its body
+            // (curl asks so before an upload of over 1 MB, and would otherwise wait a second)
+            request.response().writeContinue();
+        }
         request.resume();
     }
 

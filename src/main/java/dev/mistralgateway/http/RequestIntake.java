@@ -113,7 +113,8 @@ public class RequestIntake {
     private final long bodyTimeoutMillis;
 
     public RequestIntake(RouteTable routes, ObjectMapper mapper, RequestReporter reporter, ClientApis apis,
-            GatewayConfig config, @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit) {
+            GatewayConfig config, @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit,
+            jakarta.enterprise.inject.Instance<ServerGatewayResource> serverBuild) {
         this.routes = routes;
         this.apis = apis;
         this.bodyTimeoutMillis = config.requestBodyTimeout();
@@ -126,7 +127,7 @@ public class RequestIntake {
             boolean owns = own > 0 && (server < 0 || own <= server);
             long bytes = owns ? own : server;
             // a preserve route's body goes on as the bytes it is, multipart or not
-            Handler<RoutingContext> reader = route.preserves() ? new RawBodyReader(bytes)
+            Handler<RoutingContext> reader = route.preserves() ? new RawBodyReader(bytes, serverBuild.isResolvable())
                     : owns ? reader(own) : this.serverLimit.reader();
             routeLimits.put(route.index(), new Limit(route, bytes, owns, reader));
         }

@@ -192,6 +192,20 @@ class PreserveRouteTest {
                 line.toString());
     }
 
+    /** API Gateway may pass a client's {@code Expect: 100-continue} on in the event: the answer is still the one answer. */
+    @Test
+    void anUploadThatAskedToContinueIsAnsweredOnceBehindLambda() {
+        upstream.reply("/v1/audio/transcriptions", Reply.json(200, TRANSCRIPTION));
+        String boundary = "b-3";
+        byte[] body = multipart(boundary, audio(2_000), "voxtral-mini-2507", false);
+
+        given().header("X-Api-Key", CLIENT_KEY).header("Expect", "100-continue")
+                .contentType("multipart/form-data; boundary=" + boundary).body(body)
+                .when().post("/v1/audio/transcriptions")
+                .then().statusCode(200).body("text", equalTo("Hello there."));
+        assertArrayEquals(body, upstream.only().body());
+    }
+
     @Test
     void aStreamedTranscriptionComesBackAsItsEventsCame() throws InterruptedException {
         String events = "event: transcription.language\ndata: {\"type\":\"transcription.language\",\"audio_language\":\"en\"}\n\n"

@@ -124,4 +124,30 @@ class ServerPreserveIT {
         assertArrayEquals(body, sent.body());
         assertEquals("Bearer upstream-key", sent.header("Authorization"));
     }
+
+    /** curl sends {@code Expect: 100-continue} before an upload of over 1 MB and waits a second for the go-ahead. */
+    @Test
+    void anUploadThatAsksToContinueGetsTheGoAheadAtOnce() throws Exception {
+        upstream.reply("/v1/audio/transcriptions", Reply.json(200, "{\"text\":\"Hi\"}"));
+        byte[] body = "--b\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nvoxtral-mini-2507\r\n--b--\r\n"
+                .getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(800);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/audio/transcriptions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=b\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            // within 800 ms, well before curl's own wait of one second runs out
+            String interim = ServerStreamingIT.readUntil(socket.getInputStream(), "\r\n\r\n");
+            assertTrue(interim.startsWith("HTTP/1.1 100"), interim);
+            out.write(body);
+            out.flush();
+            socket.setSoTimeout(10_000);
+            String answer = ServerStreamingIT.readUntil(socket.getInputStream(), "{\"text\":\"Hi\"}");
+            assertTrue(answer.contains("HTTP/1.1 200"), answer);
+            assertTrue(!answer.contains("HTTP/1.1 100"), "a second go-ahead: " + answer);
+        }
+        assertArrayEquals(body, upstream.only().body());
+    }
 }
