@@ -313,6 +313,9 @@ public interface GatewayConfig {
 
         Optional<String> upstreamUrl();
 
+        /** Kong's {@code upstream_path}: the path on the upstream host a {@code preserve} target calls. */
+        Optional<String> upstreamPath();
+
         OptionalInt maxTokens();
 
         OptionalDouble temperature();

@@ -38,6 +38,7 @@ public final class KongPluginConfig {
             "targets[].auth.allow_override",
             "targets[].model.provider", "targets[].model.name", "targets[].model.alias", "targets[].model.model_alias",
             "targets[].model.options.mistral_format", "targets[].model.options.upstream_url",
+            "targets[].model.options.upstream_path",
             "targets[].model.options.max_tokens", "targets[].model.options.temperature",
             "targets[].model.options.top_p", "targets[].model.options.top_k",
             "targets[].model.options.input_cost", "targets[].model.options.output_cost",

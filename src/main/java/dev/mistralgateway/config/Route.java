@@ -38,4 +38,9 @@ public record Route(
 
     public record Timeouts(Duration connect, Duration read, Duration write) {
     }
+
+    /** Whether the route passes bodies through as they came ({@code preserve}), which its start-up checks make all-or-none. */
+    public boolean preserves() {
+        return !targets.isEmpty() && targets.get(0).routeType() == RouteType.PRESERVE;
+    }
 }

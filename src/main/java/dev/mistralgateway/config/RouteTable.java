@@ -201,6 +201,11 @@ public class RouteTable {
         if (clientApi.problem() != null) {
             problems.add(at + clientApi.property(), clientApi.problem());
         }
+        String preserveProblem = PreserveTargets.mixed(config.targets().stream().map(TargetConfig::routeType).toList(),
+                clientApi.kind());
+        if (preserveProblem != null) {
+            problems.add(at + "targets[0].route-type", preserveProblem);
+        }
         List<Target> targets = new ArrayList<>();
         if (config.targets().isEmpty()) {
             problems.add(at + "targets[0].route-type", "the route has no target: configure its first target "
@@ -309,10 +314,10 @@ public class RouteTable {
                 .orElse(null);
         if (routeType == null) {
             problems.add(at + "route-type", config.routeType()
-                    .map(v -> "'" + v + "' is not supported; use llm/v1/chat, llm/v1/completions, llm/v1/embeddings "
-                            + "or " + ClientApiKind.RESPONSES_ROUTE_TYPE)
-                    .orElse("set llm/v1/chat, llm/v1/completions, llm/v1/embeddings or "
-                            + ClientApiKind.RESPONSES_ROUTE_TYPE));
+                    .map(v -> "'" + v + "' is not supported; use llm/v1/chat, llm/v1/completions, llm/v1/embeddings, "
+                            + ClientApiKind.RESPONSES_ROUTE_TYPE + " or preserve")
+                    .orElse("set llm/v1/chat, llm/v1/completions, llm/v1/embeddings, "
+                            + ClientApiKind.RESPONSES_ROUTE_TYPE + " or preserve"));
         }
         String provider = config.model().provider().orElse(null);
         if (provider == null) {
@@ -329,7 +334,8 @@ public class RouteTable {
             format = oneOf(MistralFormat.class, options.mistralFormat().get(), at + "model.options.mistral-format",
                     problems);
         }
-        URI upstream = upstreamUrl(options, routeType, format, at + "model.options.upstream-url", problems);
+        URI upstream = routeType == RouteType.PRESERVE ? preserveUpstream(options, at, problems)
+                : upstreamUrl(options, routeType, format, at + "model.options.upstream-url", problems);
         boolean mistralCloud = options.mistralCloud().orElseGet(() -> MistralCloudHosts.serves(upstream));
         ModelOptions modelOptions = new ModelOptions(
                 atLeast(options.maxTokens(), 1, at + "model.options.max-tokens", problems),
@@ -341,6 +347,10 @@ public class RouteTable {
                 trueOrFalse(options.dropUnsupported(), at + "model.options.drop-unsupported", problems),
                 between(options.cacheReadCost(), 0, Double.MAX_VALUE, at + "model.options.cache-read-cost", problems));
         Auth auth = auth(config.auth(), at + "auth.", problems);
+        if (routeType == RouteType.PRESERVE && auth.param().filter(p -> p.location() == Auth.ParamLocation.BODY).isPresent()) {
+            problems.add(at + "auth.param-location", "a preserve target passes the body through unread: send the key "
+                    + "in a header (auth.header_name) or the query (param_location query)");
+        }
         if (config.weight() < 1 || config.weight() > 65535) {
             problems.add(at + "weight", "must be between 1 and 65535, not " + config.weight());
         }
@@ -393,6 +403,17 @@ public class RouteTable {
                 return value;
             }
         }
+    }
+
+    /** A preserve target's upstream ({@link PreserveTargets}); body-shaping options are named as doing nothing. */
+    private static URI preserveUpstream(OptionsConfig options, String at, Problems problems) {
+        PreserveTargets.Upstream upstream = PreserveTargets.upstream(options, at);
+        if (upstream.problem() != null) {
+            problems.add(upstream.property(), upstream.problem());
+        }
+        PreserveTargets.ignoredOptions(options).forEach(option -> LOG.warnf("%s: a preserve target passes the body "
+                + "through unchanged, so this option is ignored", EnvNames.of(at + "model.options." + option)));
+        return upstream.url();
     }
 
     private static URI upstreamUrl(OptionsConfig options, RouteType routeType, MistralFormat format, String property,

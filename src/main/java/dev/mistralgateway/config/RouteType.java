@@ -2,11 +2,15 @@ package dev.mistralgateway.config;
 
 import java.util.Optional;
 
-/** Kong's {@code route_type}: which OpenAI operation a route speaks. */
+/**
+ * Kong's {@code route_type}: which OpenAI operation a route speaks, or {@code preserve}: none, the
+ * client's body goes to the target's {@code upstream_path} as it came (Mistral's other endpoints).
+ */
 public enum RouteType {
     CHAT("llm/v1/chat"),
     COMPLETIONS("llm/v1/completions"),
-    EMBEDDINGS("llm/v1/embeddings");
+    EMBEDDINGS("llm/v1/embeddings"),
+    PRESERVE("preserve");
 
     private final String id;
 

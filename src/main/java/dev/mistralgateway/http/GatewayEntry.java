@@ -59,6 +59,11 @@ public abstract class GatewayEntry {
      */
     protected Uni<Answer> answer(HttpHeaders headers, UriInfo uri, RoutingContext http) {
         Route route = route(uri);
+        if (route.preserves()) {
+            // any body, JSON or not, goes to the target as it came
+            return proxy.passThrough(route, pathOf(uri), bodyOf(http), headers::getHeaderString, query(uri),
+                    RequestIds.of(http));
+        }
         GatewayException unsupported = unsupportedType(headers.getMediaType());
         if (unsupported != null) {
             throw unsupported;
@@ -166,7 +171,9 @@ public abstract class GatewayEntry {
     }
 
     private GatewayException notAllowed(UriInfo uri) {
-        route(uri);
+        if (route(uri).preserves()) {
+            return new GatewayException(405, "this preserve route only takes POST, with the body its upstream takes");
+        }
         return new GatewayException(405, "this route only takes POST, with an OpenAI-style JSON body");
     }
 

@@ -24,6 +24,7 @@ import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.security.ClientAuthenticator;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -72,7 +73,7 @@ public class RequestIntake {
     private static final String NON_APPLICATION = "/q/";
 
     /** The limit a request's body is read within, and who set it, for the 413's message. */
-    private record Limit(Route route, long bytes, boolean routes, BodyHandler reader) {
+    private record Limit(Route route, long bytes, boolean routes, Handler<RoutingContext> reader) {
 
         GatewayException exceeded(long declared) {
             String size = declared >= 0 ? declared + " bytes, " : "";
@@ -112,7 +113,8 @@ public class RequestIntake {
     private final long bodyTimeoutMillis;
 
     public RequestIntake(RouteTable routes, ObjectMapper mapper, RequestReporter reporter, ClientApis apis,
-            GatewayConfig config, @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit) {
+            GatewayConfig config, @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit,
+            jakarta.enterprise.inject.Instance<ServerGatewayResource> serverBuild) {
         this.routes = routes;
         this.apis = apis;
         this.bodyTimeoutMillis = config.requestBodyTimeout();
@@ -122,9 +124,12 @@ public class RequestIntake {
         this.serverLimit = new Limit(null, server, false, reader(server));
         for (Route route : routes.routes()) {
             long own = route.maxRequestBodySize();
-            routeLimits.put(route.index(), own > 0 && (server < 0 || own <= server)
-                    ? new Limit(route, own, true, reader(own))
-                    : new Limit(route, server, false, this.serverLimit.reader()));
+            boolean owns = own > 0 && (server < 0 || own <= server);
+            long bytes = owns ? own : server;
+            // a preserve route's body goes on as the bytes it is, multipart or not
+            Handler<RoutingContext> reader = route.preserves() ? new RawBodyReader(bytes, serverBuild.isResolvable())
+                    : owns ? reader(own) : this.serverLimit.reader();
+            routeLimits.put(route.index(), new Limit(route, bytes, owns, reader));
         }
     }
 
@@ -186,7 +191,8 @@ public class RequestIntake {
             return unauthorized;
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null) {
+        if (type == null || route.preserves()) {
+            // a preserve route's body is the upstream's to judge
             return null;
         }
         try {

@@ -37,7 +37,7 @@ public class RequestReporter {
     /** A whole answer (or a failed one); without usage from the upstream, the tokens are estimated. */
     public void answered(ReportedRequest request, Target target, ClientRequest translated, int status,
             long headersNanos, Usage usage, String responseModel, byte[] answer) {
-        boolean estimate = usage == null && status == 200 && answer != null;
+        boolean estimate = usage == null && status == 200 && answer != null && !passedThrough(translated);
         // an embedding is no generated text: only its input counts
         boolean embedding = translated != null && translated.routeType() == RouteType.EMBEDDINGS;
         long completionEstimate = embedding || answer == null ? 0 : answer.length / 4;
@@ -53,11 +53,16 @@ public class RequestReporter {
     /** A stream that ended, however it ended (status 499: the client went away). */
     public void streamed(ReportedRequest request, Target target, ClientRequest translated, int status,
             long headersNanos, Usage usage, SentEvents sent) {
-        boolean estimate = usage == null && status == 200;
+        boolean estimate = usage == null && status == 200 && !passedThrough(translated);
         // no usage from the upstream: one token per content event is the usual shape of a stream
         // (less the role-only first event, the finish event and [DONE])
         Usage counted = estimate ? Usage.of(promptEstimate(request), Math.max(0, sent.events() - 3)) : usage;
         record(request, target, translated, status, headersNanos, counted, estimate, null, sent.kept());
+    }
+
+    /** A preserve route's answer counts no tokens it did not name: an OCR page or a moderation is no text to estimate. */
+    private static boolean passedThrough(ClientRequest translated) {
+        return translated != null && translated.routeType() == RouteType.PRESERVE;
     }
 
     private void record(ReportedRequest request, Target target, ClientRequest translated, int status,

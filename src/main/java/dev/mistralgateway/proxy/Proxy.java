@@ -118,6 +118,7 @@ public class Proxy {
     private final RateLimiter limiter;
     private final StoredResponses stored;
     private final SemanticRouter semantic;
+    private final PassThrough passThrough;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
             AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter,
@@ -135,10 +136,17 @@ public class Proxy {
         for (Route route : routes.routes()) {
             pools.put(route.index(), new TargetPool(route, System::nanoTime, shared));
         }
+        this.passThrough = new PassThrough(mapper, upstream, reporter, secrets, limiter, pools::get);
+    }
+
+    /** A request on a {@code preserve} route: its body goes to a target as it came ({@link PassThrough}). */
+    public Uni<Answer> passThrough(Route route, String path, byte[] body, UnaryOperator<String> clientHeader,
+            Map<String, String> clientQuery, String requestId) {
+        return passThrough.handle(route, path, body, clientHeader, clientQuery, requestId);
     }
 
     /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
-    private record Failure(FailoverCriterion criterion, boolean sent, Optional<Duration> retryAfter,
+    record Failure(FailoverCriterion criterion, boolean sent, Optional<Duration> retryAfter,
             UpstreamResponse response, Format format, GatewayException error) {
     }
 
@@ -346,7 +354,7 @@ public class Proxy {
                 .chain(() -> moveOn ? attempt(exchange, failure) : answer(exchange, failure));
     }
 
-    private static Failure failure(Throwable thrown) {
+    static Failure failure(Throwable thrown) {
         GatewayException error = thrown instanceof GatewayException gateway ? gateway
                 : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
         if (error instanceof UpstreamFailure upstream) {
@@ -357,7 +365,7 @@ public class Proxy {
         return new Failure(criterion, true, Optional.empty(), null, null, error);
     }
 
-    private static Failure failure(Format format, UpstreamResponse response) {
+    static Failure failure(Format format, UpstreamResponse response) {
         int status = response.status();
         return new Failure(FailoverCriterion.ofStatus(status), true, retryAfter(response), response, format, null);
     }
@@ -394,11 +402,15 @@ public class Proxy {
      * held by a circuit breaker's trial (503).
      */
     private GatewayException noTarget(Exchange exchange) {
-        long seconds = Math.max(1, (exchange.pool().untilNextAvailable().toMillis() + 999) / 1000);
-        GatewayException error = exchange.pool().allOutAreRateLimited()
-                ? new GatewayException(429, "the upstream of route '" + exchange.route().name()
+        return noTarget(exchange.route(), exchange.pool());
+    }
+
+    static GatewayException noTarget(Route route, TargetPool pool) {
+        long seconds = Math.max(1, (pool.untilNextAvailable().toMillis() + 999) / 1000);
+        GatewayException error = pool.allOutAreRateLimited()
+                ? new GatewayException(429, "the upstream of route '" + route.name()
                         + "' asked for a pause (429 with Retry-After); retry in " + seconds + " s")
-                : new GatewayException(503, "no target of route '" + exchange.route().name() + "' can serve now: "
+                : new GatewayException(503, "no target of route '" + route.name() + "' can serve now: "
                         + "each failed recently and is resting or on trial; retry in " + seconds + " s");
         return error.withHeaders(Map.of("Retry-After", String.valueOf(seconds)));
     }
@@ -604,7 +616,7 @@ public class Proxy {
      * gateway sets afterwards replaces the upstream's rather than adding a second one. The
      * upstream's {@code X-Request-Id} becomes {@code X-Upstream-Request-Id}, beside the gateway's own.
      */
-    private static Map<String, List<String>> passedOn(UpstreamResponse response) {
+    static Map<String, List<String>> passedOn(UpstreamResponse response) {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         response.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);

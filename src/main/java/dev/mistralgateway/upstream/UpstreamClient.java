@@ -116,8 +116,33 @@ public class UpstreamClient {
      * hold a request forever.
      */
     private Uni<Opened> open(Route route, UpstreamRequest request, String accept) {
+        return open(route, HttpMethod.POST, request, Map.of(HttpHeaders.CONTENT_TYPE.toString(), MediaType.APPLICATION_JSON,
+                HttpHeaders.ACCEPT.toString(), accept));
+    }
+
+    /**
+     * Sends a {@code preserve} route's request with the client's method, its headers as given (no
+     * JSON defaults), and hands over the answer: a 2xx {@code text/event-stream} one as it arrives
+     * (each event within the most the gateway holds of one), any other read whole into {@code head}
+     * (within the most it reads of one answer), whatever its status, with a null {@code body}.
+     */
+    public Uni<UpstreamStream> passThrough(Route route, HttpMethod method, UpstreamRequest request) {
+        return open(route, method, request, Map.of()).flatMap(opened -> {
+            List<String> types = opened.headers().get("content-type");
+            boolean events = types != null && !types.isEmpty()
+                    && types.get(0).toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+            if (events && opened.status() / 100 == 2) {
+                return Uni.createFrom().item(new UpstreamStream(
+                        new UpstreamResponse(opened.status(), opened.headers(), new byte[0]), bounded(route, request, opened)));
+            }
+            return whole(route, request, opened.body()).map(body -> new UpstreamStream(
+                    new UpstreamResponse(opened.status(), opened.headers(), body), null));
+        });
+    }
+
+    private Uni<Opened> open(Route route, HttpMethod method, UpstreamRequest request, Map<String, String> defaults) {
         long readTimeout = route.timeouts().read().toMillis();
-        Future<Opened> answer = send(route, request, accept).map(response -> {
+        Future<Opened> answer = send(route, method, request, defaults).map(response -> {
             // paused until someone subscribes to the body, so that no byte is lost in between
             response.pause();
             Multi<byte[]> bytes = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
@@ -141,14 +166,14 @@ public class UpstreamClient {
      * Sends the request through the route's client (its pool, connect and write timeouts); the
      * read timeout is Vert.x's idle timeout until the head has arrived.
      */
-    private Future<HttpClientResponse> send(Route route, UpstreamRequest request, String accept) {
+    private Future<HttpClientResponse> send(Route route, HttpMethod method, UpstreamRequest request,
+            Map<String, String> defaults) {
         HttpClient http = clientsByRoute.get(route.index()).getVertxHttpClient();
         RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
+                .setMethod(method)
                 .setAbsoluteURI(request.url().toString())
-                .setIdleTimeout(route.timeouts().read().toMillis())
-                .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
-                .putHeader(HttpHeaders.ACCEPT, accept);
+                .setIdleTimeout(route.timeouts().read().toMillis());
+        defaults.forEach(options::putHeader);
         request.headers().forEach(options::putHeader);
         return http.request(options).compose(call -> call.send(Buffer.buffer(request.body())));
     }

@@ -76,8 +76,8 @@ class ServerStreamingIT {
         return socket;
     }
 
-    /** Reads until the text appears; returns everything read so far. */
-    private static String readUntil(InputStream in, String text) throws IOException {
+    /** Reads until the text appears; returns everything read so far (ServerPreserveIT reads so too). */
+    static String readUntil(InputStream in, String text) throws IOException {
         StringBuilder read = new StringBuilder();
         byte[] buffer = new byte[1024];
         while (!read.toString().contains(text)) {

@@ -53,12 +53,16 @@ final class GenAi {
     private GenAi() {
     }
 
-    /** The conventions' operation names: {@code chat}, {@code text_completion}, {@code embeddings}. */
+    /**
+     * The conventions' operation names: {@code chat}, {@code text_completion}, {@code embeddings}; a
+     * {@code preserve} route's body is none of them, so its operation is the conventions' catch-all.
+     */
     static String operation(RouteType type) {
         return switch (type) {
             case CHAT -> "chat";
             case COMPLETIONS -> "text_completion";
             case EMBEDDINGS -> "embeddings";
+            case PRESERVE -> "_OTHER";
         };
     }
 

@@ -1,0 +1,372 @@
+package dev.mistralgateway.proxy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.mistralgateway.balance.Attempt;
+import dev.mistralgateway.balance.TargetPool;
+import dev.mistralgateway.config.Balancing.FailoverCriterion;
+import dev.mistralgateway.config.PreserveTargets;
+import dev.mistralgateway.config.Route;
+import dev.mistralgateway.config.RouteType;
+import dev.mistralgateway.config.Target;
+import dev.mistralgateway.error.ErrorBody;
+import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.observe.ReportedRequest;
+import dev.mistralgateway.observe.RequestReporter;
+import dev.mistralgateway.observe.SentEvents;
+import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.ratelimit.Admission;
+import dev.mistralgateway.ratelimit.RateLimiter;
+import dev.mistralgateway.security.AwsSecrets;
+import dev.mistralgateway.security.ClientAuthenticator;
+import dev.mistralgateway.stream.SseWriter;
+import dev.mistralgateway.upstream.UpstreamAuth;
+import dev.mistralgateway.upstream.UpstreamClient;
+import dev.mistralgateway.upstream.UpstreamRequest;
+import dev.mistralgateway.upstream.UpstreamResponse;
+import dev.mistralgateway.upstream.UpstreamStream;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * Kong's {@code preserve} route type: the client's body goes to a target as it came, whatever it is
+ * (JSON, a multipart upload), with the target's credentials added, and the upstream's answer comes
+ * back as it came, whole or, for a {@code text/event-stream}, event by event. Nothing is translated,
+ * so no Kong request rule and no Mistral cloud hygiene applies; the client key, the rate limits,
+ * balancing, failover (until the answer's first byte) and the statistics work as on every route.
+ *
+ * <p>Of the client's headers only the body's description ({@code Content-Type},
+ * {@code Content-Encoding}) and {@code Accept} go on: the rest are the gateway's (the client key, the
+ * platform's own) or hop-by-hop, and a credential under another name must never reach an upstream.
+ */
+final class PassThrough {
+
+    private static final List<String> FORWARDED = List.of("Content-Type", "Content-Encoding", "Accept");
+
+    private final ObjectMapper mapper;
+    private final UpstreamClient upstream;
+    private final RequestReporter reporter;
+    private final AwsSecrets secrets;
+    private final RateLimiter limiter;
+    private final IntFunction<TargetPool> pools;
+
+    PassThrough(ObjectMapper mapper, UpstreamClient upstream, RequestReporter reporter, AwsSecrets secrets,
+            RateLimiter limiter, IntFunction<TargetPool> pools) {
+        this.mapper = mapper;
+        this.upstream = upstream;
+        this.reporter = reporter;
+        this.secrets = secrets;
+        this.limiter = limiter;
+        this.pools = pools;
+    }
+
+    /** One request across its attempts; {@code json} is its body when that is a JSON object (for the reports), else null. */
+    private record Exchange(Route route, String requestId, byte[] sent, String contentType, String path, long startNanos,
+            ObjectNode json, UnaryOperator<String> clientHeader, Map<String, String> clientQuery, Set<Integer> tried,
+            String clientKey, Admission admission) implements ReportedRequest {
+
+        Exchange admitted(Admission by) {
+            return new Exchange(route, requestId, sent, contentType, path, startNanos, json, clientHeader, clientQuery,
+                    tried, clientKey, by);
+        }
+
+        /** What payload logging shows: a text body as it came, a binary one (an upload) by its size and type. */
+        @Override
+        public byte[] body() {
+            return loggable(contentType, sent);
+        }
+
+        @Override
+        public ObjectNode checked() {
+            return json;
+        }
+
+        @Override
+        public int attempts() {
+            return tried.size();
+        }
+
+        Uni<Void> count(Usage usage, Target target) {
+            return admission == null ? Uni.createFrom().voidItem()
+                    : admission.count(usage != null ? usage : Usage.of(0, 0), target);
+        }
+
+        int lastTried() {
+            int last = -1;
+            for (Integer index : tried) {
+                last = index;
+            }
+            return last;
+        }
+
+        /** The model for the reports: the target's, else the one a JSON body names. */
+        ClientRequest reported(Target target, boolean stream) {
+            String model = target.modelName().orElse(json != null && json.path("model").isTextual()
+                    ? json.get("model").textValue() : null);
+            return new ClientRequest(null, RouteType.PRESERVE, model, stream);
+        }
+    }
+
+    /**
+     * @param path the path the client called, which goes upstream when the target names none
+     * @throws GatewayException at once when the client key is refused
+     */
+    Uni<Answer> handle(Route route, String path, byte[] body, UnaryOperator<String> clientHeader,
+            Map<String, String> clientQuery, String requestId) {
+        long start = System.nanoTime();
+        String type = clientHeader.apply("Content-Type");
+        Exchange unchecked = new Exchange(route, requestId, body, type, path, start, jsonObject(type, body),
+                clientHeader, clientQuery, new LinkedHashSet<>(), null, null);
+        try {
+            ClientAuthenticator.check(route, clientHeader);
+        } catch (GatewayException refused) {
+            reporter.failed(unchecked, null, refused.status());
+            throw refused;
+        }
+        // the client's own key authenticated it to the gateway: it never goes further
+        List<String> keyHeaders = ClientAuthenticator.keyHeaders(route);
+        UnaryOperator<String> forwardable = name -> keyHeaders.stream().anyMatch(name::equalsIgnoreCase) ? null
+                : clientHeader.apply(name);
+        int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
+        Exchange exchange = new Exchange(route, requestId, body, type, path, start, unchecked.json(), forwardable,
+                clientQuery, unchecked.tried(), limiter.keyName(route, key), null);
+        if (!limiter.limits(route)) {
+            return next(exchange, null);
+        }
+        return limiter.admit(route, key, clientHeader).onItem().transformToUni(admission -> {
+            Exchange admitted = exchange.admitted(admission);
+            if (admission.refused()) {
+                reporter.failed(admitted, null, 429);
+                return Uni.createFrom().item(RateLimitAnswers.refusal(admission, serialize(admission.refusal())));
+            }
+            return RateLimitAnswers.withHeaders(next(admitted, null), admission);
+        });
+    }
+
+    /** The next attempt the pool allows, or the last failure's answer when there is none. */
+    private Uni<Answer> next(Exchange exchange, Proxy.Failure previous) {
+        TargetPool pool = pools.apply(exchange.route().index());
+        String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
+        return pool.begin(hashKey, exchange.tried()).onItem().transformToUni(begun -> {
+            if (begun.isPresent()) {
+                return attempt(exchange, begun.get());
+            }
+            if (previous != null) {
+                return answer(exchange, previous);
+            }
+            GatewayException none = Proxy.noTarget(exchange.route(), pool);
+            reporter.failed(exchange, null, none.status());
+            return Uni.createFrom().failure(none);
+        });
+    }
+
+    private Uni<Answer> attempt(Exchange exchange, Attempt attempt) {
+        Target target = attempt.target();
+        exchange.tried().add(target.index());
+        secrets.freshen(target);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : FORWARDED) {
+            String value = exchange.clientHeader().apply(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        URI base = target.upstreamUrl();
+        if (PreserveTargets.takesClientPath(base)) {
+            base = URI.create(base.getScheme() + "://" + base.getRawAuthority() + exchange.path());
+        }
+        // a preserve target's key is a header or a query parameter (start-up refuses the body, which stays unread)
+        URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(), base, headers, null);
+        UpstreamRequest call = new UpstreamRequest(url, headers, exchange.sent(), exchange.requestId());
+        AtomicBoolean streams = new AtomicBoolean();
+        return upstream.passThrough(exchange.route(), HttpMethod.POST, call)
+                .onItemOrFailure().transformToUni((answer, failure) -> {
+                    if (failure != null) {
+                        return failed(exchange, attempt, Proxy.failure(failure));
+                    }
+                    if (answer.head().status() / 100 != 2) {
+                        return failed(exchange, attempt, Proxy.failure(null, answer.head()));
+                    }
+                    if (answer.body() == null) {
+                        return whole(exchange, attempt, answer.head());
+                    }
+                    streams.set(true);
+                    return streamed(exchange, attempt, answer);
+                })
+                .onCancellation().call(() -> {
+                    // the client left: reported once, by the attempt in flight (a stream reports its own 499)
+                    if (!streams.get() && exchange.lastTried() == target.index()) {
+                        reporter.answered(exchange, target, exchange.reported(target, false), 499,
+                                attempt.elapsed().toNanos(), null, null, null);
+                    }
+                    return attempt.released();
+                });
+    }
+
+    /** Records the failure, then tries another target if the route's failover rules allow it. */
+    private Uni<Answer> failed(Exchange exchange, Attempt attempt, Proxy.Failure failure) {
+        boolean moveOn = failure.criterion() != null
+                && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
+                && exchange.tried().size() <= exchange.route().balancing().retries();
+        return attempt.failed(failure.criterion(), failure.retryAfter())
+                .chain(() -> moveOn ? next(exchange, failure) : answer(exchange, failure));
+    }
+
+    /** The last failure: the gateway's own error, or the upstream's answer as it came (Kong's way). */
+    private Uni<Answer> answer(Exchange exchange, Proxy.Failure failure) {
+        Target last = exchange.route().targets().get(exchange.lastTried());
+        if (failure.error() != null) {
+            reporter.failed(exchange, last, failure.error().status());
+            return Uni.createFrom().failure(failure.error().withHeaders(attemptHeaders(exchange)));
+        }
+        UpstreamResponse response = failure.response();
+        reporter.failed(exchange, last, response.status());
+        return Uni.createFrom().item(Answer.whole(response.status(), headersOf(exchange, response, null),
+                response.body()));
+    }
+
+    private Uni<Answer> whole(Exchange exchange, Attempt attempt, UpstreamResponse response) {
+        Target target = attempt.target();
+        Usage usage = PassedUsage.ofAnswer(mapper, response.contentType(), response.body());
+        ClientRequest reported = exchange.reported(target, false);
+        Uni<Void> settled = attempt.succeeded(usage, usage == null ? 0 : usage.completionTokens());
+        reporter.answered(exchange, target, reported, response.status(), attempt.elapsed().toNanos(), usage,
+                answeredModel(response), loggable(response.contentType(), response.body()));
+        Map<String, List<String>> headers = headersOf(exchange, response, reported);
+        return settled.call(() -> exchange.count(usage, target))
+                .replaceWith(Answer.whole(response.status(), headers, response.body()));
+    }
+
+    /**
+     * An event stream goes on as its bytes come; its usage is read on the way. Until its first
+     * bytes a failure may move on to another target; after them it ends the stream with an error event.
+     */
+    private Uni<Answer> streamed(Exchange exchange, Attempt attempt, UpstreamStream stream) {
+        Target target = attempt.target();
+        long headersNanos = attempt.elapsed().toNanos();
+        ClientRequest reported = exchange.reported(target, true);
+        PassedUsage usage = new PassedUsage(mapper);
+        SentEvents sent = reporter.sentEvents(target);
+        AtomicBoolean started = new AtomicBoolean();
+        Multi<byte[]> events = stream.body()
+                .filter(bytes -> bytes.length > 0)
+                .invoke(bytes -> {
+                    usage.feed(bytes);
+                    started.set(true);
+                    sent.add(bytes);
+                })
+                .onTermination().call((failure, cancelled) -> {
+                    if (cancelled) {
+                        reporter.streamed(exchange, target, reported, 499, headersNanos, usage.usage(), sent);
+                        return attempt.released().call(() -> exchange.count(usage.usage(), target));
+                    }
+                    if (failure != null) {
+                        if (started.get()) {
+                            int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
+                            reporter.streamed(exchange, target, reported, status, headersNanos, usage.usage(), sent);
+                        }
+                        return attempt.failed(FailoverCriterion.ERROR, Optional.empty())
+                                .call(() -> exchange.count(usage.usage(), target));
+                    }
+                    reporter.streamed(exchange, target, reported, stream.head().status(), headersNanos, usage.usage(),
+                            sent);
+                    return attempt.succeeded(usage.usage(), usage.usage() == null ? 0 : usage.usage().completionTokens())
+                            .call(() -> exchange.count(usage.usage(), target));
+                })
+                .onFailure(failure -> started.get())
+                .recoverWithMulti(failure -> Multi.createFrom().item(errorEvent(failure)));
+        return FirstEvent.of(events)
+                .map(body -> {
+                    Map<String, List<String>> headers = headersOf(exchange, stream.head(), reported);
+                    headers.put("Cache-Control", List.of("no-cache"));
+                    // tells proxies such as nginx not to hold events back
+                    headers.put("X-Accel-Buffering", List.of("no"));
+                    return new Answer(stream.head().status(), headers, body);
+                })
+                .onFailure().recoverWithUni(failure -> failed(exchange, attempt, Proxy.failure(
+                        failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage()) : failure)));
+    }
+
+    /** The upstream's headers as {@link Proxy} passes them on, its content type kept, and which target answered. */
+    private static Map<String, List<String>> headersOf(Exchange exchange, UpstreamResponse response,
+            ClientRequest reported) {
+        Map<String, List<String>> headers = Proxy.passedOn(response);
+        if (response.contentType() != null) {
+            headers.put("Content-Type", List.of(response.contentType()));
+        }
+        attemptHeaders(exchange).forEach((name, value) -> headers.put(name, List.of(value)));
+        if (reported != null && reported.model() != null && exchange.route().modelNameHeader()) {
+            headers.put(Proxy.MODEL_HEADER, List.of("mistral/" + reported.model()));
+        }
+        return headers;
+    }
+
+    private static Map<String, String> attemptHeaders(Exchange exchange) {
+        return Map.of(Proxy.TARGET_HEADER, String.valueOf(exchange.lastTried()),
+                Proxy.ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
+    }
+
+    /** An error as the last event of a stream whose status has gone out, in the shape of every gateway error. */
+    private byte[] errorEvent(Throwable failure) {
+        int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
+        String message = failure instanceof GatewayException ? failure.getMessage()
+                : "the upstream stream failed: " + failure.getClass().getSimpleName();
+        return new SseWriter().event(serialize(ErrorBody.of(status, message))).drain();
+    }
+
+    private String answeredModel(UpstreamResponse response) {
+        ObjectNode answer = jsonObject(response.contentType(), response.body());
+        return answer != null && answer.path("model").isTextual() ? answer.get("model").textValue() : null;
+    }
+
+    private ObjectNode jsonObject(String contentType, byte[] body) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json") || body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode tree = mapper.readTree(body);
+            return tree instanceof ObjectNode object ? object : null;
+        } catch (java.io.IOException notJson) {
+            // the upstream judges the body: a preserve route does not
+            return null;
+        }
+    }
+
+    /** Text bodies (JSON, text, forms) as they are; any other as its size and type, never its bytes. */
+    static byte[] loggable(String contentType, byte[] body) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (type.isEmpty() || type.contains("json") || type.startsWith("text/")
+                || type.startsWith("application/x-www-form-urlencoded")) {
+            return body;
+        }
+        int parameters = type.indexOf(';');
+        return ("[" + body.length + " bytes of " + (parameters < 0 ? type : type.substring(0, parameters)).trim() + "]")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] serialize(Object body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error record always serialises", e);
+        }
+    }
+}
