@@ -118,9 +118,9 @@ public interface GatewayConfig {
         @WithDefault("MistralGateway")
         String namespace();
 
-        /** The longest a Lambda invocation waits for its spans and metrics to be exported (observe/otel). */
-        @WithDefault("2s")
-        java.time.Duration otelFlushTimeout();
+        /** The longest a Lambda invocation waits for its spans and metrics to be exported (observe/otel), ms. */
+        @WithDefault("2000")
+        int otelFlushTimeout();
     }
 
     interface StatisticsConfig {

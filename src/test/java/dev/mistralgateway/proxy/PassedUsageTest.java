@@ -23,11 +23,11 @@ class PassedUsageTest {
 
     @Test
     void aJsonAnswersTokenCountsAreItsUsage() {
-        assertEquals(new Usage(4, 35, 39), ofAnswer("application/json; charset=utf-8",
+        assertEquals(new Usage(4, 35, 39, null), ofAnswer("application/json; charset=utf-8",
                 "{\"text\":\"Hi\",\"usage\":{\"prompt_audio_seconds\":3,\"prompt_tokens\":4,\"total_tokens\":39,"
                         + "\"completion_tokens\":35}}"));
         // no total: the sum
-        assertEquals(new Usage(5, 2, 7), ofAnswer("application/json",
+        assertEquals(new Usage(5, 2, 7, null), ofAnswer("application/json",
                 "{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}"));
     }
 
@@ -51,7 +51,7 @@ class PassedUsageTest {
         for (byte[] piece : Reply.piecesOf(events, 7)) {
             usage.feed(piece);
         }
-        assertEquals(new Usage(3, 7, 10), usage.usage());
+        assertEquals(new Usage(3, 7, 10, null), usage.usage());
     }
 
     @Test

@@ -80,7 +80,7 @@ public class GenAiTelemetry {
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
         this.metrics = new GenAiMetrics(openTelemetry.getMeter("dev.mistralgateway"));
         this.messages = new PayloadMessages(mapper, config.statistics().maxPayloadBytes());
-        this.flushTimeout = config.metrics().otelFlushTimeout();
+        this.flushTimeout = Duration.ofMillis(Math.max(0, config.metrics().otelFlushTimeout()));
     }
 
     /** Whether spans and metrics are recorded and exported (an OTLP endpoint is configured). */
