@@ -33,6 +33,8 @@ public final class SharedMeasures {
     private final LongSupplier clock;
     private final SharedState guard;
     private final Map<String, Copy> copies = new ConcurrentHashMap<>();
+    /** Routes whose measures are being read from the fleet now, and since when. */
+    private final Map<String, Long> reading = new ConcurrentHashMap<>();
     /** Lease ids: this instance's own prefix and a count, cheaper per request than a random UUID each. */
     private final String instance = UUID.randomUUID().toString();
     private final AtomicLong leases = new AtomicLong();
@@ -61,12 +63,25 @@ public final class SharedMeasures {
         }
         int[] own = local.inFlight(route, targets, now);
         Copy copy = copies.get(route);
-        if (copy != null && now - copy.readAt() < freshness && copy.measures().length == targets) {
+        boolean usable = copy != null && copy.measures().length == targets;
+        if (usable && now - copy.readAt() < freshness) {
             return Uni.createFrom().item(brought(copy, own));
+        }
+        // one read at a time per route: picks meanwhile go on with the copy they have, rather than
+        // every request of a burst reading Redis at once when the copy has grown old; a read that
+        // takes longer than the freshness no longer holds the others back (freshness 0 reads at
+        // every pick, as it says)
+        if (freshness > 0) {
+            Long since = reading.putIfAbsent(route, now);
+            if (since != null && usable && now - since < freshness) {
+                return Uni.createFrom().item(brought(copy, own));
+            }
+            reading.put(route, now);
         }
         return guard.guarded("read the balancer's measures", fleet.get().measures(route, targets, now),
                 () -> local.measures(route, targets, now))
-                .invoke(measures -> copies.put(route, new Copy(measures, own, now)));
+                .invoke(measures -> copies.put(route, new Copy(measures, own, now)))
+                .onTermination().invoke(() -> reading.remove(route, now));
     }
 
     /** The copy's counts with this instance's leases taken or ended since it was read. */

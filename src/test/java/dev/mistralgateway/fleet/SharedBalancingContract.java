@@ -165,6 +165,42 @@ abstract class SharedBalancingContract {
         assertEquals(2, reads.get(), "read again once the copy is as old as the freshness");
     }
 
+    /** A burst when the copy has grown old reads the fleet once: the picks meanwhile take the old copy. */
+    @Test
+    void oneReadAtATimeRefreshesTheCopy() throws InterruptedException {
+        AtomicInteger reads = new AtomicInteger();
+        List<Runnable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Route route = route("least-connections", 100, 100);
+        TargetPool b = pool(route, instance(holding(fleet(), reads, held), 1000));
+        java.util.concurrent.CompletableFuture<Optional<Attempt>> first = b.begin(null, Set.of())
+                .subscribeAsCompletionStage();
+        letOneGo(held);
+        first.join().orElseThrow();
+        now.addAndGet(1000);
+
+        java.util.concurrent.CompletableFuture<Optional<Attempt>> refreshing = b.begin(null, Set.of())
+                .subscribeAsCompletionStage();
+        awaitHeld(held);
+        begin(b);
+        assertEquals(2, reads.get(), "the pick while the copy was being read again took the old copy");
+        letOneGo(held);
+        refreshing.join().orElseThrow();
+        assertEquals(2, reads.get());
+    }
+
+    private static void awaitHeld(List<Runnable> held) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (held.isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "no read of the fleet was made");
+            Thread.sleep(1);
+        }
+    }
+
+    private static void letOneGo(List<Runnable> held) throws InterruptedException {
+        awaitHeld(held);
+        held.remove(0).run();
+    }
+
     @Test
     void lowestLatencyFollowsTheMeasuresOfTheFleet() {
         Route route = route("lowest-latency", 100, 100);
@@ -225,6 +261,26 @@ abstract class SharedBalancingContract {
                     } catch (java.lang.reflect.InvocationTargetException e) {
                         throw e.getCause();
                     }
+                });
+    }
+
+    /** The same store, its measure reads counted and held until the test lets each go on. */
+    static FleetStore holding(FleetStore store, AtomicInteger reads, List<Runnable> held) {
+        return (FleetStore) java.lang.reflect.Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
+                new Class<?>[] { FleetStore.class }, (proxy, method, arguments) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(store, arguments);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (!method.getName().equals("measures")) {
+                        return answer;
+                    }
+                    reads.incrementAndGet();
+                    java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+                    held.add(() -> gate.complete(null));
+                    return Uni.createFrom().completionStage(gate).chain(() -> (Uni<?>) answer);
                 });
     }
 
