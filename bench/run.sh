@@ -11,8 +11,11 @@
 #               the serial collector and the heap that 512 MB gives, metrics lines on.
 # The first table is the first 1,000 requests after start, no warm-up (what a Lambda instance,
 # which sees little traffic, mostly serves); the second the steady state, after warm-up.
-# The third table is the shared state's cost: the gateway (full tiers) with a rate limit on the route,
-# once per instance and once counted in a local redis-server, at c=1 and c=16 in the same run.
+# The third table is the shared state's cost: the gateway (full tiers) once per instance and once on a
+# local redis-server, at c=1 and c=16 in the same run, on three routes: a rate limit counted at every
+# request; round-robin over two targets (weights 3:1, a turn of the fleet's sequence at every pick);
+# least-connections over two targets (a lease taken and ended at every request, the measures read from
+# a copy at most AI_PROXY_SHARED_STATE_FRESHNESS old, 1 s by default).
 #   TABLES=shared bench/run.sh   runs the third table only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -79,32 +82,48 @@ measure() { # time url concurrency script
        /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)}
        END {printf "%d %.0f %.3f %.3f\n", n, rps, p50, p99}' "$work/wrk.txt"
 }
-# 3. the shared state's cost: a rate limit counted at every request, per instance or in Redis
+# 3. the shared state's cost: per instance or in Redis, on a rate-limited route and two balanced ones
+# (routes 1 and 2: two targets each, both the stub)
+balanced_routes() { # route path algorithm
+  local at="AI_PROXY_ROUTES_$1__" stub="http://127.0.0.1:$stub_port/v1/chat/completions"
+  echo "${at}PATHS=$2 ${at}BALANCER_ALGORITHM=$3"
+  for target in 0 1; do
+    local t="${at}TARGETS_${target}__"
+    echo "${t}ROUTE_TYPE=llm/v1/chat ${t}MODEL_PROVIDER=mistral ${t}MODEL_NAME=mistral-tiny" \
+      "${t}MODEL_OPTIONS_MISTRAL_FORMAT=openai ${t}MODEL_OPTIONS_UPSTREAM_URL=$stub ${t}WEIGHT=$((target == 0 ? 3 : 1))"
+  done
+}
 shared_table() {
   redis-server --port $redis_port --bind 127.0.0.1 --save "" --appendonly no > "$work/redis.log" 2>&1 & pids+=($!)
-  local limit="AI_PROXY_ROUTES_0__RATE_LIMITS_0__LIMIT=1000000000 AI_PROXY_ROUTES_0__RATE_LIMITS_0__WINDOW_SIZE=60"
+  local routes="AI_PROXY_ROUTES_0__RATE_LIMITS_0__LIMIT=1000000000 AI_PROXY_ROUTES_0__RATE_LIMITS_0__WINDOW_SIZE=60"
+  routes="$routes $(balanced_routes 1 /rr/v1/chat/completions round-robin)"
+  routes="$routes $(balanced_routes 2 /lc/v1/chat/completions least-connections)"
+  routes=$(echo $routes)
   # shellcheck disable=SC2086
-  EXTRA_ENV="$limit" start_gateway $local_port false $gateway_jvm
+  EXTRA_ENV="$routes" start_gateway $local_port false $gateway_jvm
   # shellcheck disable=SC2086
-  EXTRA_ENV="$limit QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$redis_port" start_gateway $shared_port false $gateway_jvm
+  EXTRA_ENV="$routes QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$redis_port" start_gateway $shared_port false $gateway_jvm
   wait_for $local_port; wait_for $shared_port
   script "$work/shared.lua" "$chat" 0
   echo
-  echo "Shared state: a rate-limited route, chat JSON, full tiers, after warm-up"
-  printf "%-14s %3s %10s %9s %9s %11s\n" store c "req/s" "p50 ms" "p99 ms" "+p50 ms"
-  for concurrency in 1 16; do
-    declare -A rps=() p50=() p99=()
-    for peer in per-instance:$local_port redis:$shared_port; do
-      url="http://127.0.0.1:${peer#*:}/v1/chat/completions"
-      measure "$warmup" "$url" "$concurrency" "$work/shared.lua" > /dev/null
-      read -r _ "rps[${peer%%:*}]" "p50[${peer%%:*}]" "p99[${peer%%:*}]" < <(measure "$duration" "$url" "$concurrency" "$work/shared.lua")
-    done
-    for name in per-instance redis; do
-      printf "%-14s %3s %10s %9s %9s %11.3f\n" $name "$concurrency" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
-        "$(echo "${p50[$name]} - ${p50[per-instance]}" | bc -l)"
+  echo "Shared state: chat JSON, full tiers, after warm-up"
+  printf "%-17s %-14s %3s %10s %9s %9s %11s\n" route store c "req/s" "p50 ms" "p99 ms" "+p50 ms"
+  for route in rate-limit:/v1/chat/completions round-robin:/rr/v1/chat/completions \
+      least-connections:/lc/v1/chat/completions; do
+    for concurrency in 1 16; do
+      declare -A rps=() p50=() p99=()
+      for peer in per-instance:$local_port redis:$shared_port; do
+        url="http://127.0.0.1:${peer#*:}${route#*:}"
+        measure "$warmup" "$url" "$concurrency" "$work/shared.lua" > /dev/null
+        read -r _ "rps[${peer%%:*}]" "p50[${peer%%:*}]" "p99[${peer%%:*}]" < <(measure "$duration" "$url" "$concurrency" "$work/shared.lua")
+      done
+      for name in per-instance redis; do
+        printf "%-17s %-14s %3s %10s %9s %9s %11.3f\n" "${route%%:*}" $name "$concurrency" "${rps[$name]}" "${p50[$name]}" \
+          "${p99[$name]}" "$(echo "${p50[$name]} - ${p50[per-instance]}" | bc -l)"
+      done
     done
   done
-  echo "(+p50: the Redis store's p50 less the per-instance store's; $(redis-server --version | cut -d' ' -f3))"
+  echo "(+p50: the Redis store's p50 less the per-instance store's, on the same route; $(redis-server --version | cut -d' ' -f3))"
 }
 if [ "$tables" = shared ]; then shared_table; exit 0; fi
 

@@ -7,11 +7,12 @@ import java.util.function.LongSupplier;
 
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.Target;
+import dev.mistralgateway.fleet.SharedMeasures.Lease;
 import dev.mistralgateway.openai.Usage;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One attempt of a request on the target its pool picked. The pick counts it in flight (and may
+ * One attempt of a request on the target its pool picked. The pick counts it in flight (a lease, for least-connections) (and may
  * make it a circuit breaker's one trial, which only this attempt then ends) until the attempt ends,
  * whichever way it ends: answered, failed, or abandoned when the client left. Each of those settles
  * it, and only the first counts, so the caller can call {@link #released()} on every way out without
@@ -25,10 +26,17 @@ public final class Attempt {
     private final LongSupplier nanoTime;
     private final long startNanos;
     private final String trialOwner;
+    /** Its target's lease for least-connections, or null. */
+    private final Lease lease;
     private final AtomicBoolean settled = new AtomicBoolean();
 
     Attempt(TargetPool pool, Target target, LongSupplier nanoTime, String trialOwner) {
+        this(pool, target, nanoTime, trialOwner, null);
+    }
+
+    Attempt(TargetPool pool, Target target, LongSupplier nanoTime, String trialOwner, Lease lease) {
         this.pool = pool;
+        this.lease = lease;
         this.target = target;
         this.nanoTime = nanoTime;
         this.startNanos = nanoTime.getAsLong();
@@ -46,6 +54,10 @@ public final class Attempt {
 
     String trialOwner() {
         return trialOwner;
+    }
+
+    Lease lease() {
+        return lease;
     }
 
     /** Time since this attempt started (not the request: earlier failed attempts do not count). */

@@ -20,18 +20,18 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A route's targets: the balancing algorithm picks among those that may serve now, every
- * attempt's outcome feeds back into the averages and counters this instance keeps, and into the
- * circuit breakers and pauses the fleet shares ({@link SharedState}). The clock is injected so
+ * attempt's outcome feeds back into the measures the algorithm reads ({@link PickReadings}) and the
+ * circuit breakers and pauses, all of them the fleet's when it shares a store ({@link SharedState}). The clock is injected so
  * tests decide what time it is.
  */
 public final class TargetPool {
 
-    /** Weight of the newest measure in the latency moving average. */
-    private static final double SMOOTHING = 0.3;
-
     private final Balancing balancing;
     private final List<TargetState> states = new ArrayList<>();
     private final Picker picker;
+    /** Round-robin's cycle, on the fleet's sequence; null for the other algorithms. */
+    private final WeightedCycle cycle;
+    private final PickReadings readings;
     private final LongSupplier nanoTime;
     private final SharedState shared;
     private final String key;
@@ -48,6 +48,8 @@ public final class TargetPool {
         for (Target target : route.targets()) {
             states.add(new TargetState(target));
         }
+        this.cycle = balancing.algorithm() == Balancing.Algorithm.ROUND_ROBIN ? new WeightedCycle(states) : null;
+        this.readings = new PickReadings(balancing, shared.measures(), key, states.size());
         this.picker = switch (balancing.algorithm()) {
             // semantic: the prompt's group of targets (the others are passed over), round-robin among them
             case ROUND_ROBIN, SEMANTIC -> new WeightedRoundRobin();
@@ -66,10 +68,12 @@ public final class TargetPool {
      * The attempt counts in flight, and settles the pool's bookkeeping once, however it ends.
      */
     public Uni<Optional<Attempt>> begin(String hashKey, Set<Integer> tried) {
-        return shared.view(key, states.size()).onItem().transformToUni(views -> begin(hashKey, tried, views));
+        return shared.view(key, states.size()).onItem().transformToUni(views -> readings.read()
+                .onItem().transformToUni(read -> begin(hashKey, tried, views, read)));
     }
 
-    private Uni<Optional<Attempt>> begin(String hashKey, Set<Integer> passedOver, TargetView[] views) {
+    private Uni<Optional<Attempt>> begin(String hashKey, Set<Integer> passedOver, TargetView[] views,
+            PickReadings.Readings read) {
         long now = shared.now();
         TargetState picked;
         synchronized (this) {
@@ -82,51 +86,35 @@ public final class TargetPool {
             if (candidates.isEmpty()) {
                 return Uni.createFrom().item(Optional.empty());
             }
-            picked = picker.pick(candidates, hashKey);
-            picked.inFlight++;
+            read.applyTo(states);
+            picked = cycle != null ? cycle.pick(candidates, read.turn()) : picker.pick(candidates, hashKey);
         }
         if (!views[picked.index()].open()) {
-            return Uni.createFrom().item(Optional.of(new Attempt(this, picked.target, nanoTime, null)));
+            return Uni.createFrom().item(Optional.of(attempt(picked, null)));
         }
         String owner = UUID.randomUUID().toString();
         return shared.claimTrial(key, picked.index(), owner, now + trialHold).onItem().transformToUni(claimed -> {
             if (claimed) {
-                return Uni.createFrom().item(Optional.of(new Attempt(this, picked.target, nanoTime, owner)));
+                return Uni.createFrom().item(Optional.of(attempt(picked, owner)));
             }
             // another request (of this instance or another) is the trial: look further
-            synchronized (this) {
-                picked.inFlight--;
-            }
             Set<Integer> further = new HashSet<>(passedOver);
             further.add(picked.index());
             return begin(hashKey, further);
         });
     }
 
-    /** The attempt answered; its measures update the averages the algorithms read. A trial closes the breaker. */
+    /** An attempt in flight: a lease on its target for least-connections, held as long as a trial at most. */
+    private Attempt attempt(TargetState picked, String trialOwner) {
+        return new Attempt(this, picked.target, nanoTime, trialOwner, readings.lease(picked.index(), shared.now(), trialHold));
+    }
+
+    /** The attempt answered; its measures feed the algorithm. A trial closes the breaker. */
     Uni<Void> succeeded(Attempt attempt, Duration elapsed, Usage usage, long outputUnits) {
         Target target = attempt.target();
-        synchronized (this) {
-            TargetState state = states.get(target.index());
-            state.inFlight--;
-            double latency = elapsed.toNanos() / 1e6;
-            if (balancing.latencyStrategy() == Balancing.LatencyStrategy.TPOT) {
-                latency /= Math.max(1, usage == null ? outputUnits : usage.completionTokens());
-            }
-            state.latency = state.measured ? SMOOTHING * latency + (1 - SMOOTHING) * state.latency : latency;
-            state.measured = true;
-            if (usage != null) {
-                state.usage += switch (balancing.tokensCountStrategy()) {
-                    case TOTAL_TOKENS -> usage.totalTokens();
-                    case PROMPT_TOKENS -> usage.promptTokens();
-                    case COMPLETION_TOKENS -> usage.completionTokens();
-                    case COST -> target.options().cost(usage.promptTokens(), usage.cachedTokens(),
-                            usage.completionTokens());
-                };
-            }
-        }
-        return attempt.trialOwner() == null ? Uni.createFrom().voidItem()
-                : shared.trialEnded(key, target.index(), attempt.trialOwner(), true);
+        Uni<Void> measured = readings.answered(attempt.lease(), target, elapsed, usage, outputUnits);
+        return attempt.trialOwner() == null ? measured
+                : PickReadings.both(measured, shared.trialEnded(key, target.index(), attempt.trialOwner(), true));
     }
 
     /**
@@ -136,9 +124,7 @@ public final class TargetPool {
      */
     Uni<Void> failed(Attempt attempt, FailoverCriterion criterion, Optional<Duration> retryAfter) {
         int index = attempt.target().index();
-        synchronized (this) {
-            states.get(index).inFlight--;
-        }
+        Uni<Void> ended = readings.ended(attempt.lease());
         Uni<Void> breaker;
         if (FailureCount.counts(balancing, criterion)) {
             breaker = shared.failed(key, index, attempt.trialOwner(), balancing.maxFails(),
@@ -149,19 +135,17 @@ public final class TargetPool {
             breaker = Uni.createFrom().voidItem();
         }
         if (retryAfter.isEmpty()) {
-            return breaker;
+            return PickReadings.both(ended, breaker);
         }
         long until = shared.now() + retryAfter.get().toMillis();
-        return breaker.chain(() -> shared.paused(key, index, until));
+        return PickReadings.both(ended, breaker.chain(() -> shared.paused(key, index, until)));
     }
 
     /** The attempt ended without a verdict on the target (the client left): no longer in flight, its trial over. */
     Uni<Void> released(Attempt attempt) {
-        synchronized (this) {
-            states.get(attempt.target().index()).inFlight--;
-        }
-        return attempt.trialOwner() == null ? Uni.createFrom().voidItem()
-                : shared.trialEnded(key, attempt.target().index(), attempt.trialOwner(), false);
+        Uni<Void> ended = readings.ended(attempt.lease());
+        return attempt.trialOwner() == null ? ended
+                : PickReadings.both(ended, shared.trialEnded(key, attempt.target().index(), attempt.trialOwner(), false));
     }
 
     /**

@@ -12,6 +12,7 @@ final class TargetState {
     /** Smooth weighted round-robin's running weight (nginx's algorithm). */
     long currentWeight;
     int inFlight;
+    /** The measures below are copied in from the fleet (or this instance) before each pick ({@link PickReadings}). */
     /** Moving average of the latency measure (ms, or ms per output token); 0 until measured. */
     double latency;
     boolean measured;

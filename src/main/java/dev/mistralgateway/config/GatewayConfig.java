@@ -83,7 +83,7 @@ public interface GatewayConfig {
         @WithDefault("50")
         int deadline();
 
-        /** How old the copy of the fleet's breakers and pauses that picks read may be, in ms. */
+        /** How old the copy of the fleet's breakers, pauses and balancer measures that picks read may be, in ms. */
         @WithDefault("1000")
         int freshness();
 

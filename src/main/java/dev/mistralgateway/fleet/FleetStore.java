@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Where breakers, pauses and rate-limit windows live: this instance's memory or a Redis the fleet
- * shares. Times are epoch milliseconds given by the caller, so that every implementation (and every
+ * shares, and the balancer's turns, measures and in-flight leases. Times are epoch milliseconds given by the caller, so that every implementation (and every
  * test) reads one clock. {@code route} is a route's name, {@code target} its target's index.
  */
 public interface FleetStore {
@@ -42,4 +42,21 @@ public interface FleetStore {
 
     /** Counts {@code amount} (tokens, cost) in a window without checking it: a request already let through. */
     Uni<Void> add(String key, long now, long window, double amount);
+
+    /** The next slot of a route's round-robin sequence, counted for the fleet: 0, 1, 2, ... */
+    Uni<Long> nextTurn(String route);
+
+    /**
+     * An answer's measures: {@code latency} (NaN: not measured) folded into the target's moving
+     * average with the weight {@code smoothing}, {@code usage} added to what it served.
+     */
+    Uni<Void> measured(String route, int target, double latency, double smoothing, double usage);
+
+    /** A request in flight on a target, until it is released or {@code until} has passed. */
+    Uni<Void> lease(String route, int target, String lease, long now, long until);
+
+    Uni<Void> release(String route, int target, String lease);
+
+    /** The measures of a route's targets at {@code now}, expired leases not counted. */
+    Uni<TargetMeasures[]> measures(String route, int targets, long now);
 }

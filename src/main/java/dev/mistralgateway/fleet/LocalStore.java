@@ -32,6 +32,7 @@ public final class LocalStore implements FleetStore {
     private static final int SWEEP_ABOVE = 10_000;
 
     private final Map<String, Book> books = new HashMap<>();
+    private final LocalMeasures balancer = new LocalMeasures();
     private final Map<String, SlidingWindow> windows = new HashMap<>();
     /** Each window's length, for the sweep: keys per client address or header value are unbounded. */
     private final Map<String, Long> lengths = new HashMap<>();
@@ -140,6 +141,39 @@ public final class LocalStore implements FleetStore {
             windows.entrySet().removeIf(entry -> now >= entry.getValue().start() + 2 * lengths.get(entry.getKey()));
             lengths.keySet().retainAll(windows.keySet());
         }
+    }
+
+    @Override
+    public Uni<Long> nextTurn(String route) {
+        return Uni.createFrom().item(balancer.nextTurn(route));
+    }
+
+    @Override
+    public Uni<Void> measured(String route, int target, double latency, double smoothing, double usage) {
+        balancer.measured(route, target, latency, smoothing, usage);
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<Void> lease(String route, int target, String lease, long now, long until) {
+        balancer.lease(route, target, lease, until);
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<Void> release(String route, int target, String lease) {
+        balancer.release(route, target, lease);
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<TargetMeasures[]> measures(String route, int targets, long now) {
+        return Uni.createFrom().item(balancer.measures(route, targets, now));
+    }
+
+    /** The balancer's half, at once (for callers that may not wait). */
+    LocalMeasures balancer() {
+        return balancer;
     }
 
     /** How many windows this instance keeps, for tests. */

@@ -123,6 +123,57 @@ public final class RedisStore implements FleetStore {
         return prefix + ":" + key;
     }
 
+    @Override
+    public Uni<Long> nextTurn(String route) {
+        return eval(MeasureScripts.NEXT_TURN, 1, tag(route) + ":turn", BOOK_TTL).map(turn -> turn.toLong() - 1);
+    }
+
+    @Override
+    public Uni<Void> measured(String route, int target, double latency, double smoothing, double usage) {
+        return eval(MeasureScripts.MEASURED, 1, measures(route), target, Double.isNaN(latency) ? "" : latency,
+                smoothing, usage, BOOK_TTL).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> lease(String route, int target, String lease, long now, long until) {
+        return eval(MeasureScripts.LEASE, 1, leases(route, target), lease, until,
+                Math.max(1, until - now)).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> release(String route, int target, String lease) {
+        return redis.send(Request.cmd(Command.ZREM).arg(leases(route, target)).arg(lease)).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<TargetMeasures[]> measures(String route, int targets, long now) {
+        Object[] arguments = new Object[targets + 2];
+        arguments[0] = measures(route);
+        for (int target = 0; target < targets; target++) {
+            arguments[target + 1] = leases(route, target);
+        }
+        arguments[targets + 1] = now;
+        return eval(MeasureScripts.MEASURES, targets + 1, arguments).map(response -> {
+            TargetMeasures[] measures = new TargetMeasures[targets];
+            for (int target = 0; target < targets; target++) {
+                String latency = response.get(3 * target).toString();
+                String usage = response.get(3 * target + 1).toString();
+                measures[target] = new TargetMeasures(latency.isEmpty() ? 0 : Double.parseDouble(latency),
+                        !latency.isEmpty(), usage.isEmpty() ? 0 : Double.parseDouble(usage),
+                        response.get(3 * target + 2).toInteger());
+            }
+            return measures;
+        });
+    }
+
+    private String measures(String route) {
+        return tag(route) + ":measures";
+    }
+
+    private String leases(String route, int target) {
+        return tag(route) + ":leases:" + target;
+    }
+
     /** A rate-limit key is one window: its own hash tag, so windows spread over a cluster's slots. */
     private String windowKey(String key) {
         return "{" + (prefix + ":rl:" + key).replace('{', '_').replace('}', '_') + "}";

@@ -29,6 +29,7 @@ public final class SharedState {
     private final LongSupplier clock;
     private final StoreTrouble trouble;
     private final Map<String, Copy> copies = new ConcurrentHashMap<>();
+    private final SharedMeasures measures;
 
     public SharedState(LocalStore local, Optional<FleetStore> fleet, Duration deadline, Duration freshness,
             LongSupplier clock, StoreTrouble trouble) {
@@ -38,6 +39,12 @@ public final class SharedState {
         this.freshness = freshness.toMillis();
         this.clock = clock;
         this.trouble = trouble;
+        this.measures = new SharedMeasures(local, fleet, this.freshness, clock, this);
+    }
+
+    /** The balancer's turns, measures and leases, on the same stores, deadline and freshness. */
+    public SharedMeasures measures() {
+        return measures;
     }
 
     /** This instance's state only, on this clock: without Redis, and in tests. */
@@ -129,7 +136,7 @@ public final class SharedState {
     }
 
     /** The fleet's answer within the deadline, else this instance's own. */
-    private <T> Uni<T> guarded(String operation, Uni<T> call, java.util.function.Supplier<T> fallback) {
+    <T> Uni<T> guarded(String operation, Uni<T> call, java.util.function.Supplier<T> fallback) {
         return call.ifNoItem().after(deadline).fail()
                 .invoke(trouble::answered)
                 .onFailure().recoverWithItem(failure -> {

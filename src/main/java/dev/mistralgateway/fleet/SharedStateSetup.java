@@ -49,11 +49,11 @@ public class SharedStateSetup {
             // so that the first request's calls do not spend their deadline on it; a failure here is
             // only the first request's fallback
             client.send(Request.cmd(Command.PING)).subscribe().with(pong -> { }, failure -> { });
-            LOG.infof("shared state: breakers, pauses and rate limits in Redis (keys %s:..., deadline %d ms, "
+            LOG.infof("shared state: breakers, pauses, balancer state and rate limits in Redis (keys %s:..., deadline %d ms, "
                     + "balancer copy at most %d ms old)", settings.keyPrefix(), settings.deadline(), settings.freshness());
         } else {
             LOG.info("shared state: per instance (QUARKUS_REDIS_HOSTS is not set): each instance keeps its own"
-                    + " breakers, pauses and rate limits");
+                    + " breakers, pauses, balancer measures and rate limits");
         }
         return new SharedState(local, fleet, Duration.ofMillis(settings.deadline()),
                 Duration.ofMillis(settings.freshness()), System::currentTimeMillis,

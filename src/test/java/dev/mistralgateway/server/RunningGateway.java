@@ -106,9 +106,24 @@ final class RunningGateway implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** Stops the process where it is (SIGSTOP), as Lambda freezes an instance: its requests stay unfinished. */
+    void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();
+        try {
+            // a frozen process takes its SIGTERM once it runs again
+            signal("-CONT");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Files.deleteIfExists(log);
     }
 }
