@@ -64,7 +64,7 @@ public abstract class GatewayEntry {
             return proxy.answerHere(route, path.substring(path.lastIndexOf('/') + 1), bodyOf(http),
                     headers::getHeaderString);
         }
-        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http));
+        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri, http), RequestIds.of(http));
     }
 
     /** The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON so). */
@@ -156,7 +156,11 @@ public abstract class GatewayEntry {
         return start == 1 ? path : "/" + path.substring(start);
     }
 
-    private static Map<String, String> query(UriInfo uri) {
+    private static Map<String, String> query(UriInfo uri, RoutingContext http) {
+        if (http.request().query() == null) {
+            // most requests have none: JAX-RS's parameter map is built and decoded at each call otherwise
+            return Map.of();
+        }
         Map<String, String> query = new HashMap<>();
         uri.getQueryParameters().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
         return query;
