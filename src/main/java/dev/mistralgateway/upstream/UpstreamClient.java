@@ -2,6 +2,7 @@ package dev.mistralgateway.upstream;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -203,10 +204,20 @@ public class UpstreamClient {
                 .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
     }
 
-    private static Map<String, List<String>> headersOf(MultiMap vertxHeaders) {
+    /**
+     * The upstream's headers by lower-case name, each with its values in order. One pass over the
+     * entries: {@code names()} builds a sorted set and {@code getAll} searches again for each name.
+     */
+    static Map<String, List<String>> headersOf(MultiMap vertxHeaders) {
         Map<String, List<String>> headers = new HashMap<>();
-        for (String name : vertxHeaders.names()) {
-            headers.put(name.toLowerCase(Locale.ROOT), vertxHeaders.getAll(name));
+        for (Map.Entry<String, String> header : vertxHeaders) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            List<String> values = headers.get(name);
+            if (values == null) {
+                values = new ArrayList<>(1);
+                headers.put(name, values);
+            }
+            values.add(header.getValue());
         }
         return headers;
     }
