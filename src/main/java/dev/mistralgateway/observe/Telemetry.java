@@ -2,7 +2,7 @@ package dev.mistralgateway.observe;
 
 import java.io.PrintStream;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -17,7 +17,8 @@ import dev.mistralgateway.fleet.SharedState;
  * {@code log_statistics} on. Standard output, not the logger: CloudWatch reads metrics only from
  * a log event that is the EMF document itself, not one wrapped in a JSON log record.
  */
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class Telemetry {
 
     private final boolean metrics;

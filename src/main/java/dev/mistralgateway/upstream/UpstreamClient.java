@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import jakarta.ws.rs.core.MediaType;
 
@@ -44,7 +44,8 @@ import io.vertx.core.http.RequestOptions;
  * created at run time, never in a static initialiser, so a native image holds no open client.
  */
 @Startup
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class UpstreamClient {
 
     private static final Logger LOG = Logger.getLogger(UpstreamClient.class);
