@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -17,7 +17,8 @@ import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 
 /** The translator of each {@link ClientApiKind}, and the one that answers on a path. */
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class ClientApis {
 
     private final Map<ClientApiKind, ClientApi> apis = new EnumMap<>(ClientApiKind.class);

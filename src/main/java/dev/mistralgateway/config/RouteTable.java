@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +30,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  * collected and reported at once, each naming the environment variable to fix.
  */
 @Startup
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class RouteTable {
 
     /** Mistral's cloud chat endpoint, Kong's default for the mistral provider. */

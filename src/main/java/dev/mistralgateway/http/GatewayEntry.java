@@ -61,7 +61,7 @@ public abstract class GatewayEntry {
         Route route = route(uri);
         if (route.preserves()) {
             // any body, JSON or not, goes to the target as it came
-            return proxy.passThrough(route, pathOf(uri), bodyOf(http), headers::getHeaderString, query(uri),
+            return proxy.passThrough(route, pathOf(uri), bodyOf(http), headers::getHeaderString, query(uri, http),
                     RequestIds.of(http));
         }
         GatewayException unsupported = unsupportedType(headers.getMediaType());
@@ -74,7 +74,7 @@ public abstract class GatewayEntry {
             return proxy.answerHere(route, path.substring(path.lastIndexOf('/') + 1), bodyOf(http),
                     headers::getHeaderString);
         }
-        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri), RequestIds.of(http),
+        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri, http), RequestIds.of(http),
                 routes.captures(route, path), GenAiTelemetry.of(http));
     }
 
@@ -203,7 +203,11 @@ public abstract class GatewayEntry {
         return start == 1 ? path : "/" + path.substring(start);
     }
 
-    private static Map<String, String> query(UriInfo uri) {
+    private static Map<String, String> query(UriInfo uri, RoutingContext http) {
+        if (http.request().query() == null) {
+            // most requests have none: JAX-RS's parameter map is built and decoded at each call otherwise
+            return Map.of();
+        }
         Map<String, String> query = new HashMap<>();
         uri.getQueryParameters().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
         return query;

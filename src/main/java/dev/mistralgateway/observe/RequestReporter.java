@@ -2,7 +2,7 @@ package dev.mistralgateway.observe;
 
 import java.nio.charset.StandardCharsets;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -18,7 +18,8 @@ import dev.mistralgateway.pipeline.ClientRequest;
  * and metrics, with token counts estimated (and marked so) when the upstream reported none, and the
  * bodies cut to the configured size when the target logs payloads.
  */
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class RequestReporter {
 
     private final Telemetry telemetry;

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.Startup;
 
@@ -74,7 +74,8 @@ import io.smallrye.mutiny.Uni;
  * one answers or the failover rules say stop; then the answer, whole or streamed, translated back.
  */
 @Startup
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class Proxy {
 
     /** Names the model that served the answer, as {@code mistral/<model>}; Kong calls it X-Kong-LLM-Model. */

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.fleet.SharedState;
@@ -21,7 +21,8 @@ import io.smallrye.mutiny.Uni;
  * are exact for requests that do not overlap), and counts its tokens or cost once its answer says
  * how many ({@link Admission#count}).
  */
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class RateLimiter {
 
     private final RateLimitTable table;

@@ -1,10 +1,9 @@
 package dev.mistralgateway.format.openai;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,12 +71,37 @@ public final class OpenAiFormat implements Format {
         if (!target.mistralCloud() || request.routeType() != RouteType.CHAT) {
             return List.of();
         }
-        return Stream.of(PrefixEcho.of(request.body()), LegacyFunctions.forAnswersTo(request.body()))
-                .filter(Objects::nonNull).map(AnswerRewrite.class::cast).toList();
+        // at every request to Mistral's cloud, and mostly none: no stream of two (C1 inlines no lambdas)
+        PrefixEcho prefix = PrefixEcho.of(request.body());
+        LegacyFunctions functions = LegacyFunctions.forAnswersTo(request.body());
+        if (prefix == null && functions == null) {
+            return List.of();
+        }
+        List<AnswerRewrite> rewrites = new ArrayList<>(2);
+        if (prefix != null) {
+            rewrites.add(prefix);
+        }
+        if (functions != null) {
+            rewrites.add(functions);
+        }
+        return rewrites;
     }
 
     @Override
     public Translated fromUpstream(byte[] upstreamBody, ClientRequest request, Target target) {
+        String expected = request.routeType() == RouteType.EMBEDDINGS ? "data" : "choices";
+        boolean fim = MistralFim.serves(target);
+        List<AnswerRewrite> rewrites = fim ? List.of() : rewrites(request, target);
+        if (!fim && rewrites.isEmpty()) {
+            // the common answer passes through as it came: read its few fields without a tree
+            AnswerScan.Read read = AnswerScan.of(mapper, upstreamBody, expected);
+            if (read != null) {
+                if (!read.expectedIsArray()) {
+                    throw notIn(request, expected);
+                }
+                return new Translated(upstreamBody, read.usage(), read.model());
+            }
+        }
         JsonNode answer;
         try {
             answer = mapper.readTree(upstreamBody);
@@ -87,23 +111,26 @@ public final class OpenAiFormat implements Format {
         if (answer == null || !answer.isObject()) {
             throw new TransformationException(request.routeType(), "", "upstream answer is not a JSON object");
         }
-        String expected = request.routeType() == RouteType.EMBEDDINGS ? "data" : "choices";
         if (!answer.path(expected).isArray()) {
-            throw new TransformationException(request.routeType(), "",
-                    "'" + expected + "' not in " + request.routeType().id() + " response");
+            throw notIn(request, expected);
         }
         byte[] body;
-        if (MistralFim.serves(target)) {
+        if (fim) {
             body = write(MistralFim.textCompletion(answer));
         } else {
             boolean changed = ContentChunks.flattenAnswer(answer);
-            for (AnswerRewrite rewrite : rewrites(request, target)) {
+            for (AnswerRewrite rewrite : rewrites) {
                 changed |= rewrite.answer(answer);
             }
             changed |= CachedTokens.inOpenAiWords(answer);
             body = changed ? write(answer) : upstreamBody;
         }
         return new Translated(body, usageOf(answer), answer.path("model").isTextual() ? answer.get("model").textValue() : null);
+    }
+
+    private static TransformationException notIn(ClientRequest request, String expected) {
+        return new TransformationException(request.routeType(), "",
+                "'" + expected + "' not in " + request.routeType().id() + " response");
     }
 
     /** Mistral's error bodies in the OpenAI error shape; other bodies pass through. */
