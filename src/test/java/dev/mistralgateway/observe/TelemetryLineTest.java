@@ -21,8 +21,14 @@ class TelemetryLineTest {
 
     private static RequestReport report(Usage usage, boolean statistics, String clientKey, String requestBody,
             String answerBody, String responseModel) {
+        return report(usage, statistics, clientKey, requestBody, answerBody, responseModel, null);
+    }
+
+    private static RequestReport report(Usage usage, boolean statistics, String clientKey, String requestBody,
+            String answerBody, String responseModel, SemanticRouting semantic) {
         return new RequestReport("req-\"1\"\u2028", "route/é", 2, "mistral-tiny", responseModel, "client-chosen",
-                503, 3, true, 17, 42, usage, usage == null, 1.5, 3.25, statistics, requestBody, answerBody, clientKey);
+                503, 3, true, 17, 42, usage, usage == null, 4.75e-5, statistics, requestBody, answerBody, clientKey,
+                semantic);
     }
 
     @Test
@@ -36,6 +42,8 @@ class TelemetryLineTest {
         assertSame("ns", report(Usage.of(25, 12), true, "team-a", "{\"a\":\"\\n\"}", "ok\u0001", "model-x"), true, 1);
         assertSame("ns", report(null, true, null, null, "only the answer", null), false, 0);
         assertSame("ns", report(Usage.of(0, 0), true, null, null, null, null), false, 0);
+        assertSame("ns", report(Usage.of(40, 2, 32L), true, null, null, null, "m", new SemanticRouting("code \"review\"",
+                "mistral-embed", 200, 12, Usage.of(7, 0), 0.1)), true, 2);
     }
 
     private void assertSame(String namespace, RequestReport report, boolean metrics, long fallbacks) throws Exception {
@@ -60,6 +68,7 @@ class TelemetryLineTest {
             line.put("latency", report.totalMillis());
             line.put("prompt_tokens", report.usage() == null ? 0 : report.usage().promptTokens());
             line.put("completion_tokens", report.usage() == null ? 0 : report.usage().completionTokens());
+            line.put("cached_tokens", report.usage() == null ? 0 : report.usage().cachedTokens());
             line.put("cost", report.cost());
             line.put("shared_state_fallbacks", fallbacks);
             line.put("request_id", report.requestId());
@@ -86,10 +95,22 @@ class TelemetryLineTest {
                 usage.put("prompt_tokens", report.usage().promptTokens());
                 usage.put("completion_tokens", report.usage().completionTokens());
                 usage.put("total_tokens", report.usage().totalTokens());
+                usage.put("cached_tokens", report.usage().cachedTokens());
             }
             usage.put("time_per_token", report.timePerToken());
             usage.put("cost", report.cost());
             usage.put("estimated", report.estimated());
+            SemanticRouting routing = report.semantic();
+            if (routing != null) {
+                ObjectNode semantic = proxy.putObject("semantic");
+                semantic.put("matched", routing.matched());
+                semantic.put("embeddings_provider", "mistral");
+                semantic.put("embeddings_model", routing.model());
+                semantic.put("embeddings_status", routing.status());
+                semantic.put("embeddings_latency", routing.millis());
+                semantic.put("embeddings_tokens", routing.usage() == null ? 0 : routing.usage().promptTokens());
+                semantic.put("embeddings_cost", routing.cost());
+            }
             if (report.requestBody() != null || report.answerBody() != null) {
                 ObjectNode payload = proxy.putObject("payload");
                 payload.put("request", report.requestBody());

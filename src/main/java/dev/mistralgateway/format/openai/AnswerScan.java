@@ -120,7 +120,9 @@ final class AnswerScan {
     /**
      * Reads a usage object to its end: {prompt, completion}, {-1, 0} without a {@code prompt_tokens}
      * number (no usage, as {@link OpenAiFormat#usageOf} says), or null for what only the tree reads
-     * alike (a count given twice, or as anything but an integer).
+     * alike (a count given twice, or as anything but an integer; cached prompt tokens, in any of
+     * their spellings, which the tree reads and may rewrite in OpenAI's words: {@link
+     * dev.mistralgateway.openai.CachedTokens}).
      */
     private static long[] tokens(JsonParser parser) throws IOException {
         long prompt = -1;
@@ -128,6 +130,10 @@ final class AnswerScan {
         boolean completionSeen = false;
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
             JsonToken value = parser.nextToken();
+            if (name.equals("num_cached_tokens") || name.equals("prompt_tokens_details")
+                    || name.equals("prompt_token_details")) {
+                return null;
+            }
             boolean isPrompt = name.equals("prompt_tokens");
             if (isPrompt || name.equals("completion_tokens")) {
                 if ((isPrompt ? prompt >= 0 : completionSeen) || value != JsonToken.VALUE_NUMBER_INT
