@@ -162,7 +162,7 @@ final class PassThrough {
     }
 
     /** The next attempt the pool allows, or the last failure's answer when there is none. */
-    private Uni<Answer> next(Exchange exchange, Proxy.Failure previous) {
+    private Uni<Answer> next(Exchange exchange, Failure previous) {
         TargetPool pool = pools.apply(exchange.route().index());
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
         return pool.begin(hashKey, exchange.tried()).onItem().transformToUni(begun -> {
@@ -172,7 +172,7 @@ final class PassThrough {
             if (previous != null) {
                 return answer(exchange, previous);
             }
-            GatewayException none = Proxy.noTarget(exchange.route(), pool);
+            GatewayException none = Unavailable.of(exchange.route(), pool);
             reporter.failed(exchange, null, none.status());
             return Uni.createFrom().failure(none);
         });
@@ -200,10 +200,10 @@ final class PassThrough {
         return upstream.passThrough(exchange.route(), HttpMethod.POST, call)
                 .onItemOrFailure().transformToUni((answer, failure) -> {
                     if (failure != null) {
-                        return failed(exchange, attempt, Proxy.failure(failure));
+                        return failed(exchange, attempt, Failure.of(failure));
                     }
                     if (answer.head().status() / 100 != 2) {
-                        return failed(exchange, attempt, Proxy.failure(null, answer.head()));
+                        return failed(exchange, attempt, Failure.of(null, answer.head()));
                     }
                     if (answer.body() == null) {
                         return whole(exchange, attempt, answer.head());
@@ -222,7 +222,7 @@ final class PassThrough {
     }
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
-    private Uni<Answer> failed(Exchange exchange, Attempt attempt, Proxy.Failure failure) {
+    private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
         boolean moveOn = failure.criterion() != null
                 && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
@@ -231,7 +231,7 @@ final class PassThrough {
     }
 
     /** The last failure: the gateway's own error, or the upstream's answer as it came (Kong's way). */
-    private Uni<Answer> answer(Exchange exchange, Proxy.Failure failure) {
+    private Uni<Answer> answer(Exchange exchange, Failure failure) {
         Target last = exchange.route().targets().get(exchange.lastTried());
         if (failure.error() != null) {
             reporter.failed(exchange, last, failure.error().status());
@@ -301,27 +301,27 @@ final class PassThrough {
                     headers.put("X-Accel-Buffering", List.of("no"));
                     return new Answer(stream.head().status(), headers, body);
                 })
-                .onFailure().recoverWithUni(failure -> failed(exchange, attempt, Proxy.failure(
+                .onFailure().recoverWithUni(failure -> failed(exchange, attempt, Failure.of(
                         failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage()) : failure)));
     }
 
     /** The upstream's headers as {@link Proxy} passes them on, its content type kept, and which target answered. */
     private static Map<String, List<String>> headersOf(Exchange exchange, UpstreamResponse response,
             ClientRequest reported) {
-        Map<String, List<String>> headers = Proxy.passedOn(response);
+        Map<String, List<String>> headers = AnswerHeaders.passedOn(response);
         if (response.contentType() != null) {
             headers.put("Content-Type", List.of(response.contentType()));
         }
         attemptHeaders(exchange).forEach((name, value) -> headers.put(name, List.of(value)));
         if (reported != null && reported.model() != null && exchange.route().modelNameHeader()) {
-            headers.put(Proxy.MODEL_HEADER, List.of("mistral/" + reported.model()));
+            headers.put(AnswerHeaders.MODEL_HEADER, List.of("mistral/" + reported.model()));
         }
         return headers;
     }
 
     private static Map<String, String> attemptHeaders(Exchange exchange) {
-        return Map.of(Proxy.TARGET_HEADER, String.valueOf(exchange.lastTried()),
-                Proxy.ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
+        return Map.of(AnswerHeaders.TARGET_HEADER, String.valueOf(exchange.lastTried()),
+                AnswerHeaders.ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
     }
 
     /** An error as the last event of a stream whose status has gone out, in the shape of every gateway error. */

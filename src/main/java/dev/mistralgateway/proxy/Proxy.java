@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
@@ -44,12 +43,10 @@ import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
-import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.RequestReporter;
-import dev.mistralgateway.observe.SemanticRouting;
 import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.pipeline.ClientRequest;
@@ -58,10 +55,8 @@ import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.stream.SseWriter;
-import dev.mistralgateway.template.Template;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
-import dev.mistralgateway.upstream.UpstreamFailure;
 import dev.mistralgateway.upstream.UpstreamRequest;
 import dev.mistralgateway.upstream.UpstreamResponse;
 import dev.mistralgateway.upstream.UpstreamStream;
@@ -78,32 +73,10 @@ import io.smallrye.mutiny.Uni;
 @Singleton
 public class Proxy {
 
-    /** Names the model that served the answer, as {@code mistral/<model>}; Kong calls it X-Kong-LLM-Model. */
-    public static final String MODEL_HEADER = "X-AI-Proxy-Model";
-    /** The index of the route's target that gave the answer. */
-    public static final String TARGET_HEADER = "X-AI-Proxy-Target";
-    /** How many targets were tried for the answer. */
-    public static final String ATTEMPTS_HEADER = "X-AI-Proxy-Attempts";
-    /** The request fields the target dropped as ones it cannot honour (its DROP_UNSUPPORTED option). */
-    public static final String DROPPED_HEADER = "X-AI-Proxy-Dropped";
-
-    private static final String JSON = "application/json";
+    private static final String JSON = AnswerHeaders.JSON;
 
     private static final Logger LOG = Logger.getLogger(Proxy.class);
 
-    /** The upstream's own request id, kept for whoever debugs with its provider. */
-    static final String UPSTREAM_REQUEST_ID = "X-Upstream-Request-Id";
-
-    /**
-     * Upstream headers a client must not get: hop-by-hop ones, ones the gateway sets itself, and
-     * cookies, which would be set on the gateway's domain. CORS headers ({@code access-control-*},
-     * Mistral sends {@code allow-origin: *}) go too: whether browsers may call the gateway is its
-     * owner's decision, not the upstream's.
-     */
-    private static final Set<String> DROPPED_UPSTREAM_HEADERS = Set.of(
-            "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-            "transfer-encoding", "upgrade", "content-length", "content-type", "date", "server",
-            "set-cookie", "set-cookie2", "alt-svc", "strict-transport-security");
 
     private final KongRequestRules rules;
     private final Formats formats;
@@ -146,10 +119,6 @@ public class Proxy {
         return passThrough.handle(route, path, body, clientHeader, clientQuery, requestId);
     }
 
-    /** How an attempt failed: what it answers if it is the last, and whether it may move on. */
-    record Failure(FailoverCriterion criterion, boolean sent, Optional<Duration> retryAfter,
-            UpstreamResponse response, Format format, GatewayException error) {
-    }
 
     /**
      * @throws GatewayException at once when the request itself is refused (Kong's 400s, 413); the
@@ -317,20 +286,20 @@ public class Proxy {
         if (request.stream()) {
             answer = upstream.stream(exchange.route(), call).onItemOrFailure().transformToUni((stream, failure) -> {
                 if (failure != null) {
-                    return failed(exchange, attempt, failure(failure));
+                    return failed(exchange, attempt, Failure.of(failure));
                 }
                 if (stream.head().status() != 200) {
-                    return failed(exchange, attempt, failure(format, stream.head()));
+                    return failed(exchange, attempt, Failure.of(format, stream.head()));
                 }
                 return streamed(exchange, attempt, format, request, stream);
             });
         } else {
             answer = upstream.post(exchange.route(), call).onItemOrFailure().transformToUni((response, failure) -> {
                 if (failure != null) {
-                    return failed(exchange, attempt, failure(failure));
+                    return failed(exchange, attempt, Failure.of(failure));
                 }
                 if (response.status() != 200) {
-                    return failed(exchange, attempt, failure(format, response));
+                    return failed(exchange, attempt, Failure.of(format, response));
                 }
                 return whole(exchange, attempt, format, request, response);
             });
@@ -355,45 +324,19 @@ public class Proxy {
                 .chain(() -> moveOn ? attempt(exchange, failure) : answer(exchange, failure));
     }
 
-    static Failure failure(Throwable thrown) {
-        GatewayException error = thrown instanceof GatewayException gateway ? gateway
-                : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
-        if (error instanceof UpstreamFailure upstream) {
-            return new Failure(upstream.criterion(), upstream.sent(), Optional.empty(), null, null, error);
-        }
-        // a stream that broke off or ended before its first event: the upstream had the request
-        FailoverCriterion criterion = error.status() == 504 ? FailoverCriterion.TIMEOUT : FailoverCriterion.ERROR;
-        return new Failure(criterion, true, Optional.empty(), null, null, error);
-    }
 
-    static Failure failure(Format format, UpstreamResponse response) {
-        int status = response.status();
-        return new Failure(FailoverCriterion.ofStatus(status), true, retryAfter(response), response, format, null);
-    }
 
-    /** A 429's Retry-After in seconds (the HTTP-date form is rare from LLM APIs and not read). */
-    private static Optional<Duration> retryAfter(UpstreamResponse response) {
-        List<String> values = response.headers().get("retry-after");
-        if (response.status() != 429 || values == null || values.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofMillis((long) (Double.parseDouble(values.get(0).trim()) * 1000)));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
 
     /** The last failure, answered as Kong does: an upstream's error as it came, or the gateway's 502/504. */
     private Uni<Answer> answer(Exchange exchange, Failure failure) {
-        Map<String, String> attempted = attemptHeaders(exchange);
+        Map<String, String> attempted = AnswerHeaders.attempted(exchange);
         Target last = exchange.route().targets().get(exchange.lastTried());
         if (failure.error() != null) {
             reporter.failed(exchange, last, failure.error().status());
             return Uni.createFrom().failure(failure.error().withHeaders(attempted));
         }
         reporter.failed(exchange, last, failure.response().status());
-        Answer answer = upstreamError(exchange.api(), failure.format(), failure.response());
+        Answer answer = AnswerHeaders.upstreamError(exchange.api(), failure.format(), failure.response());
         attempted.forEach((name, value) -> answer.headers().put(name, List.of(value)));
         return Uni.createFrom().item(answer);
     }
@@ -403,18 +346,9 @@ public class Proxy {
      * held by a circuit breaker's trial (503).
      */
     private GatewayException noTarget(Exchange exchange) {
-        return noTarget(exchange.route(), exchange.pool());
+        return Unavailable.of(exchange.route(), exchange.pool());
     }
 
-    static GatewayException noTarget(Route route, TargetPool pool) {
-        long seconds = Math.max(1, (pool.untilNextAvailable().toMillis() + 999) / 1000);
-        GatewayException error = pool.allOutAreRateLimited()
-                ? new GatewayException(429, "the upstream of route '" + route.name()
-                        + "' asked for a pause (429 with Retry-After); retry in " + seconds + " s")
-                : new GatewayException(503, "no target of route '" + route.name() + "' can serve now: "
-                        + "each failed recently and is resting or on trial; retry in " + seconds + " s");
-        return error.withHeaders(Map.of("Retry-After", String.valueOf(seconds)));
-    }
 
     private Uni<Answer> whole(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
             UpstreamResponse response) {
@@ -433,9 +367,9 @@ public class Proxy {
         // without usage, about four bytes a token of the answer stand in for its output
         Uni<Void> settled = attempt.succeeded(translated.usage(), translated.body().length / 4);
         reporter.answered(exchange, target, request, 200, took, translated.usage(), translated.model(), body);
-        Map<String, List<String>> headers = passedOn(response);
+        Map<String, List<String>> headers = AnswerHeaders.passedOn(response);
         headers.put("Content-Type", List.of(JSON));
-        describe(exchange, request, headers);
+        AnswerHeaders.describe(exchange, request, headers);
         Usage counted = translated.usage() != null ? translated.usage() : Usage.of(0, translated.body().length / 4);
         return settled.call(() -> exchange.count(counted, target)).call(() -> exchange.kept(body))
                 .replaceWith(Answer.whole(200, headers, body));
@@ -528,16 +462,16 @@ public class Proxy {
                 .recoverWithMulti(failure -> Multi.createFrom().item(translator.endWith(errorEvent(failure))));
         return FirstEvent.of(events)
                 .map(body -> {
-                    Map<String, List<String>> headers = passedOn(stream.head());
+                    Map<String, List<String>> headers = AnswerHeaders.passedOn(stream.head());
                     headers.put("Content-Type", List.of(SseWriter.CONTENT_TYPE));
                     headers.put("Cache-Control", List.of("no-cache"));
                     // tells proxies such as nginx not to hold events back
                     headers.put("X-Accel-Buffering", List.of("no"));
-                    describe(exchange, request, headers);
+                    AnswerHeaders.describe(exchange, request, headers);
                     return new Answer(200, headers, KeepAlive.of(body, exchange.api().keepAlive(), KEEP_ALIVE));
                 })
                 .onFailure().recoverWithUni(failure -> failed(exchange, attempt,
-                        failure(failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage())
+                        Failure.of(failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage())
                                 : failure)));
     }
 
@@ -574,62 +508,9 @@ public class Proxy {
         }
     }
 
-    /**
-     * Kong passes upstream errors through as they came; a format may put them in the OpenAI shape,
-     * and the client's API in its own.
-     */
-    private static Answer upstreamError(ClientApi api, Format format, UpstreamResponse response) {
-        Map<String, List<String>> headers = passedOn(response);
-        Optional<byte[]> openAi = format.errorFromUpstream(response.status(), response.body());
-        byte[] sent = openAi.orElse(response.body());
-        byte[] body = api.fromChatError(response.status(), sent).or(() -> openAi).map(translated -> {
-            headers.put("Content-Type", List.of(JSON));
-            return translated;
-        }).orElseGet(() -> {
-            if (response.contentType() != null) {
-                headers.put("Content-Type", List.of(response.contentType()));
-            }
-            return response.body();
-        });
-        return Answer.whole(response.status(), headers, body);
-    }
 
-    /** Which target answered, after how many attempts, with which model. */
-    private static void describe(Exchange exchange, ClientRequest request, Map<String, List<String>> headers) {
-        attemptHeaders(exchange).forEach((name, value) -> headers.put(name, List.of(value)));
-        if (exchange.route().modelNameHeader()) {
-            headers.put(MODEL_HEADER, List.of("mistral/" + request.model()));
-        }
-        if (!request.dropped().isEmpty()) {
-            headers.put(DROPPED_HEADER, List.of(String.join(", ", request.dropped())));
-        }
-    }
 
-    private static Map<String, String> attemptHeaders(Exchange exchange) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(TARGET_HEADER, String.valueOf(exchange.lastTried()));
-        headers.put(ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
-        return headers;
-    }
 
-    /**
-     * The upstream's headers the client gets, by a name compared without case, so that a header the
-     * gateway sets afterwards replaces the upstream's rather than adding a second one. The
-     * upstream's {@code X-Request-Id} becomes {@code X-Upstream-Request-Id}, beside the gateway's own.
-     */
-    static Map<String, List<String>> passedOn(UpstreamResponse response) {
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        response.headers().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("x-request-id")) {
-                headers.put(UPSTREAM_REQUEST_ID, values);
-            } else if (!DROPPED_UPSTREAM_HEADERS.contains(lower) && !lower.startsWith("access-control-")
-                    && !lower.startsWith("x-ai-proxy-")) {
-                headers.put(name, values);
-            }
-        });
-        return headers;
-    }
 
     private byte[] serialize(Object body) {
         try {
