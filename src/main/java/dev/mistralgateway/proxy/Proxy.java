@@ -37,7 +37,6 @@ import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.fleet.SharedState;
-import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.RequestTrace;
@@ -49,7 +48,6 @@ import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
 import dev.mistralgateway.upstream.UpstreamRequest;
-import dev.mistralgateway.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -65,7 +63,6 @@ public class Proxy {
     private static final String JSON = AnswerHeaders.JSON;
 
     private static final Logger LOG = Logger.getLogger(Proxy.class);
-
 
     private final KongRequestRules rules;
     private final Formats formats;
@@ -83,6 +80,7 @@ public class Proxy {
     private final SemanticRouter semantic;
     private final PassThrough passThrough;
     private final StreamedAnswer streamed;
+    private final WholeAnswer whole;
 
     public Proxy(ObjectMapper mapper, UpstreamClient upstream, RouteTable routes, RequestReporter reporter,
             AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter,
@@ -101,6 +99,7 @@ public class Proxy {
             pools.put(route.index(), new TargetPool(route, System::nanoTime, shared));
         }
         this.streamed = new StreamedAnswer(mapper, reporter);
+        this.whole = new WholeAnswer(reporter);
         this.passThrough = new PassThrough(mapper, upstream, reporter, secrets, limiter, pools::get);
     }
 
@@ -109,7 +108,6 @@ public class Proxy {
             Map<String, String> clientQuery, String requestId) {
         return passThrough.handle(route, path, body, clientHeader, clientQuery, requestId);
     }
-
 
     /**
      * @throws GatewayException at once when the request itself is refused (Kong's 400s, 413); the
@@ -293,7 +291,7 @@ public class Proxy {
                 if (response.status() != 200) {
                     return failed(exchange, attempt, Failure.of(format, response));
                 }
-                return whole(exchange, attempt, format, request, response);
+                return whole.answer(exchange, attempt, format, request, response);
             });
         }
         // the client left before this attempt ended: the target is no longer in flight for it
@@ -316,9 +314,6 @@ public class Proxy {
                 .chain(() -> moveOn ? attempt(exchange, failure) : answer(exchange, failure));
     }
 
-
-
-
     /** The last failure, answered as Kong does: an upstream's error as it came, or the gateway's 502/504. */
     private Uni<Answer> answer(Exchange exchange, Failure failure) {
         Map<String, String> attempted = AnswerHeaders.attempted(exchange);
@@ -340,37 +335,6 @@ public class Proxy {
     private GatewayException noTarget(Exchange exchange) {
         return Unavailable.of(exchange.route(), exchange.pool());
     }
-
-
-    private Uni<Answer> whole(Exchange exchange, Attempt attempt, Format format, ClientRequest request,
-            UpstreamResponse response) {
-        Target target = attempt.target();
-        long took = attempt.elapsed().toNanos();
-        Format.Translated translated;
-        byte[] body;
-        try {
-            translated = format.fromUpstream(response.body(), request, target);
-            body = exchange.api().fromChat(translated.body(), exchange.sent(), request);
-        } catch (RuntimeException untranslatable) {
-            attempt.failed(null, Optional.empty()).subscribe().with(done -> { }, failure -> { });
-            reporter.answered(exchange, target, request, 500, took, null, null, null);
-            throw untranslatable;
-        }
-        // without usage, about four bytes a token of the answer stand in for its output
-        Uni<Void> settled = attempt.succeeded(translated.usage(), translated.body().length / 4);
-        reporter.answered(exchange, target, request, 200, took, translated.usage(), translated.model(), body);
-        Map<String, List<String>> headers = AnswerHeaders.passedOn(response);
-        headers.put("Content-Type", List.of(JSON));
-        AnswerHeaders.describe(exchange, request, headers);
-        Usage counted = translated.usage() != null ? translated.usage() : Usage.of(0, translated.body().length / 4);
-        return settled.call(() -> exchange.count(counted, target)).call(() -> exchange.kept(body))
-                .replaceWith(Answer.whole(200, headers, body));
-    }
-
-
-
-
-
 
     private byte[] serialize(Object body) {
         try {
