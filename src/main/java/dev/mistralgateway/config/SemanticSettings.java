@@ -52,7 +52,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
 
     /** The route's settings when it balances semantically, read again from a configuration RouteTable accepted. */
     public static Optional<SemanticSettings> of(GatewayConfig config, Route route) {
-        RouteTable.Problems problems = new RouteTable.Problems();
+        Problems problems = new Problems();
         SemanticSettings settings = read(config.routes().get(route.index()),
                 GatewayConfig.PREFIX + ".routes[" + route.index() + "].", problems, false);
         problems.throwIfAny();
@@ -60,12 +60,12 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
     }
 
     /** The settings of a route whose algorithm is {@code semantic}, or null (with problems when they are wrong). */
-    static SemanticSettings read(RouteConfig config, String at, RouteTable.Problems problems) {
+    static SemanticSettings read(RouteConfig config, String at, Problems problems) {
         return read(config, at, problems, true);
     }
 
     /** @param warn whether to log the warnings (once, at validation; not when read again) */
-    private static SemanticSettings read(RouteConfig config, String at, RouteTable.Problems problems, boolean warn) {
+    private static SemanticSettings read(RouteConfig config, String at, Problems problems, boolean warn) {
         SemanticConfig.Embeddings embeddings = config.embeddings();
         if (!config.balancer().algorithm().trim().equalsIgnoreCase(ALGORITHM)) {
             if (warn && embeddings.model().name().isPresent()) {
@@ -110,7 +110,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
     }
 
     /** The embeddings model as a target of route type embeddings; its index, -1, is no target's of the route. */
-    private static Target model(SemanticConfig.Embeddings config, String at, RouteTable.Problems problems) {
+    private static Target model(SemanticConfig.Embeddings config, String at, Problems problems) {
         int before = problems.count();
         Optional<String> name = config.model().name().map(String::trim).filter(n -> !n.isEmpty());
         if (name.isEmpty()) {
@@ -142,7 +142,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
                 problems.add(at + "model.options.input-cost", "must be at least 0, not " + inputCost.getAsDouble());
             }
         }
-        Auth auth = RouteTable.auth(config.auth(), at + "auth.", problems);
+        Auth auth = TargetValidation.auth(config.auth(), at + "auth.", problems);
         if (problems.count() > before) {
             return null;
         }
@@ -152,7 +152,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
                 format == MistralFormat.OPENAI && MistralCloudHosts.serves(url), Map.of(), false, false, 1);
     }
 
-    private static URI url(Optional<String> value, MistralFormat format, String property, RouteTable.Problems problems) {
+    private static URI url(Optional<String> value, MistralFormat format, String property, Problems problems) {
         if (value.isEmpty() || value.get().isBlank()) {
             if (format == MistralFormat.OLLAMA) {
                 problems.add(property, "the ollama format needs the full URL of Ollama's /api/embed, "
@@ -173,7 +173,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
         return null;
     }
 
-    private static Metric metric(Optional<String> value, String property, RouteTable.Problems problems) {
+    private static Metric metric(Optional<String> value, String property, Problems problems) {
         String name = value.map(String::trim).orElse(Metric.COSINE.id());
         for (Metric metric : Metric.values()) {
             if (metric.id().equalsIgnoreCase(name)) {
@@ -185,7 +185,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
     }
 
     private static OptionalDouble threshold(Optional<String> value, Metric metric, String property,
-            RouteTable.Problems problems) {
+            Problems problems) {
         if (value.isEmpty() || value.get().isBlank()) {
             return OptionalDouble.empty();
         }
@@ -203,7 +203,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
         return threshold;
     }
 
-    private static OptionalDouble number(String value, String property, RouteTable.Problems problems) {
+    private static OptionalDouble number(String value, String property, Problems problems) {
         try {
             double number = Double.parseDouble(value.trim());
             if (Double.isFinite(number)) {
@@ -216,7 +216,7 @@ public record SemanticSettings(Target embeddings, Metric metric, OptionalDouble 
         return OptionalDouble.empty();
     }
 
-    private static OptionalInt positive(String value, String property, RouteTable.Problems problems) {
+    private static OptionalInt positive(String value, String property, Problems problems) {
         try {
             int number = Integer.parseInt(value.trim());
             if (number > 0) {
