@@ -59,7 +59,8 @@ class NativeReadinessTest {
      * a start-up bean's constructor: the class, and the bean and method that draw it again.
      */
     private static final Map<String, Call> DRAWN_AGAIN_AT_START = Map.of(
-            "dev/mistralgateway/openai/Ids", new Call("dev/mistralgateway/observe/IdsAfterRestore", "dev/mistralgateway/openai/Ids.reseed"));
+            "dev/mistralgateway/openai/Ids",
+            new Call("dev/mistralgateway/observe/IdsAfterRestore", "dev/mistralgateway/openai/Ids.reseed"));
 
     /**
      * Service interfaces whose files Quarkus reads at build time, registering what they name for the
@@ -297,7 +298,8 @@ class NativeReadinessTest {
                 }
             }
         }
-        assertTrue(annotated >= 3, "found only " + annotated + " types with Jackson annotations: the scan is looking in the wrong place");
+        assertTrue(annotated >= 3,
+                "found only " + annotated + " types with Jackson annotations: the scan is looking in the wrong place");
         assertEquals(List.of(), missing, "types Jackson binds need @RegisterForReflection in a native image");
     }
 }

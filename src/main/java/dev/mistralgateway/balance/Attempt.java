@@ -12,7 +12,8 @@ import dev.mistralgateway.openai.Usage;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One attempt of a request on the target its pool picked. The pick counts it in flight (a lease, for least-connections) (and may
+ * One attempt of a request on the target its pool picked. The pick counts it in flight (a lease, for least-connections) (and
+ * may
  * make it a circuit breaker's one trial, which only this attempt then ends) until the attempt ends,
  * whichever way it ends: answered, failed, or abandoned when the client left. Each of those settles
  * it, and only the first counts, so the caller can call {@link #released()} on every way out without

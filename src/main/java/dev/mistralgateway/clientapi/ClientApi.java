@@ -14,7 +14,8 @@ import dev.mistralgateway.pipeline.ClientRequest;
  * does for a chat client. Adding an API means a package that implements this and a line in
  * {@link ClientApis}.
  *
- * <p>The chat form is OpenAI's: a chat-completions request body; a {@code chat.completion} answer;
+ * <p>
+ * The chat form is OpenAI's: a chat-completions request body; a {@code chat.completion} answer;
  * for a stream, the SSE events a format's stream translator emits ({@code data: <chunk>}, an error
  * as {@code data: {"error":{...}}}, and {@code data: [DONE]} at a complete end).
  */

@@ -16,7 +16,12 @@ public record Balancing(
         Duration failTimeout) {
 
     public enum Algorithm {
-        ROUND_ROBIN, PRIORITY, LOWEST_LATENCY, LOWEST_USAGE, CONSISTENT_HASHING, LEAST_CONNECTIONS,
+        ROUND_ROBIN,
+        PRIORITY,
+        LOWEST_LATENCY,
+        LOWEST_USAGE,
+        CONSISTENT_HASHING,
+        LEAST_CONNECTIONS,
         /** By the prompt's meaning: the target whose description is nearest (see {@link SemanticSettings}). */
         SEMANTIC;
 
@@ -40,7 +45,13 @@ public record Balancing(
          * there (no connection) moves on.
          */
         NON_IDEMPOTENT,
-        HTTP_403, HTTP_404, HTTP_429, HTTP_500, HTTP_502, HTTP_503, HTTP_504;
+        HTTP_403,
+        HTTP_404,
+        HTTP_429,
+        HTTP_500,
+        HTTP_502,
+        HTTP_503,
+        HTTP_504;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -65,6 +76,9 @@ public record Balancing(
     }
 
     public enum TokensCountStrategy {
-        TOTAL_TOKENS, PROMPT_TOKENS, COMPLETION_TOKENS, COST
+        TOTAL_TOKENS,
+        PROMPT_TOKENS,
+        COMPLETION_TOKENS,
+        COST
     }
 }

@@ -84,8 +84,9 @@ public enum ClientApiKind {
         if (format.equals("anthropic")) {
             boolean chat = routeTypes.stream().allMatch(type -> type.map(String::trim)
                     .filter(RouteType.CHAT.id()::equals).isPresent());
-            return chat ? new Choice(ANTHROPIC, null, null) : Choice.problem("llm-format", "Anthropic's Messages "
-                    + "API is served over chat targets: set every target's route type to " + RouteType.CHAT.id());
+            return chat ? new Choice(ANTHROPIC, null, null)
+                    : Choice.problem("llm-format", "Anthropic's Messages "
+                            + "API is served over chat targets: set every target's route type to " + RouteType.CHAT.id());
         }
         return new Choice(OPENAI, null, null);
     }

@@ -12,7 +12,8 @@ import io.smallrye.config.WithDefault;
 /**
  * The raw configuration tree, exactly as the environment gives it.
  *
- * <p>Property names keep Kong's AI Proxy Advanced names in kebab-case under the prefix
+ * <p>
+ * Property names keep Kong's AI Proxy Advanced names in kebab-case under the prefix
  * {@code ai-proxy}, so SmallRye's standard environment-variable names are the public contract:
  * {@code ai-proxy.routes[0].targets[0].model.options.mistral-format} is
  * {@code AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT}. Values stay loosely typed
@@ -256,7 +257,9 @@ public interface GatewayConfig {
         @WithDefault("60000")
         int writeTimeout();
 
-        /** Kong's hash ring size, which has no meaning here (the ring is sized by the targets): accepted, and logged as such. */
+        /**
+         * Kong's hash ring size, which has no meaning here (the ring is sized by the targets): accepted, and logged as such.
+         */
         Optional<String> slots();
     }
 

@@ -21,7 +21,8 @@ import io.smallrye.config.PropertiesConfigSource;
  * properties of route n, so the rest of the gateway sees one configuration tree whatever way it
  * was written.
  *
- * <p>Its ordinal sits between {@code application.properties} (250) and environment variables
+ * <p>
+ * Its ordinal sits between {@code application.properties} (250) and environment variables
  * (300): a pasted block overrides the dev-mode defaults, and a single variable such as
  * {@code AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE} still overrides the block.
  */

@@ -18,7 +18,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * into this gateway's property names: {@code targets[0].model.options.mistral_format} becomes
  * {@code targets[0].model.options.mistral-format} under the route's prefix.
  *
- * <p>YAML and JSON are both accepted (JSON is YAML). A block that still has Kong's outer
+ * <p>
+ * YAML and JSON are both accepted (JSON is YAML). A block that still has Kong's outer
  * {@code config:} key (a whole plugin entry) is unwrapped. Fields this gateway does not act on are
  * listed in {@link #ignored()} so start-up can say so, because Kong's own exports carry every
  * field with its default or null.

@@ -20,7 +20,8 @@ import io.smallrye.config.PropertiesConfigSource;
  * Reads {@code AI_PROXY_ROUTES_<r>__TARGETS_<t>__MODEL_OPTIONS_OLLAMA_<SETTING>} into the target's
  * {@code model.options.ollama} map.
  *
- * <p>SmallRye cannot tell a map key from the rest of an environment-variable name, so it never
+ * <p>
+ * SmallRye cannot tell a map key from the rest of an environment-variable name, so it never
  * fills a map from the environment by itself. Ollama's setting names are lower-case snake_case,
  * which the variable's tail spells exactly once lower-cased: {@code ..._OLLAMA_NUM_CTX} is
  * {@code num_ctx}.

@@ -17,12 +17,14 @@ import io.smallrye.config.PropertiesConfigSource;
  * function and server would batch spans and try to send them there. With the SDK off, Quarkus
  * hands out a no-op OpenTelemetry: nothing is recorded, nothing is sent.
  *
- * <p>An endpoint is any of Quarkus's ({@code QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT}, or its
+ * <p>
+ * An endpoint is any of Quarkus's ({@code QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT}, or its
  * {@code _TRACES_} / {@code _METRICS_} variants) or the standard {@code OTEL_EXPORTER_OTLP_*}
  * variables, which Quarkus reads as fallbacks. An explicit {@code QUARKUS_OTEL_SDK_DISABLED} wins:
  * this source's ordinal is below {@code application.properties} and the environment.
  *
- * <p>As {@link ServerBodyLimitSource} explains, Quarkus also runs a factory at build time and keeps
+ * <p>
+ * As {@link ServerBodyLimitSource} explains, Quarkus also runs a factory at build time and keeps
  * its value as a default of the run; the value is therefore always written, true or false, so what
  * the build saw never decides the run.
  */

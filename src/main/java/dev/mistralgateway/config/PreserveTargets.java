@@ -12,7 +12,8 @@ import dev.mistralgateway.config.GatewayConfig.OptionsConfig;
  * The start-up rules of Kong's {@code preserve} route type: where a target's requests go, and which
  * settings cannot apply to a body that goes through unread.
  *
- * <p>The upstream is {@code model.options.upstream_url} (Mistral's cloud, {@code https://api.mistral.ai},
+ * <p>
+ * The upstream is {@code model.options.upstream_url} (Mistral's cloud, {@code https://api.mistral.ai},
  * when unset) with its path replaced by {@code model.options.upstream_path} (Kong: "override the AI
  * operation path, used when e.g. using the 'preserve' route_type"). With neither a path nor
  * {@code upstream_path}, the path the client called goes to the upstream host as it came.

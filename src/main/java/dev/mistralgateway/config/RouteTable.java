@@ -15,7 +15,8 @@ import io.quarkus.runtime.Startup;
 /**
  * The configured routes, validated once at start-up with Kong's rules, looked up by path.
  *
- * <p>A misconfigured function must fail to start rather than answer wrongly, so every problem is
+ * <p>
+ * A misconfigured function must fail to start rather than answer wrongly, so every problem is
  * collected and reported at once, each naming the environment variable to fix.
  */
 @Startup

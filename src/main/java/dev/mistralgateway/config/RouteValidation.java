@@ -202,9 +202,10 @@ final class RouteValidation {
         Balancing.TokensCountStrategy tokens = null;
         Optional<String> noJudge = UnusedKongFields.unsupportedTokensCountStrategy(config.tokensCountStrategy());
         noJudge.ifPresent(problem -> problems.add(at + "tokens-count-strategy", problem));
-        tokens = noJudge.isPresent() ? null : Rules.oneOf(Balancing.TokensCountStrategy.class,
-                strategy -> strategy.name().toLowerCase(Locale.ROOT).replace('_', '-'), config.tokensCountStrategy(),
-                at + "tokens-count-strategy", problems);
+        tokens = noJudge.isPresent() ? null
+                : Rules.oneOf(Balancing.TokensCountStrategy.class,
+                        strategy -> strategy.name().toLowerCase(Locale.ROOT).replace('_', '-'), config.tokensCountStrategy(),
+                        at + "tokens-count-strategy", problems);
         if (config.maxFails() < 0) {
             problems.add(at + "max-fails", "must be 0 (no circuit breaker) or more, not " + config.maxFails());
         }

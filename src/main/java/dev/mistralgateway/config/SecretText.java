@@ -18,7 +18,8 @@ public final class SecretText {
     /** Where a reference points. */
     public record Reference(Kind kind, String name, String jsonKey) {
         public enum Kind {
-            SECRET, PARAMETER
+            SECRET,
+            PARAMETER
         }
     }
 
@@ -115,7 +116,8 @@ public final class SecretText {
     /** The text with its reference, never the value: safe for logs and messages. */
     @Override
     public String toString() {
-        return reference == null ? "<plain text, redacted>" : before + "{{aws-" + (reference.kind()
-                == Reference.Kind.SECRET ? "secret" : "ssm") + ":" + reference.name() + "}}" + after;
+        return reference == null ? "<plain text, redacted>"
+                : before + "{{aws-" + (reference.kind() == Reference.Kind.SECRET ? "secret" : "ssm") + ":" + reference.name()
+                        + "}}" + after;
     }
 }

@@ -23,17 +23,20 @@ import io.smallrye.config.PropertiesConfigSource;
  * path takes a bigger body than some route would. When a route has no limit of its own ({@code 0}),
  * the server's limit is Quarkus's default, 10 MB, which is then that route's limit.
  *
- * <p>No headroom is added: the gateway checks each route's own limit before the server's
+ * <p>
+ * No headroom is added: the gateway checks each route's own limit before the server's
  * ({@code http/RequestIntake}), on the same count of bytes, so the server's limit only bounds
  * what is not a route. A limit set explicitly ({@code QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE}, or in
  * {@code application.properties}) wins: this source's ordinal is below both.
  *
- * <p>The routes are read here from the raw sources, before the gateway's configuration is mapped
+ * <p>
+ * The routes are read here from the raw sources, before the gateway's configuration is mapped
  * and validated: a pasted Kong block ({@code AI_PROXY_ROUTES_<r>__CONFIG}) is read for its
  * {@code max_request_body_size} too, since a factory does not see what another factory adds. A
  * value that is not a number derives nothing; {@link RouteTable} reports it at start-up.
  *
- * <p>Quarkus also runs this factory while it builds the application, and keeps what it gives then
+ * <p>
+ * Quarkus also runs this factory while it builds the application, and keeps what it gives then
  * as a default of the run. So whenever routes are configured the value is written out, the 10 MB
  * included, and a value from the build never outlives the routes it came from. Profile-prefixed
  * names ({@code %dev.ai-proxy.routes[0]...}) are not read, for the same reason: dev mode keeps

@@ -4,7 +4,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Where breakers, pauses and rate-limit windows live: this instance's memory or a Redis the fleet
- * shares, and the balancer's turns, measures and in-flight leases. Times are epoch milliseconds given by the caller, so that every implementation (and every
+ * shares, and the balancer's turns, measures and in-flight leases. Times are epoch milliseconds given by the caller, so that
+ * every implementation (and every
  * test) reads one clock. {@code route} is a route's name, {@code target} its target's index.
  */
 public interface FleetStore {

@@ -101,9 +101,11 @@ public final class SharedMeasures {
         local.lease(route, target, id, until);
         Uni<Void> written = Uni.createFrom().voidItem();
         if (fleet.isPresent()) {
-            written = guard.<Void>guarded("take a lease", fleet.get().lease(route, target, id, now, until), () -> null)
+            written = guard.<Void> guarded("take a lease", fleet.get().lease(route, target, id, now, until), () -> null)
                     .memoize().indefinitely();
-            written.subscribe().with(done -> { }, failure -> { });
+            written.subscribe().with(done -> {
+            }, failure -> {
+            });
         }
         return new Lease(route, target, id, written);
     }
@@ -114,7 +116,7 @@ public final class SharedMeasures {
         if (fleet.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return lease.written().chain(() -> guard.<Void>guarded("end a lease",
+        return lease.written().chain(() -> guard.<Void> guarded("end a lease",
                 fleet.get().release(lease.route(), lease.target(), lease.id()), () -> null));
     }
 
@@ -122,7 +124,7 @@ public final class SharedMeasures {
     public Uni<Void> measured(String route, int target, double latency, double smoothing, double usage) {
         local.measured(route, target, latency, smoothing, usage);
         return fleet.isEmpty() ? Uni.createFrom().voidItem()
-                : guard.<Void>guarded("write a measure", fleet.get().measured(route, target, latency, smoothing, usage),
+                : guard.<Void> guarded("write a measure", fleet.get().measured(route, target, latency, smoothing, usage),
                         () -> null);
     }
 }

@@ -11,12 +11,11 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import dev.mistralgateway.config.GatewayConfig;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-
-import dev.mistralgateway.config.GatewayConfig;
 
 /**
  * Builds the {@link SharedState}: on Redis when Quarkus's {@code QUARKUS_REDIS_HOSTS} names one,
@@ -48,7 +47,9 @@ public class SharedStateSetup {
             // opens the connection now (during a Lambda's init, which is not billed by the request),
             // so that the first request's calls do not spend their deadline on it; a failure here is
             // only the first request's fallback
-            client.send(Request.cmd(Command.PING)).subscribe().with(pong -> { }, failure -> { });
+            client.send(Request.cmd(Command.PING)).subscribe().with(pong -> {
+            }, failure -> {
+            });
             LOG.infof("shared state: breakers, pauses, balancer state and rate limits in Redis (keys %s:..., deadline %d ms, "
                     + "balancer copy at most %d ms old)", settings.keyPrefix(), settings.deadline(), settings.freshness());
         } else {
@@ -66,7 +67,8 @@ public class SharedStateSetup {
     StoredValues storedValues(GatewayConfig config, Instance<Redis> redis, SharedState shared) {
         GatewayConfig.SharedStateConfig settings = config.sharedState();
         Optional<RedisStore> store = shared.shared()
-                ? Optional.of(new RedisStore(redis.get(), settings.keyPrefix())) : Optional.empty();
+                ? Optional.of(new RedisStore(redis.get(), settings.keyPrefix()))
+                : Optional.empty();
         StoredValues values = new StoredValues(store, Duration.ofMillis(settings.deadline()),
                 Duration.ofSeconds(settings.responsesTtl()), shared.trouble());
         if (values.kept()) {

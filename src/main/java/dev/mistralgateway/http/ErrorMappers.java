@@ -23,7 +23,8 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The only place that writes error answers: every failure leaves in the error shape of the API
- * the path's route speaks (the OpenAI error shape elsewhere), never as a stack trace or an HTML page. Most come through JAX-RS; a request refused before its
+ * the path's route speaks (the OpenAI error shape elsewhere), never as a stack trace or an HTML page. Most come through JAX-RS;
+ * a request refused before its
  * body is read ({@link RequestIntake}) is answered on the Vert.x response by {@link #write}, and one
  * that reaches the Lambda handler before start-up is done by {@link StartingGate}, with {@link #json}.
  */

@@ -194,7 +194,10 @@ public abstract class GatewayEntry {
         return withOneLeadingSlash(uri.getPath());
     }
 
-    /** The path as routes name it: one leading slash, however many the client sent (a loop: a regex costs each request a compile). */
+    /**
+     * The path as routes name it: one leading slash, however many the client sent (a loop: a regex costs each request a
+     * compile).
+     */
     static String withOneLeadingSlash(String path) {
         int start = 0;
         while (start < path.length() && path.charAt(start) == '/') {

@@ -10,8 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.vertx.ext.web.RoutingContext;
-
 import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.models.ModelCatalog;
@@ -19,6 +17,7 @@ import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The entry behind the Lambda HTTP handler (API Gateway events, and the mock event server of dev

@@ -13,7 +13,8 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * {@code multipart/form-data} body into form parts and keeps none of its bytes, and an audio upload
  * must reach the upstream byte for byte.
  *
- * <p>Past the limit, the request fails with 413, which {@link RequestIntake} answers in the error shape.
+ * <p>
+ * Past the limit, the request fails with 413, which {@link RequestIntake} answers in the error shape.
  * In the server build, a client that asks before sending ({@code Expect: 100-continue}) gets the
  * go-ahead here, since the server does not give it before the body is read.
  */
@@ -42,7 +43,7 @@ final class RawBodyReader implements Handler<RoutingContext> {
             keep(http, body);
             return;
         }
-        boolean[] failed = {false};
+        boolean[] failed = { false };
         request.handler(piece -> {
             if (failed[0]) {
                 return;

@@ -7,9 +7,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
-
 import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.mistralgateway.clientapi.responses.StoredResponses;
@@ -18,6 +15,8 @@ import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.IfBuildProperty;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The entry of the plain HTTP server build ({@code -Pserver}): a stream's events are written to

@@ -27,7 +27,8 @@ import io.quarkus.runtime.LaunchMode;
  * in the OpenAI error shape, with {@code Retry-After}, instead of the handler's logged
  * {@code Request Failure: ... No virtual channel available} and its bare 500.
  *
- * <p>This happens in dev mode: the mock event server takes requests as soon as it listens, and the
+ * <p>
+ * This happens in dev mode: the mock event server takes requests as soon as it listens, and the
  * Lambda poll loop hands them to the handler before Quarkus opens its virtual HTTP channel, the last
  * step of start-up. Only dev mode is gated: on AWS, Lambda sends no event before the function's
  * start-up is done, so every request passes straight through. (The Lambda extension leaves decorators out when it looks for

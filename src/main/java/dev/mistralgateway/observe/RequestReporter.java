@@ -129,7 +129,8 @@ public class RequestReporter {
             return target.modelName().get();
         }
         return request.checked() != null && request.checked().path("model").isTextual()
-                ? request.checked().get("model").textValue() : null;
+                ? request.checked().get("model").textValue()
+                : null;
     }
 
     /** About four characters a token: an estimate, marked as one, for upstreams that report no usage. */

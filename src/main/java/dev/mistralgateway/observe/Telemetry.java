@@ -7,8 +7,8 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.fleet.StoreTrouble;
 import dev.mistralgateway.fleet.SharedState;
+import dev.mistralgateway.fleet.StoreTrouble;
 
 /**
  * Writes one JSON line per finished request to standard output, which Lambda sends to CloudWatch

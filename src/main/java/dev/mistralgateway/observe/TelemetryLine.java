@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The bytes of one telemetry line: the EMF document and/or Kong's statistics, then the line's end.
  *
- * <p>Written field by field with a generator rather than built as a JSON tree and serialised: the
+ * <p>
+ * Written field by field with a generator rather than built as a JSON tree and serialised: the
  * line is written at every request, and at C1 (how AWS runs a Java function) building and walking
  * the tree was ~5 % of a request's CPU (JFR, bench/run.sh's gateway-c1). The EMF directive's
  * metric definitions never change: they are serialised once and written raw. The bytes are the

@@ -21,7 +21,7 @@ public final class CachedTokens {
         if (usage == null || !usage.isObject()) {
             return null;
         }
-        for (String details : new String[] {OPENAI_DETAILS, "prompt_token_details"}) {
+        for (String details : new String[] { OPENAI_DETAILS, "prompt_token_details" }) {
             JsonNode tokens = usage.path(details).get("cached_tokens");
             if (tokens != null && tokens.canConvertToLong()) {
                 return tokens.asLong();

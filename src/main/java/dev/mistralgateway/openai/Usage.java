@@ -17,8 +17,7 @@ public record Usage(
         @JsonProperty("prompt_tokens") long promptTokens,
         @JsonProperty("completion_tokens") long completionTokens,
         @JsonProperty("total_tokens") long totalTokens,
-        @JsonProperty("prompt_tokens_details") @JsonInclude(JsonInclude.Include.NON_NULL)
-        PromptTokensDetails promptTokensDetails) {
+        @JsonProperty("prompt_tokens_details") @JsonInclude(JsonInclude.Include.NON_NULL) PromptTokensDetails promptTokensDetails) {
 
     /** OpenAI's {@code usage.prompt_tokens_details}. */
     @RegisterForReflection

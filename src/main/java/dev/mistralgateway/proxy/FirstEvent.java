@@ -13,7 +13,8 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * asks for them. Nothing is read ahead of the client's demand but the first item, so backpressure
  * and cancellation reach the upstream as before.
  *
- * <p>The answered {@link Multi} takes one subscriber. A stream that ends or fails before its first
+ * <p>
+ * The answered {@link Multi} takes one subscriber. A stream that ends or fails before its first
  * item fails the {@link Uni}; cancelling the {@link Uni} before then cancels the stream.
  */
 final class FirstEvent<T> implements Flow.Subscriber<T>, Flow.Subscription {
@@ -43,7 +44,7 @@ final class FirstEvent<T> implements Flow.Subscriber<T>, Flow.Subscription {
     static <T> Uni<Multi<T>> of(Multi<T> stream) {
         return Uni.createFrom().deferred(() -> {
             FirstEvent<T> relay = new FirstEvent<>();
-            return Uni.createFrom().<Multi<T>>emitter(emitter -> {
+            return Uni.createFrom().<Multi<T>> emitter(emitter -> {
                 relay.emitter = emitter;
                 stream.subscribe().withSubscriber(relay);
             }).onCancellation().invoke(relay::cancel);

@@ -53,7 +53,8 @@ import io.vertx.core.http.HttpMethod;
  * so no Kong request rule and no Mistral cloud hygiene applies; the client key, the rate limits,
  * balancing, failover (until the answer's first byte) and the statistics work as on every route.
  *
- * <p>Of the client's headers only the body's description ({@code Content-Type},
+ * <p>
+ * Of the client's headers only the body's description ({@code Content-Type},
  * {@code Content-Encoding}) and {@code Accept} go on: the rest are the gateway's (the client key, the
  * platform's own) or hop-by-hop, and a credential under another name must never reach an upstream.
  */
@@ -120,7 +121,8 @@ final class PassThrough {
         /** The model for the reports: the target's, else the one a JSON body names. */
         ClientRequest reported(Target target, boolean stream) {
             String model = target.modelName().orElse(json != null && json.path("model").isTextual()
-                    ? json.get("model").textValue() : null);
+                    ? json.get("model").textValue()
+                    : null);
             return new ClientRequest(null, RouteType.PRESERVE, model, stream);
         }
     }

@@ -4,18 +4,16 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import jakarta.inject.Singleton;
-
-import io.quarkus.runtime.Startup;
 
 import org.jboss.logging.Logger;
 
@@ -34,20 +32,21 @@ import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
-import dev.mistralgateway.fleet.SharedState;
-import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.pipeline.KongRequestRules;
+import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
 import dev.mistralgateway.upstream.UpstreamRequest;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -261,7 +260,9 @@ public class Proxy {
             exchange.trace().attemptBegins(resolved, request, exchange.tried().size(), headers);
             call = new UpstreamRequest(url, headers, serialize(upstreamBody), exchange.requestId());
         } catch (RuntimeException refused) {
-            attempt.released().subscribe().with(done -> { }, failure -> { });
+            attempt.released().subscribe().with(done -> {
+            }, failure -> {
+            });
             if (TargetRefusals.isRefusal(refused)) {
                 // the request does not suit this target: no attempt, and another target may take it
                 exchange.tried().remove(target.index());

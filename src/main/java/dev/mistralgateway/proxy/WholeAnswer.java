@@ -36,7 +36,9 @@ final class WholeAnswer {
             translated = format.fromUpstream(response.body(), request, target);
             body = exchange.api().fromChat(translated.body(), exchange.sent(), request);
         } catch (RuntimeException untranslatable) {
-            attempt.failed(null, Optional.empty()).subscribe().with(done -> { }, failure -> { });
+            attempt.failed(null, Optional.empty()).subscribe().with(done -> {
+            }, failure -> {
+            });
             reporter.answered(exchange, target, request, 500, took, null, null, null);
             throw untranslatable;
         }

@@ -15,7 +15,11 @@ import java.util.Locale;
 public record RateLimit(int index, double limit, long windowMillis, Counts counts, Per per, String header) {
 
     public enum Counts {
-        REQUESTS, TOTAL_TOKENS, PROMPT_TOKENS, COMPLETION_TOKENS, COST;
+        REQUESTS,
+        TOTAL_TOKENS,
+        PROMPT_TOKENS,
+        COMPLETION_TOKENS,
+        COST;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -28,7 +32,10 @@ public record RateLimit(int index, double limit, long windowMillis, Counts count
     }
 
     public enum Per {
-        CLIENT_KEY, ROUTE, IP, HEADER;
+        CLIENT_KEY,
+        ROUTE,
+        IP,
+        HEADER;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

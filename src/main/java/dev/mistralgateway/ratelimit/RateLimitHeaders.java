@@ -3,7 +3,9 @@ package dev.mistralgateway.ratelimit;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** How OpenAI writes its x-ratelimit headers' figures: counts as integers, resets as {@code 6m0s}, {@code 1.5s}, {@code 20ms}. */
+/**
+ * How OpenAI writes its x-ratelimit headers' figures: counts as integers, resets as {@code 6m0s}, {@code 1.5s}, {@code 20ms}.
+ */
 final class RateLimitHeaders {
 
     private RateLimitHeaders() {

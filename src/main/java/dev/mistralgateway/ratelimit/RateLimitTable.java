@@ -12,12 +12,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.configuration.ConfigurationException;
-
 import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Each route's rate limits and its client keys' names, read from the configuration and validated

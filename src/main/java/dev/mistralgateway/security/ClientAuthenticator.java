@@ -113,7 +113,8 @@ public final class ClientAuthenticator {
         }
         if (header.equalsIgnoreCase("Authorization")) {
             return value.regionMatches(true, 0, BEARER, 0, BEARER.length()) && value.length() > BEARER.length()
-                    ? value.substring(BEARER.length()).trim() : null;
+                    ? value.substring(BEARER.length()).trim()
+                    : null;
         }
         return value.trim();
     }

@@ -212,7 +212,8 @@ public class SemanticRouter {
         SemanticSettings settings = described.settings;
         if (described.descriptions.isEmpty()) {
             described.vectors = Map.of();
-            return () -> { };
+            return () -> {
+            };
         }
         String variable = EnvNames.ofRoute(route.index(), "embeddings.model.options.upstream-url");
         return Uni.createFrom().deferred(() -> embedder.embed(route, settings.embeddings(), described.descriptions,
@@ -234,7 +235,8 @@ public class SemanticRouter {
                             settings.embeddings().modelName().orElse(""), embedded.vectors().get(0).length,
                             embedded.usage() == null ? "?" : String.valueOf(embedded.usage().promptTokens()),
                             settings.metric().id(), settings.threshold().isPresent()
-                                    ? " within " + settings.threshold().getAsDouble() : "");
+                                    ? " within " + settings.threshold().getAsDouble()
+                                    : "");
                 }, failure -> LOG.errorf("route '%s': embedding its descriptions stopped: %s", route.name(),
                         failure.getMessage()));
     }

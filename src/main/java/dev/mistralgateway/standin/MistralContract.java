@@ -34,13 +34,15 @@ import com.networknt.schema.path.NodePath;
  * its servers apply to chat requests beyond that document, and the answers Mistral gives to a body
  * it refuses.
  *
- * <p>The tests check what the gateway sends with it, and dev mode's stand-in of Mistral
+ * <p>
+ * The tests check what the gateway sends with it, and dev mode's stand-in of Mistral
  * ({@link MistralStandIn}) checks what it receives. Neither the document nor the schema library
  * this needs is in a packaged build: the document is a test resource (read from the classpath by
  * the tests, from the project's folder by dev mode) and the library a {@code provided} dependency,
  * on the classpath of the tests and of dev mode only. This class is never loaded outside them.
  *
- * <p>The document is read as a whole (so its {@code #/components/schemas/...} references resolve),
+ * <p>
+ * The document is read as a whole (so its {@code #/components/schemas/...} references resolve),
  * and each endpoint's request schema is taken from it.
  */
 public final class MistralContract {
@@ -114,7 +116,8 @@ public final class MistralContract {
 
     /** Whether a Mistral schema problem (answered 422) or a rule Mistral's servers apply after it (answered 400). */
     public enum Kind {
-        SCHEMA, SERVER_RULE
+        SCHEMA,
+        SERVER_RULE
     }
 
     /**

@@ -40,7 +40,8 @@ import io.vertx.core.http.HttpServerResponse;
  * developer sees a refusal before meeting it on Mistral.ai; it answers what Mistral would take in
  * Mistral's shapes, whole or streamed ({@link StandInAnswers}). Every answer carries {@link #HEADER}.
  *
- * <p>Never in a packaged build: the bean exists in dev and test builds only, and starts only when
+ * <p>
+ * Never in a packaged build: the bean exists in dev and test builds only, and starts only when
  * a route's upstream is its address, which only dev mode and tests are given.
  */
 @UnlessBuildProfile("prod")
@@ -133,7 +134,8 @@ public class MistralStandIn {
                 .onFailure(failure -> {
                     LOG.warn("Mistral's stand-in failed to answer", failure);
                     send(response, 500, "{\"object\":\"error\",\"message\":\"the stand-in failed: "
-                            + failure.getClass().getSimpleName() + "\",\"type\":\"internal_error\",\"param\":null,\"code\":null}");
+                            + failure.getClass().getSimpleName()
+                            + "\",\"type\":\"internal_error\",\"param\":null,\"code\":null}");
                 });
     }
 

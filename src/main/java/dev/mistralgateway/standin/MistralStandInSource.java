@@ -22,12 +22,14 @@ import io.smallrye.config.PropertiesConfigSource;
  * gives its address as {@code mistral-stand-in.url} when it does: {@code application.properties}
  * points the dev routes at {@code ${mistral-stand-in.url:https://api.mistral.ai}}.
  *
- * <p>{@code mistral-stand-in.mode} ({@code MISTRAL_STAND_IN_MODE}): {@code auto} (dev mode's default)
+ * <p>
+ * {@code mistral-stand-in.mode} ({@code MISTRAL_STAND_IN_MODE}): {@code auto} (dev mode's default)
  * uses the stand-in when {@code MISTRAL_API_KEY} is not set; {@code on} always, {@code off} never.
  * Only in dev mode and tests (where it is {@code off} unless a test turns it on): a packaged
  * application never gets an address here, whatever its configuration says.
  *
- * <p>The address is a free port of 127.0.0.1, taken now and left for the stand-in to listen on when
+ * <p>
+ * The address is a free port of 127.0.0.1, taken now and left for the stand-in to listen on when
  * the application starts (configuration is read before any bean exists). Quarkus also runs this
  * factory while it builds the application in dev mode; the port it picks then is a default that the
  * one picked at start-up replaces.

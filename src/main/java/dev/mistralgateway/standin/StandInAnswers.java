@@ -39,7 +39,8 @@ final class StandInAnswers {
         String model = "model " + request.path("model").asText("(none)");
         if (path.endsWith("/fim/completions")) {
             String suffix = request.path("suffix").isTextual()
-                    ? ", a suffix of " + request.path("suffix").asText().length() + " characters" : ", no suffix";
+                    ? ", a suffix of " + request.path("suffix").asText().length() + " characters"
+                    : ", no suffix";
             return model + ", a prompt of " + request.path("prompt").asText("").length() + " characters" + suffix;
         }
         JsonNode messages = request.path("messages");

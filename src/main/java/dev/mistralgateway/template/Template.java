@@ -12,7 +12,8 @@ import dev.mistralgateway.error.GatewayException;
  * A configured value with Kong's request templates in it ({@code $(headers.x-model)},
  * {@code $(uri_captures.model)}, {@code $(query_params.model)}, Kong 3.7+), resolved per request.
  *
- * <p>What a template resolves to goes into a model name or a URL path, so it may hold only
+ * <p>
+ * What a template resolves to goes into a model name or a URL path, so it may hold only
  * letters, digits and {@code . _ ~ : @ + -}, and no {@code ..}: a {@code /}, a {@code %2F}, a space
  * or a control character from a client would otherwise let it reach another upstream path (Kong
  * 3.14.0.7 fixed path traversal through such values). One that is missing, empty or holds anything
@@ -28,7 +29,9 @@ public final class Template {
 
     /** Where a template's value comes from, by Kong's names. */
     public enum Source {
-        HEADERS, URI_CAPTURES, QUERY_PARAMS;
+        HEADERS,
+        URI_CAPTURES,
+        QUERY_PARAMS;
 
         String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -20,7 +20,8 @@ import io.smallrye.mutiny.subscription.MultiSubscriber;
  * while holds back the gateway's demand, so the upstream is paused by backpressure, not silent, and
  * must not look timed out (nor count against its circuit breaker).
  *
- * <p>Signals stay serial: an item and the timeout exclude each other under one lock, which is never
+ * <p>
+ * Signals stay serial: an item and the timeout exclude each other under one lock, which is never
  * held while the subscriber is called.
  */
 final class SilenceTimeout<T> extends AbstractMultiOperator<T, T> {

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.logging.Logger;
@@ -40,7 +39,8 @@ import io.vertx.core.http.RequestOptions;
  * Quarkus REST Client: the JAX-RS client API cannot hand over a body as it arrives with the status
  * first, nor time out a body that stalls half-way, and a gateway needs both.
  *
- * <p>One client per route carries that route's connect and write timeouts. Clients are built when the bean is
+ * <p>
+ * One client per route carries that route's connect and write timeouts. Clients are built when the bean is
  * created at run time, never in a static initialiser, so a native image holds no open client.
  */
 @Startup
@@ -152,12 +152,13 @@ public class UpstreamClient {
                     .map(io.vertx.mutiny.core.buffer.Buffer::getBytes);
             // silence counts only while the gateway asks for data: a client that reads slowly pauses the upstream
             Multi<byte[]> body = SilenceTimeout.of(bytes, Duration.ofMillis(readTimeout), () -> new TimeoutException(
-                            "no data from the upstream for " + readTimeout + " ms"))
+                    "no data from the upstream for " + readTimeout + " ms"))
                     .onFailure().transform(failure -> failures.classify(route, request, failure))
                     .onCancellation().invoke(() -> {
                         // The reset we send fails the response too: that is no upstream failure, and no one
                         // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
-                        response.exceptionHandler(ignored -> { });
+                        response.exceptionHandler(ignored -> {
+                        });
                         response.request().reset();
                     });
             return new Opened(response.statusCode(), headersOf(response.headers()), body);
@@ -202,7 +203,7 @@ public class UpstreamClient {
 
     /** Completes on the thread the future completes on, without a CompletionStage in between. */
     private <T> Uni<T> toUni(Future<T> future, Route route, UpstreamRequest request) {
-        return Uni.createFrom().<T>emitter(emitter -> future.onComplete(result -> {
+        return Uni.createFrom().<T> emitter(emitter -> future.onComplete(result -> {
             if (result.succeeded()) {
                 emitter.complete(result.result());
             } else {

@@ -19,7 +19,8 @@ import dev.mistralgateway.error.GatewayException;
  * builds, whose clients may be anyone) it ends with the request id, and the log line that carries the
  * same id has the detail.
  *
- * <p>Nothing logged or kept here carries the request's query, where an upstream key may sit
+ * <p>
+ * Nothing logged or kept here carries the request's query, where an upstream key may sit
  * ({@code AUTH_PARAM_LOCATION=query}): the HTTP client's own exception texts quote the request URI
  * whole (Vert.x's timeout does), so they are cleaned before they are logged or become a cause.
  */
@@ -83,7 +84,8 @@ final class UpstreamFailures {
             criterion = FailoverCriterion.TIMEOUT;
             sent = !connecting;
             kind = (connecting ? "no connection" : "no answer") + " within " + millis + " ms";
-            what = (connecting ? "no connection to " : "no answer from ") + host + " within " + millis + " ms (" + setting + ")";
+            what = (connecting ? "no connection to " : "no answer from ") + host + " within " + millis + " ms (" + setting
+                    + ")";
         } else if (cause instanceof java.net.UnknownHostException || message.contains("failed to resolve")
                 || message.contains("unknownhost")) {
             status = 502;

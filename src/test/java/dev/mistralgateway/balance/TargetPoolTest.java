@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +44,8 @@ class TargetPoolTest {
     private static Target target(int index, int weight, URI upstream) {
         ModelOptions options = new ModelOptions(OptionalInt.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
                 OptionalInt.empty(), OptionalDouble.of(1), OptionalDouble.of(3));
-        return new Target(index, RouteType.CHAT, Auth.NONE, Optional.of("m"), Optional.empty(), MistralFormat.OPENAI, upstream, options,
+        return new Target(index, RouteType.CHAT, Auth.NONE, Optional.of("m"), Optional.empty(), MistralFormat.OPENAI, upstream,
+                options,
                 false, Map.of(), false, false, weight);
     }
 

@@ -16,13 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.mistralgateway.testing.EnvFiles;
 import dev.mistralgateway.testing.GoldenJson;
 import dev.mistralgateway.testing.TestRoutes;
-
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Configurations a user gets wrong, as {@code .env} files in {@code src/test/resources/golden/config/}
  * with the start-up error beside each ({@code <case>.problems}): every problem at once, each naming the
- * variable to fix, and never a key or auth value (a key pasted where its digest belongs included). Without Quarkus: the same mapping and validation the function runs.
+ * variable to fix, and never a key or auth value (a key pasted where its digest belongs included). Without Quarkus: the same
+ * mapping and validation the function runs.
  */
 class ConfigCasesTest {
 

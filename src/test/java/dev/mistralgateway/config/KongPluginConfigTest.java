@@ -95,13 +95,13 @@ class KongPluginConfigTest {
     @Test
     void kongExportsWithNullsAndUnusedFieldsAreAccepted() {
         String export = SEED_YAML + """
-            balancer:
-              algorithm: round-robin
-              read_timeout: 1500
-            vectordb: null
-            llm_format: openai
-            genai_category: text/generation
-            """;
+                balancer:
+                  algorithm: round-robin
+                  read_timeout: 1500
+                vectordb: null
+                llm_format: openai
+                genai_category: text/generation
+                """;
         KongPluginConfig block = KongPluginConfig.parse(export);
 
         assertEquals(List.of("genai_category"), block.ignored());

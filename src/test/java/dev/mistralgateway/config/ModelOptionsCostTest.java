@@ -22,7 +22,7 @@ class ModelOptionsCostTest {
             "1000, 800, 10, 1.0, 3.0,    , 0.00103",
             "1000, 800, 10,    , 3.0, 0.1, 0.00011",
             "1000,2000,  0, 1.0,    , 0.1, 0.0001",
-            "   0,   0,  0, 1.0, 3.0, 0.1, 0"})
+            "   0,   0,  0, 1.0, 3.0, 0.1, 0" })
     void cachedTokensCostTheCacheReadCostWhenSet(long prompt, long cached, long completion, String input,
             String output, String cacheRead, double expected) {
         ModelOptions options = new ModelOptions(OptionalInt.empty(), OptionalDouble.empty(), OptionalDouble.empty(),

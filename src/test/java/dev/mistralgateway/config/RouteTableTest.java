@@ -336,7 +336,8 @@ class RouteTableTest {
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat");
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "https://CODESTRAL.mistral.ai/v1/chat/completions");
         assertTrue(routesFrom(env).get(0).targets().get(0).mistralCloud());
-        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL", "https://codestral.example.com/v1/chat/completions");
+        env.put("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_UPSTREAM_URL",
+                "https://codestral.example.com/v1/chat/completions");
         assertFalse(routesFrom(env).get(0).targets().get(0).mistralCloud());
     }
 

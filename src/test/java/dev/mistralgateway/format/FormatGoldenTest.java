@@ -40,7 +40,8 @@ import dev.mistralgateway.testing.mistral.MistralSpec;
  * pass Mistral's contract as well. A case's stream goes in whole, split in
  * two at every byte, and byte by byte: the client's events are the same every time.
  *
- * <p>A new case starts with the inputs alone: {@code ./mvnw test -Dtest=FormatGoldenTest -Dgolden.write=true}
+ * <p>
+ * A new case starts with the inputs alone: {@code ./mvnw test -Dtest=FormatGoldenTest -Dgolden.write=true}
  * writes each missing expected file from what the translator does today, to be read and committed.
  */
 class FormatGoldenTest {
@@ -94,7 +95,8 @@ class FormatGoldenTest {
 
         if (c.target().mistralCloud()) {
             // what Mistral's cloud receives must be what its published schema and rules accept
-            assertEquals(List.of(), MistralSpec.contract().check(c.target().upstreamUrl().getPath(), JSON.writeValueAsBytes(upstream)),
+            assertEquals(List.of(),
+                    MistralSpec.contract().check(c.target().upstreamUrl().getPath(), JSON.writeValueAsBytes(upstream)),
                     name + ": Mistral's contract");
         }
         GoldenJson.assertMatches(GoldenJson.expected(c.dir(), "upstream.json", upstream), upstream, name);
@@ -131,7 +133,8 @@ class FormatGoldenTest {
 
         assertEvents(expected, whole, name + ", whole");
         for (int cut = 1; cut < upstream.length; cut++) {
-            List<byte[]> pieces = List.of(Arrays.copyOfRange(upstream, 0, cut), Arrays.copyOfRange(upstream, cut, upstream.length));
+            List<byte[]> pieces = List.of(Arrays.copyOfRange(upstream, 0, cut),
+                    Arrays.copyOfRange(upstream, cut, upstream.length));
             assertEvents(expected, translate(c, pieces), name + ", split at byte " + cut);
         }
         List<byte[]> bytes = new ArrayList<>();

@@ -27,7 +27,8 @@ import dev.mistralgateway.testing.TestRoutes;
  * for client input (a 500 "transformation failed" for upstream input); anything else escaping
  * would be a stack trace and a 500 for a user.
  *
- * <p>In a normal test run this replays the seed corpus (Kong's fixtures, in
+ * <p>
+ * In a normal test run this replays the seed corpus (Kong's fixtures, in
  * {@code src/test/resources/dev/mistralgateway/fuzz/RequestPathFuzzTestInputs/}); with
  * {@code JAZZER_FUZZ=1} it fuzzes, as .ci/run does briefly and the README says how to do at length.
  */

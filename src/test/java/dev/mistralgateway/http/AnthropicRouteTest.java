@@ -225,8 +225,10 @@ class AnthropicRouteTest {
                         + "[{\"index\":0,\"delta\":{\"content\":\"Hal\"},\"finish_reason\":null}]}\n\n")
                         .getBytes(StandardCharsets.UTF_8))));
 
-        List<String[]> events = events(messages("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"stream\":true,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}").then().statusCode(200).extract().asString());
+        List<String[]> events = events(messages("/v1/messages",
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
+                .then().statusCode(200).extract().asString());
 
         String[] last = events.get(events.size() - 1);
         assertEquals("error", last[0]);
@@ -262,10 +264,12 @@ class AnthropicRouteTest {
                 "{\"model\":\"mistral\",\"message\":{\"role\":\"assistant\",\"content\":\"Hei\"},\"done\":false}\n"
                         .getBytes(StandardCharsets.UTF_8),
                 ("{\"model\":\"mistral\",\"message\":{\"role\":\"assistant\",\"content\":\"!\"},\"done\":true,"
-                        + "\"done_reason\":\"length\",\"prompt_eval_count\":5,\"eval_count\":2}\n").getBytes(StandardCharsets.UTF_8))));
+                        + "\"done_reason\":\"length\",\"prompt_eval_count\":5,\"eval_count\":2}\n")
+                        .getBytes(StandardCharsets.UTF_8))));
 
-        List<String[]> events = events(given().contentType("application/json").body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2,"
-                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+        List<String[]> events = events(given().contentType("application/json")
+                .body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2,"
+                        + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post("/ollama/v1/messages").then().statusCode(200).contentType(SSE).extract().asString());
         assertEquals("Hei!", text(events));
         assertEquals("message_stop", events.get(events.size() - 1)[0]);
@@ -280,7 +284,8 @@ class AnthropicRouteTest {
         upstream.reply("/a/v1/chat/completions", Reply.json(500, "{\"error\":{\"message\":\"boom\"}}"));
         upstream.reply("/api/chat", Reply.stream("application/x-ndjson", Duration.ZERO, List.of(
                 ("{\"model\":\"mistral\",\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"done\":true,"
-                        + "\"done_reason\":\"stop\",\"prompt_eval_count\":5,\"eval_count\":1}\n").getBytes(StandardCharsets.UTF_8))));
+                        + "\"done_reason\":\"stop\",\"prompt_eval_count\":5,\"eval_count\":1}\n")
+                        .getBytes(StandardCharsets.UTF_8))));
 
         Response response = given().contentType("application/json").body("{\"model\":\"mistral\",\"max_tokens\":9,"
                 + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/failover/v1/messages");
@@ -349,7 +354,7 @@ class AnthropicRouteTest {
             String name = lines[0].substring(7);
             String data = lines[1].substring(6);
             assertEquals(name, tree(data).path("type").asText(), "an event's name is its data's type: " + event);
-            events.add(new String[] {name, data});
+            events.add(new String[] { name, data });
         }
         return events;
     }

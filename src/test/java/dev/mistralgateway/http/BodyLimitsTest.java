@@ -39,7 +39,8 @@ import io.restassured.RestAssured;
  * routes), a chunked body over a route's limit, and a request without the route's client key
  * whatever its size.
  *
- * <p>Behind Lambda the event already holds the whole body, so what these tests show there is the
+ * <p>
+ * Behind Lambda the event already holds the whole body, so what these tests show there is the
  * answer, not when it comes; and no body over 10 MB reaches the function (API Gateway refuses it,
  * and so does the mock event server of the tests, with its own 413), so the 11 MB cases run in the
  * server build only. That nothing waits for a refused body shows on the packaged server
@@ -104,7 +105,7 @@ class BodyLimitsTest {
 
     @Test
     void aBodyOverTheServersLimitIsTheOpenAiErrorShapeNotPlainText() {
-        for (int size : SERVER_BUILD ? new int[] {2 * 1024 * 1024, ELEVEN_MB} : new int[] {2 * 1024 * 1024}) {
+        for (int size : SERVER_BUILD ? new int[] { 2 * 1024 * 1024, ELEVEN_MB } : new int[] { 2 * 1024 * 1024 }) {
             given().contentType("application/json").body(chatOf(size)).post("/unlimited").then()
                     .statusCode(413)
                     .contentType(startsWith("application/json"))
@@ -125,8 +126,8 @@ class BodyLimitsTest {
 
     @Test
     void withoutTheRoutesKeyEveryBodyGetsThe401WhateverItsSize() {
-        for (int size : SERVER_BUILD ? new int[] {100, 20_000, 2 * 1024 * 1024, ELEVEN_MB}
-                : new int[] {100, 20_000, 2 * 1024 * 1024}) {
+        for (int size : SERVER_BUILD ? new int[] { 100, 20_000, 2 * 1024 * 1024, ELEVEN_MB }
+                : new int[] { 100, 20_000, 2 * 1024 * 1024 }) {
             given().contentType("application/json").body(chatOf(size)).post("/keyed").then()
                     .statusCode(401)
                     .contentType(startsWith("application/json"))

@@ -172,9 +172,10 @@ class EmbeddingsAndFimTest {
 
     @Test
     void fillInTheMiddleGoesToCodestralAndComesBackAsATextCompletion() {
-        post("/codestral", "{\"model\":\"codestral-latest\",\"prompt\":\"def add(a, b):\\n\",\"suffix\":\"\\nprint(add(1, 2))\","
-                + "\"max_tokens\":64,\"temperature\":0,\"seed\":1,\"stop\":[\"\\n\\n\"],\"n\":1,\"echo\":false,"
-                + "\"logprobs\":null,\"user\":\"u-1\",\"stream\":false}")
+        post("/codestral",
+                "{\"model\":\"codestral-latest\",\"prompt\":\"def add(a, b):\\n\",\"suffix\":\"\\nprint(add(1, 2))\","
+                        + "\"max_tokens\":64,\"temperature\":0,\"seed\":1,\"stop\":[\"\\n\\n\"],\"n\":1,\"echo\":false,"
+                        + "\"logprobs\":null,\"user\":\"u-1\",\"stream\":false}")
                 .then().statusCode(200)
                 .body("object", equalTo("text_completion"))
                 .body("id", equalTo("f1"))
@@ -197,7 +198,8 @@ class EmbeddingsAndFimTest {
                 head + "{\"role\":\"assistant\",\"content\":\"    return\"},\"finish_reason\":null}]}\n\n"
                         + head + "{\"content\":\" a + b\"},\"finish_reason\":\"stop\"}],"
                         + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,\"total_tokens\":19}}\n\n"
-                        + "data: [DONE]\n\n", 29)));
+                        + "data: [DONE]\n\n",
+                29)));
 
         String body = post("/codestral", "{\"prompt\":\"def add(a, b):\\n\",\"suffix\":\"\\n\",\"stream\":true}")
                 .then().statusCode(200).extract().asString();
@@ -206,7 +208,8 @@ class EmbeddingsAndFimTest {
         List<String> events = SseBody.data(body);
         assertEquals(3, events.size(), body);
         assertSameJson("{\"id\":\"f2\",\"object\":\"text_completion\",\"created\":5,\"model\":\"codestral-latest\","
-                + "\"choices\":[{\"index\":0,\"text\":\"    return\",\"logprobs\":null,\"finish_reason\":null}]}", events.get(0));
+                + "\"choices\":[{\"index\":0,\"text\":\"    return\",\"logprobs\":null,\"finish_reason\":null}]}",
+                events.get(0));
         assertSameJson("{\"id\":\"f2\",\"object\":\"text_completion\",\"created\":5,\"model\":\"codestral-latest\","
                 + "\"choices\":[{\"index\":0,\"text\":\" a + b\",\"logprobs\":null,\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,\"total_tokens\":19}}", events.get(1));

@@ -54,7 +54,8 @@ class FailoverTest {
                     .alsoTarget(1, 1, "ollama", upstream.url("/api/chat"), 1)
                     .target(1, 1, "model.name", "mistral")
                     .routeSetting(1, "balancer.algorithm", "priority")
-                    .routeSetting(1, "balancer.failover-criteria", "error,timeout,http_429,http_500,http_502,http_503,non_idempotent")
+                    .routeSetting(1, "balancer.failover-criteria",
+                            "error,timeout,http_429,http_500,http_502,http_503,non_idempotent")
                     .route(2, "/limit", "llm/v1/chat", "openai", upstream.url("/c/v1/chat/completions"))
                     .alsoTarget(2, 1, "openai", upstream.url("/d/v1/chat/completions"), 90)
                     .alsoTarget(2, 2, "openai", upstream.url("/e/v1/chat/completions"), 80)
@@ -186,7 +187,8 @@ class FailoverTest {
         List<String> events = SseBody.data(post("/failover", stream).then().statusCode(200).extract().asString());
 
         assertEquals("{\"n\":1}", events.get(0));
-        assertTrue(tree(events.get(1)).at("/error/message").textValue().startsWith("The upstream server is timing out: no answer from"));
+        assertTrue(tree(events.get(1)).at("/error/message").textValue()
+                .startsWith("The upstream server is timing out: no answer from"));
         assertEquals(List.of("/a/v1/chat/completions"), pathsTried(), "no retry once an event went out");
     }
 

@@ -3,7 +3,6 @@ package dev.mistralgateway.http;
 import static dev.mistralgateway.testing.Json.tree;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;

@@ -77,7 +77,8 @@ class MistralIn2026Test {
     private void answer(String content) {
         String half = content.substring(0, content.length() / 2);
         String rest = content.substring(content.length() / 2);
-        String stream = "data: " + HEAD + "{\"role\":\"assistant\",\"content\":" + quoted(half) + "},\"finish_reason\":null}]}\n\n"
+        String stream = "data: " + HEAD + "{\"role\":\"assistant\",\"content\":" + quoted(half)
+                + "},\"finish_reason\":null}]}\n\n"
                 + "data: " + HEAD + "{\"content\":" + quoted(rest) + "},\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}\n\n"
                 + "data: [DONE]\n\n";
@@ -190,7 +191,8 @@ class MistralIn2026Test {
 
     @Test
     void promptModeReasoningBecomesReasoningEffort() {
-        bothAnswered("/mistral-cloud", "{\"messages\":[{\"role\":\"user\",\"content\":\"2+2?\"}],\"prompt_mode\":\"reasoning\"}");
+        bothAnswered("/mistral-cloud",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"2+2?\"}],\"prompt_mode\":\"reasoning\"}");
         assertFalse(sent(0).has("prompt_mode"));
         assertEquals("high", sent(0).get("reasoning_effort").textValue());
 
@@ -315,9 +317,10 @@ class MistralIn2026Test {
 
     @Test
     void thinkingPartsInASystemMessageReachMistral() {
-        bothAnswered("/mistral-cloud", "{\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"Think first:\"},"
-                + "{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"a draft\"}]}]},"
-                + "{\"role\":\"user\",\"content\":\"hi\"}]}");
+        bothAnswered("/mistral-cloud",
+                "{\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"Think first:\"},"
+                        + "{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"a draft\"}]}]},"
+                        + "{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertEquals("thinking", sent(0).at("/messages/0/content/1/type").textValue());
     }
 

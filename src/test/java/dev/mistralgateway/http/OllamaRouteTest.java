@@ -4,7 +4,6 @@ import static dev.mistralgateway.testing.Client.post;
 import static dev.mistralgateway.testing.Fixtures.kong;
 import static dev.mistralgateway.testing.Json.assertSameJson;
 import static dev.mistralgateway.testing.Json.tree;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
@@ -197,7 +196,8 @@ class OllamaRouteTest {
                 .then().statusCode(400).body("error.message", startsWith("messages[0].content: Ollama cannot fetch images"));
         post("/ollama-tuned", "{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\","
                 + "\"function\":{\"name\":\"f\",\"arguments\":\"{not json\"}}]}]}")
-                .then().statusCode(400).body("error.message", equalTo("messages[0].tool_calls: the arguments of 'f' are not valid JSON"));
+                .then().statusCode(400)
+                .body("error.message", equalTo("messages[0].tool_calls: the arguments of 'f' are not valid JSON"));
         assertEquals(0, upstream.received().size());
     }
 

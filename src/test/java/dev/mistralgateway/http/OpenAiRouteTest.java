@@ -234,7 +234,8 @@ class OpenAiRouteTest {
 
         post("/mistral-chat", kong("openai/llm-v1-chat/requests/good.json"))
                 .then().statusCode(500)
-                .body("error.message", equalTo("transformation failed from type mistral://llm/v1/chat: upstream answer is not JSON"));
+                .body("error.message",
+                        equalTo("transformation failed from type mistral://llm/v1/chat: upstream answer is not JSON"));
     }
 
     @Test

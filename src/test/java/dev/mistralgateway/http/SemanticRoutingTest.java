@@ -51,16 +51,16 @@ class SemanticRoutingTest {
 
     /** The stand-in's vectors: the descriptions on two axes, prompts near one, the other, or neither. */
     static final Map<String, double[]> VECTORS = Map.of(
-            CODE, new double[] {1, 0, 0},
-            LIFE, new double[] {0, 1, 0},
-            "fix my java loop", new double[] {0.9, 0.1, 0},
-            "how long do I boil rice", new double[] {0.1, 0.9, 0},
-            "tell me about the weather", new double[] {0, 0, 1},
-            "Long", new double[] {10, 0, 0},
-            "Short", new double[] {0, 1, 0},
-            "ambiguous", new double[] {1, 0.5, 0},
-            "Specialist in programming problems", new double[] {1, 0, 0},
-            "Specialist in real life topics", new double[] {0, 1, 0});
+            CODE, new double[] { 1, 0, 0 },
+            LIFE, new double[] { 0, 1, 0 },
+            "fix my java loop", new double[] { 0.9, 0.1, 0 },
+            "how long do I boil rice", new double[] { 0.1, 0.9, 0 },
+            "tell me about the weather", new double[] { 0, 0, 1 },
+            "Long", new double[] { 10, 0, 0 },
+            "Short", new double[] { 0, 1, 0 },
+            "ambiguous", new double[] { 1, 0.5, 0 },
+            "Specialist in programming problems", new double[] { 1, 0, 0 },
+            "Specialist in real life topics", new double[] { 0, 1, 0 });
 
     /** OpenAI's embeddings answer for the texts of the request: 1000 tokens a text, so costs show. */
     static Reply embeddings(Received request) {
@@ -180,8 +180,9 @@ class SemanticRoutingTest {
                       weight: 25
                       description: Specialist in programming problems
                       logging: {log_statistics: true}
-                    """.formatted(EMBED_KEY, embeddings.url("/v1/embeddings"), chat.url("/life-a"), chat.url("/code"),
-                    chat.url("/long"));
+                    """
+                    .formatted(EMBED_KEY, embeddings.url("/v1/embeddings"), chat.url("/life-a"), chat.url("/code"),
+                            chat.url("/long"));
         }
 
         private static void semantic(GatewaySettings settings, int route, String path, String embeddingsUrl,

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.List;
 
-
 import org.junit.jupiter.api.Test;
 
 import dev.mistralgateway.proxy.Proxy;
-import dev.mistralgateway.upstream.UpstreamClient;
 import dev.mistralgateway.testing.UpstreamResource;
+import dev.mistralgateway.upstream.UpstreamClient;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableBean;
 import io.quarkus.test.common.QuarkusTestResource;

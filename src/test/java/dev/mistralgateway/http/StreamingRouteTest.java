@@ -4,7 +4,6 @@ import static dev.mistralgateway.testing.Client.post;
 import static dev.mistralgateway.testing.Fixtures.kong;
 import static dev.mistralgateway.testing.Json.assertSameJson;
 import static dev.mistralgateway.testing.Json.tree;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,7 +132,8 @@ class StreamingRouteTest {
                 "data: {\"a\":1}\r\n\r\n: keep-alive comment\n\ndata: [DONE]\n\n".getBytes(),
                 "data: {\"late\":true}\n\ndata: [DONE]\n\n".getBytes())));
 
-        assertEquals(List.of("{\"a\":1}", "[DONE]"), events(post("/openai-chat", CHAT.replace("\"mistral\"", "\"mistral-tiny\""))));
+        assertEquals(List.of("{\"a\":1}", "[DONE]"),
+                events(post("/openai-chat", CHAT.replace("\"mistral\"", "\"mistral-tiny\""))));
     }
 
     @Test
@@ -159,7 +159,8 @@ class StreamingRouteTest {
         assertSameJson(head + "\"choices\":[],\"usage\":{\"prompt_tokens\":26,\"completion_tokens\":4,\"total_tokens\":30}}",
                 events.get(4));
         assertEquals("[DONE]", events.get(5));
-        assertSameJson("{\"model\":\"mistral\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"What is 1 + 1?\"}]}",
+        assertSameJson(
+                "{\"model\":\"mistral\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"What is 1 + 1?\"}]}",
                 upstream.only().bodyText());
     }
 
@@ -177,10 +178,13 @@ class StreamingRouteTest {
 
     @Test
     void ollamaToolCallsStreamWithIds() {
-        upstream.reply("/api/chat", Reply.stream(NDJSON, PAUSE, List.of(("""
-                {"model":"mistral","created_at":"2024-01-15T08:13:38Z","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Paris"}}}]},"done":false}
-                {"model":"mistral","created_at":"2024-01-15T08:13:39Z","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":9,"eval_count":5}
-                """).getBytes())));
+        upstream.reply("/api/chat",
+                Reply.stream(NDJSON, PAUSE,
+                        List.of(("""
+                                {"model":"mistral","created_at":"2024-01-15T08:13:38Z","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Paris"}}}]},"done":false}
+                                {"model":"mistral","created_at":"2024-01-15T08:13:39Z","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":9,"eval_count":5}
+                                """)
+                                .getBytes())));
 
         List<String> events = events(post("/ollama-chat", CHAT));
 
@@ -196,11 +200,15 @@ class StreamingRouteTest {
 
     @Test
     void ollamaCompletionsStreamAsTextCompletionChunks() {
-        upstream.reply("/api/generate", Reply.stream(NDJSON, PAUSE, Reply.piecesOf("""
-                {"model":"llama2","created_at":"2024-01-15T08:14:21Z","response":"Because","done":false}
-                {"model":"llama2","created_at":"2024-01-15T08:14:21Z","response":" I said so.","done":false}
-                {"model":"llama2","created_at":"2024-01-15T08:14:22Z","response":"","done":true,"done_reason":"length","prompt_eval_count":13,"eval_count":12}
-                """, 20)));
+        upstream.reply("/api/generate",
+                Reply.stream(NDJSON, PAUSE,
+                        Reply.piecesOf(
+                                """
+                                        {"model":"llama2","created_at":"2024-01-15T08:14:21Z","response":"Because","done":false}
+                                        {"model":"llama2","created_at":"2024-01-15T08:14:21Z","response":" I said so.","done":false}
+                                        {"model":"llama2","created_at":"2024-01-15T08:14:22Z","response":"","done":true,"done_reason":"length","prompt_eval_count":13,"eval_count":12}
+                                        """,
+                                20)));
 
         List<String> events = events(post("/ollama-completions",
                 "{\"model\":\"llama2\",\"prompt\":\"Why?\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}"));
@@ -261,7 +269,8 @@ class StreamingRouteTest {
 
         assertEquals(2, events.size(), events::toString);
         assertEquals("The", tree(events.get(0)).at("/choices/0/delta/content").textValue());
-        assertTrue(tree(events.get(1)).at("/error/message").textValue().startsWith("The upstream server is timing out: no answer from"));
+        assertTrue(tree(events.get(1)).at("/error/message").textValue()
+                .startsWith("The upstream server is timing out: no answer from"));
     }
 
     @Test

@@ -38,11 +38,13 @@ import dev.mistralgateway.testing.GatewaySettings;
  * {@code ./mvnw package -Pjvm25}: {@code target/function-jvm25.zip}, the function for Lambda's java25
  * runtime with a JDK AOT cache made by a training run of the gateway itself.
  *
- * <p>An AOT cache holds the classes of the class path it was trained with, loaded by the JVM's own class
+ * <p>
+ * An AOT cache holds the classes of the class path it was trained with, loaded by the JVM's own class
  * loaders, and loads only with that class path, from jars (not folders). The Lambda build is laid out
  * for the runtime's class loader instead: the application's classes sit as a folder at the zip's top,
  * and AWS's runtime puts only its own client on the class path. So this zip differs from
  * {@code function.zip} in its layout only:
+ *
  * <pre>
  * lib/*.jar                    the same jars, and the top folder's classes as one more jar among them
  * java25/launch                the exec wrapper that gives the JVM the class path the cache was made with
@@ -50,6 +52,7 @@ import dev.mistralgateway.testing.GatewaySettings;
  * java25/app.aot               the cache (JAVA_TOOL_OPTIONS=-XX:AOTCache=/var/task/java25/app.aot)
  * java25/jdk.release           the release file of the JDK that made it
  * </pre>
+ *
  * The training unpacks the zip as {@link LocalLambda} does (as Lambda does, into what stands for
  * {@code /var/task}) and starts it through the same wrapper, so the class path is the one the function
  * gets on Lambda but for the folder's name: the JVM matches class paths that differ only in a common
@@ -202,18 +205,19 @@ public final class Java25Function {
     /** Routes of the seed's kind and of Ollama's, to the two stand-in upstreams. */
     static Map<String, String> routes(FakeUpstream mistral, FakeUpstream ollama) {
         mistral.reply("/v1/chat/completions", request -> request.bodyText().contains("\"content\":\"busy\"")
-                ? Reply.json(429, "{\"object\":\"error\",\"message\":\"Requests rate limit exceeded\",\"type\":\"rate_limited\"}")
+                ? Reply.json(429,
+                        "{\"object\":\"error\",\"message\":\"Requests rate limit exceeded\",\"type\":\"rate_limited\"}")
                 : request.bodyText().contains("\"stream\":true")
                         ? Reply.stream("text/event-stream", Duration.ZERO, List.of((Fixtures.kong(
                                 "unit/real-stream-frames/openai/llm-v1-chat.txt").strip() + "\n\ndata: [DONE]\n\n")
                                 .getBytes(StandardCharsets.UTF_8)))
                         : Reply.json(200, Fixtures.kong("mistral/llm-v1-chat/responses/good.json")));
         ollama.reply("/api/chat", request -> request.bodyText().contains("\"stream\":true")
-                ? Reply.stream("application/x-ndjson", Duration.ZERO, List.of((
-                        "{\"model\":\"mistral\",\"created_at\":\"2024-01-15T08:13:38Z\",\"message\":{\"role\":\"assistant\",\"content\":\"1 + 1\"},\"done\":false}\n"
-                        + "{\"model\":\"mistral\",\"created_at\":\"2024-01-15T08:13:38Z\",\"message\":{\"role\":\"assistant\",\"content\":\" = 2\"},\"done\":false}\n"
-                        + "{\"model\":\"mistral\",\"created_at\":\"2024-01-15T08:13:39Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":7,\"eval_count\":3}\n")
-                        .getBytes(StandardCharsets.UTF_8)))
+                ? Reply.stream("application/x-ndjson", Duration.ZERO, List.of(
+                        ("{\"model\":\"mistral\",\"created_at\":\"2024-01-15T08:13:38Z\",\"message\":{\"role\":\"assistant\",\"content\":\"1 + 1\"},\"done\":false}\n"
+                                + "{\"model\":\"mistral\",\"created_at\":\"2024-01-15T08:13:38Z\",\"message\":{\"role\":\"assistant\",\"content\":\" = 2\"},\"done\":false}\n"
+                                + "{\"model\":\"mistral\",\"created_at\":\"2024-01-15T08:13:39Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":7,\"eval_count\":3}\n")
+                                .getBytes(StandardCharsets.UTF_8)))
                 : Reply.json(200, Fixtures.kong("unit/real-responses/mistral/ollama/llm-v1-chat.json")));
         return new GatewaySettings()
                 .route(0, "/mistral-chat", "llm/v1/chat", "openai", mistral.url("/v1/chat/completions"))

@@ -45,7 +45,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.mistralgateway.testing.PackagedApp;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -58,12 +57,14 @@ import io.vertx.core.http.HttpServerRequest;
  * local Lambda Runtime API served here. A front HTTP port turns each request into an API Gateway HTTP
  * API (payload 2.0) event, as the deployed API does, and the function's answer back into HTTP.
  *
- * <p>As on Lambda, {@code AWS_LAMBDA_EXEC_WRAPPER} names a script that is started with the runtime's
+ * <p>
+ * As on Lambda, {@code AWS_LAMBDA_EXEC_WRAPPER} names a script that is started with the runtime's
  * java command as its arguments, and {@code JAVA_TOOL_OPTIONS} adds JVM options; in the function's
  * variables, {@code /var/task} stands for the unpacked folder. The JVM is the one running this code
  * unless {@link Builder#java} names another JDK.
  *
- * <p>Run it after {@code ./mvnw package} with the gateway's environment variables set:
+ * <p>
+ * Run it after {@code ./mvnw package} with the gateway's environment variables set:
  * {@code ./mvnw exec:java@local-lambda} (port from {@code LOCAL_LAMBDA_PORT}, default 9000).
  * Tests start it through {@link #of}.
  */
@@ -124,7 +125,10 @@ public final class LocalLambda implements AutoCloseable {
             return this;
         }
 
-        /** Another handler than the gateway's (Quarkus's own, {@code io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest}). */
+        /**
+         * Another handler than the gateway's (Quarkus's own,
+         * {@code io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest}).
+         */
         public Builder handler(String handler) {
             this.handler = handler;
             return this;
@@ -283,7 +287,8 @@ public final class LocalLambda implements AutoCloseable {
      */
     public void printThreads() {
         try {
-            new ProcessBuilder("kill", "-QUIT", String.valueOf(function.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-QUIT", String.valueOf(function.pid())).inheritIO().start().waitFor(5,
+                    TimeUnit.SECONDS);
             Thread.sleep(1_000);
         } catch (IOException e) {
             System.err.println("could not signal the function: " + e.getMessage());

@@ -61,7 +61,8 @@ class LocalLambdaIT {
     void theStartPrimesTheRequestPathWithoutTheJvmHandlerAsANativeStartDoes() throws Exception {
         Assumptions.assumeFalse(PackagedApp.isNative(), "the native bootstrap's start is measured by the test below");
         Path target = Path.of(System.getProperty("gateway.build.directory", "target"));
-        try (FakeUpstream mistral = new FakeUpstream(); FakeUpstream ollama = new FakeUpstream();
+        try (FakeUpstream mistral = new FakeUpstream();
+                FakeUpstream ollama = new FakeUpstream();
                 LocalLambda lambda = LocalLambda.of(target.resolve("function.zip"), target.resolve("lambda-runtime"),
                         target.resolve("local-lambda-main")).environment(Java25Function.routes(mistral, ollama))
                         .quarkusMain().start()) {
@@ -74,7 +75,8 @@ class LocalLambdaIT {
             assertTrue(lambda.output().stream().noneMatch(line -> line.contains("priming the request path at start-up")),
                     "priming went wrong: " + lambda.output());
             // the priming request is the gateway's own 404, reported nowhere, and nothing went upstream
-            assertTrue(lambda.output().stream().noneMatch(line -> line.contains("CloudWatchMetrics")), lambda.output().toString());
+            assertTrue(lambda.output().stream().noneMatch(line -> line.contains("CloudWatchMetrics")),
+                    lambda.output().toString());
             assertEquals(0, mistral.received().size() + ollama.received().size());
         }
     }
@@ -90,8 +92,10 @@ class LocalLambdaIT {
             Map<String, String> routes = Java25Function.routes(mistral, ollama);
             Jdk own = Jdk.at(Path.of(System.getProperty("java.home")));
             functions.add(new Function(PackagedApp.isNative() ? "native (provided.al2023 way): function.zip's bootstrap"
-                    : "java21 way: " + own.describe(), LocalLambda.of(target.resolve("function.zip"),
-                    target.resolve("lambda-runtime"), target.resolve("local-lambda")).environment(routes), false));
+                    : "java21 way: " + own.describe(),
+                    LocalLambda.of(target.resolve("function.zip"),
+                            target.resolve("lambda-runtime"), target.resolve("local-lambda")).environment(routes),
+                    false));
 
             // only the zip this build made (-Pjvm25): one left in target/ by an earlier build holds older code
             String built = System.getProperty("gateway.jvm25.zip", "").strip();
@@ -108,10 +112,12 @@ class LocalLambdaIT {
                 wrapped.put("AWS_LAMBDA_EXEC_WRAPPER", Java25Function.VARIABLES.get("AWS_LAMBDA_EXEC_WRAPPER"));
                 Map<String, String> cached = new HashMap<>(wrapped);
                 cached.put("JAVA_TOOL_OPTIONS", Java25Function.VARIABLES.get("JAVA_TOOL_OPTIONS"));
-                for (boolean cache : new boolean[] {false, true}) {
-                    functions.add(new Function("java25 way: " + java25.get().describe() + (cache ? ", AOT cache" : ", no cache"),
-                            LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
-                                    .java(java25.get().home()).environment(cache ? cached : wrapped), cache));
+                for (boolean cache : new boolean[] { false, true }) {
+                    functions
+                            .add(new Function("java25 way: " + java25.get().describe() + (cache ? ", AOT cache" : ", no cache"),
+                                    LocalLambda.of(zip25, target.resolve("lambda-runtime"), target.resolve("local-lambda-25"))
+                                            .java(java25.get().home()).environment(cache ? cached : wrapped),
+                                    cache));
                 }
             }
             rows = measure(functions, coldStarts, mistral);
@@ -148,7 +154,8 @@ class LocalLambdaIT {
                                 .toList();
                         assertTrue(trouble.isEmpty(), "the JVM did not use the AOT cache as it is: " + trouble);
                         assertTrue(lambda.output().stream().anyMatch(
-                                line -> line.contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=")), "the JVM was not given the cache");
+                                line -> line.contains("Picked up JAVA_TOOL_OPTIONS: -XX:AOTCache=")),
+                                "the JVM was not given the cache");
                     }
                 }
             }
@@ -179,7 +186,9 @@ class LocalLambdaIT {
                 "priming went wrong: " + lambda.output());
         // the function logs JSON, as configured, for CloudWatch Logs Insights: the JDK's plain format would mean
         // that a logger was made before Quarkus set up logging
-        assertTrue(lambda.output().stream().anyMatch(line -> line.startsWith("{") && line.contains("\"message\":\"request path primed")),
+        assertTrue(
+                lambda.output().stream()
+                        .anyMatch(line -> line.startsWith("{") && line.contains("\"message\":\"request path primed")),
                 "the function's log is not JSON: " + lambda.output());
         return new Start(answered - lambda.startedNanos(), lambda.firstPollNanos() - lambda.startedNanos() - quarkus - priming,
                 quarkus, priming, answered - lambda.firstPollNanos(), cpu, lambda.residentMegabytes());
@@ -191,14 +200,17 @@ class LocalLambdaIT {
         int n = 20;
         long warmStart = System.nanoTime();
         for (int k = 0; k < n; k++) {
-            Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat", Java25Function.Traffic.CHAT, 200, "\"choices\"");
+            Java25Function.Traffic.expect(client, lambda.port(), "/mistral-chat", Java25Function.Traffic.CHAT, 200,
+                    "\"choices\"");
         }
         return (System.nanoTime() - warmStart) / 1e6 / n;
     }
 
     private static void print(List<Row> rows, List<String> notes, int coldStarts) {
-        StringBuilder out = new StringBuilder(String.format("%nlocal Lambda cold starts, from the JVM's process start to the first "
-                + "answer, ms (%s):%n", coldStarts == 1 ? "one start each" : "median of " + coldStarts + " starts each, min-max"));
+        StringBuilder out = new StringBuilder(String.format(
+                "%nlocal Lambda cold starts, from the JVM's process start to the first "
+                        + "answer, ms (%s):%n",
+                coldStarts == 1 ? "one start each" : "median of " + coldStarts + " starts each, min-max"));
         out.append(String.format("  %-72s %16s %16s %16s %16s %16s %16s %9s%n", "", "total", "JVM+client", "Quarkus",
                 "priming", "1st request", "CPU time", "warm"));
         for (Row row : rows) {

@@ -131,8 +131,8 @@ class CachedTokensTest {
 
     @Test
     void aStreamsPromptTokenDetailsReachTheClientInOpenAisWords() {
-        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, List.of((
-                "data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-small-latest\","
+        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, List.of(
+                ("data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-small-latest\","
                         + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":null}]}\n\n"
                         + "data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-small-latest\","
                         + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"

@@ -145,10 +145,13 @@ class TelemetryTest {
 
     @Test
     void streamsCountTheUpstreamsUsageOrSayTheyEstimated() {
-        upstream.reply("/api/chat", Reply.stream("application/x-ndjson", Duration.ZERO, List.of(("""
-                {"model":"mistral","created_at":"2024-01-15T08:13:38Z","message":{"role":"assistant","content":"2"},"done":false}
-                {"model":"mistral","created_at":"2024-01-15T08:13:39Z","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":11,"eval_count":7}
-                """).getBytes())));
+        upstream.reply("/api/chat",
+                Reply.stream("application/x-ndjson", Duration.ZERO,
+                        List.of(("""
+                                {"model":"mistral","created_at":"2024-01-15T08:13:38Z","message":{"role":"assistant","content":"2"},"done":false}
+                                {"model":"mistral","created_at":"2024-01-15T08:13:39Z","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":11,"eval_count":7}
+                                """)
+                                .getBytes())));
         post("/stats-ollama", CHAT.replace("{\"messages\"", "{\"stream\":true,\"messages\""), "s1").then().statusCode(200);
         JsonNode ollama = onlyLine();
         assertEquals(11, ollama.at("/ai_proxy/usage/prompt_tokens").intValue());
@@ -157,13 +160,14 @@ class TelemetryTest {
         assertTrue(ollama.at("/ai_proxy/meta/stream").booleanValue());
 
         captured.reset();
-        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, List.of((
-                "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
-                        + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"1\"}}]}\n\n"
-                        + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" + 1\"}}]}\n\n"
-                        + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
-                        + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n"
-                        + "data: [DONE]\n\n").getBytes())));
+        upstream.reply("/v1/chat/completions",
+                Reply.stream("text/event-stream", Duration.ZERO,
+                        List.of(("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+                                + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"1\"}}]}\n\n"
+                                + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" + 1\"}}]}\n\n"
+                                + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                                + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n"
+                                + "data: [DONE]\n\n").getBytes())));
         post("/stats-openai", CHAT.replace("{\"messages\"", "{\"stream\":true,\"messages\""), "s2").then().statusCode(200);
         JsonNode mistral = onlyLine();
         assertEquals(9, mistral.at("/ai_proxy/usage/prompt_tokens").intValue());
@@ -171,12 +175,13 @@ class TelemetryTest {
         assertFalse(mistral.at("/ai_proxy/usage/estimated").booleanValue());
 
         captured.reset();
-        upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, List.of((
-                "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
-                        + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"1\"}}]}\n\n"
-                        + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" + 1\"}}]}\n\n"
-                        + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-                        + "data: [DONE]\n\n").getBytes())));
+        upstream.reply("/v1/chat/completions",
+                Reply.stream("text/event-stream", Duration.ZERO,
+                        List.of(("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+                                + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"1\"}}]}\n\n"
+                                + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" + 1\"}}]}\n\n"
+                                + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                                + "data: [DONE]\n\n").getBytes())));
         post("/stats-openai", CHAT.replace("{\"messages\"", "{\"stream\":true,\"messages\""), "s3").then().statusCode(200);
         JsonNode estimated = onlyLine();
         assertTrue(estimated.at("/ai_proxy/usage/estimated").booleanValue());

@@ -17,7 +17,7 @@ class CachedTokensTest {
             "{\"prompt_tokens\":9,\"num_cached_tokens\":6}                          | 6",
             "{\"prompt_tokens\":9,\"num_cached_tokens\":null}                       | ",
             "{\"prompt_tokens\":9,\"prompt_tokens_details\":null}                   | ",
-            "{\"prompt_tokens\":9}                                                  | "})
+            "{\"prompt_tokens\":9}                                                  | " })
     void eachSpellingIsRead(String usage, Long expected) {
         assertEquals(expected, CachedTokens.of(Json.tree(usage)));
     }
@@ -28,7 +28,7 @@ class CachedTokensTest {
             "{\"prompt_token_details\":{\"cached_tokens\":5}}    | {\"prompt_token_details\":{\"cached_tokens\":5},\"prompt_tokens_details\":{\"cached_tokens\":5}}",
             "{\"prompt_tokens_details\":{\"audio_tokens\":0},\"num_cached_tokens\":2} | {\"prompt_tokens_details\":{\"audio_tokens\":0,\"cached_tokens\":2},\"num_cached_tokens\":2}",
             "{\"prompt_tokens_details\":{\"cached_tokens\":4}}   | {\"prompt_tokens_details\":{\"cached_tokens\":4}}",
-            "{\"prompt_tokens\":1}                               | {\"prompt_tokens\":1}"})
+            "{\"prompt_tokens\":1}                               | {\"prompt_tokens\":1}" })
     void chatClientsReadThemInOpenAisWords(String usage, String expected) {
         com.fasterxml.jackson.databind.JsonNode answer = Json.tree("{\"usage\":" + usage + "}");
         boolean changed = CachedTokens.inOpenAiWords(answer);

@@ -23,7 +23,8 @@ class IdsTest {
         assertTrue(Ids.next("chatcmpl-").matches("chatcmpl-[0-9a-f]{24}"));
         assertTrue(Ids.toolCall().matches("[a-zA-Z0-9]{9}"));
         assertEquals("D681PevKs", Ids.mistralToolCallId("D681PevKs"));
-        assertEquals(Ids.mistralToolCallId("call_Xy7PqL2mN8vR4tK9wB3zD1aF"), Ids.mistralToolCallId("call_Xy7PqL2mN8vR4tK9wB3zD1aF"));
+        assertEquals(Ids.mistralToolCallId("call_Xy7PqL2mN8vR4tK9wB3zD1aF"),
+                Ids.mistralToolCallId("call_Xy7PqL2mN8vR4tK9wB3zD1aF"));
         assertTrue(Ids.isMistralToolCallId(Ids.mistralToolCallId("call_Xy7PqL2mN8vR4tK9wB3zD1aF")));
     }
 }

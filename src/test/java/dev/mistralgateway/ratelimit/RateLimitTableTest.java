@@ -84,14 +84,15 @@ class RateLimitTableTest {
         env.put("AI_PROXY_ROUTES_0__RATE_LIMITS_2__PER", "user");
         env.put("AI_PROXY_FRONT_DOOR_AUTH", "iam");
         ConfigurationException refused = assertThrows(ConfigurationException.class, () -> table(env));
-        assertEquals("""
-                The gateway's configuration is invalid:
-                  - AI_PROXY_ROUTES_0__RATE_LIMITS_0__LIMIT: must be a number above 0, not '-1'
-                  - AI_PROXY_ROUTES_0__RATE_LIMITS_0__WINDOW_SIZE: a whole number of seconds up to a year (31622400), not 1.5
-                  - AI_PROXY_ROUTES_0__RATE_LIMITS_0__COUNTS: one of requests, total-tokens, prompt-tokens, completion-tokens, cost; not 'words'
-                  - AI_PROXY_ROUTES_0__RATE_LIMITS_1__PER: client-key needs the route's client keys (AI_PROXY_ROUTES_0__CLIENT_AUTH_KEY_SHA256)
-                  - AI_PROXY_ROUTES_0__RATE_LIMITS_2__LIMIT: must be set (a number above 0)
-                  - AI_PROXY_ROUTES_0__RATE_LIMITS_2__PER: one of client-key, route, ip, header:<name>; not 'user'""",
+        assertEquals(
+                """
+                        The gateway's configuration is invalid:
+                          - AI_PROXY_ROUTES_0__RATE_LIMITS_0__LIMIT: must be a number above 0, not '-1'
+                          - AI_PROXY_ROUTES_0__RATE_LIMITS_0__WINDOW_SIZE: a whole number of seconds up to a year (31622400), not 1.5
+                          - AI_PROXY_ROUTES_0__RATE_LIMITS_0__COUNTS: one of requests, total-tokens, prompt-tokens, completion-tokens, cost; not 'words'
+                          - AI_PROXY_ROUTES_0__RATE_LIMITS_1__PER: client-key needs the route's client keys (AI_PROXY_ROUTES_0__CLIENT_AUTH_KEY_SHA256)
+                          - AI_PROXY_ROUTES_0__RATE_LIMITS_2__LIMIT: must be set (a number above 0)
+                          - AI_PROXY_ROUTES_0__RATE_LIMITS_2__PER: one of client-key, route, ip, header:<name>; not 'user'""",
                 refused.getMessage());
     }
 }

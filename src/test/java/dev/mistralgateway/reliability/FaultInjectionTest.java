@@ -88,19 +88,24 @@ class FaultInjectionTest {
         post("500", CHAT).statusCode(500).body("error.message", equalTo("internal"));
         post("429", CHAT).statusCode(429).body("error.message", equalTo("slow"));
         post("garbage", CHAT).statusCode(500)
-                .body("error.message", equalTo("transformation failed from type mistral://llm/v1/chat: upstream answer is not JSON"));
+                .body("error.message",
+                        equalTo("transformation failed from type mistral://llm/v1/chat: upstream answer is not JSON"));
         post("reset", CHAT).statusCode(502)
-                .body("error.message", startsWith("An invalid response was received from the upstream server: the connection to"));
+                .body("error.message",
+                        startsWith("An invalid response was received from the upstream server: the connection to"));
         post("half", CHAT).statusCode(502)
-                .body("error.message", startsWith("An invalid response was received from the upstream server: the connection to"));
+                .body("error.message",
+                        startsWith("An invalid response was received from the upstream server: the connection to"));
 
         long start = System.nanoTime();
-        post("stall", CHAT).statusCode(504).body("error.message", startsWith("The upstream server is timing out: no answer from"));
+        post("stall", CHAT).statusCode(504).body("error.message",
+                startsWith("The upstream server is timing out: no answer from"));
         long took = (System.nanoTime() - start) / 1_000_000;
         assertTrue(took < 2_000, "a stalled upstream answered after " + took + " ms with a 300 ms read timeout");
 
         start = System.nanoTime();
-        post("body-stall", CHAT).statusCode(504).body("error.message", startsWith("The upstream server is timing out: no answer from"));
+        post("body-stall", CHAT).statusCode(504).body("error.message",
+                startsWith("The upstream server is timing out: no answer from"));
         took = (System.nanoTime() - start) / 1_000_000;
         assertTrue(took < 2_000, "an upstream silent in mid-body answered after " + took + " ms");
 

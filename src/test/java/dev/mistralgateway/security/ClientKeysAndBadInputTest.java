@@ -162,7 +162,8 @@ class ClientKeysAndBadInputTest {
                 .statusCode(415).body("error.message",
                         equalTo("send the request body as JSON, with Content-Type: application/json "
                                 + "(not application/x-www-form-urlencoded)"));
-        given().contentType("multipart/form-data; boundary=x").body("--x--".getBytes(StandardCharsets.UTF_8)).post("/open").then().statusCode(415);
+        given().contentType("multipart/form-data; boundary=x").body("--x--".getBytes(StandardCharsets.UTF_8)).post("/open")
+                .then().statusCode(415);
         given().contentType("text/plain").body(CHAT).post("/open").then().statusCode(200);
         given().contentType("application/vnd.api+json").body(CHAT).post("/open").then().statusCode(200);
     }

@@ -69,8 +69,8 @@ final class RunningGateway implements AutoCloseable {
     /** The same route as {@link #chatRoute(String, String)}, as route {@code index}. */
     static Map<String, String> chatRoute(int index, String path, String upstreamUrl) {
         Map<String, String> route = new java.util.HashMap<>();
-        chatRoute(path, upstreamUrl).forEach((name, value) ->
-                route.put(name.replace("AI_PROXY_ROUTES_0__", "AI_PROXY_ROUTES_" + index + "__"), value));
+        chatRoute(path, upstreamUrl).forEach(
+                (name, value) -> route.put(name.replace("AI_PROXY_ROUTES_0__", "AI_PROXY_ROUTES_" + index + "__"), value));
         return route;
     }
 

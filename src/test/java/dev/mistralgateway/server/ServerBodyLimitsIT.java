@@ -294,7 +294,8 @@ class ServerBodyLimitsIT {
 
             byte[] ten = chatOf(10 * 1024 * 1024);
             try (Socket socket = connect(unlimited)) {
-                send(socket, head("/unlimited", "Content-Length: " + ten.length) + new String(ten, StandardCharsets.ISO_8859_1));
+                send(socket,
+                        head("/unlimited", "Content-Length: " + ten.length) + new String(ten, StandardCharsets.ISO_8859_1));
                 assertEquals(200, read(socket).status());
             }
         }
@@ -333,6 +334,7 @@ class ServerBodyLimitsIT {
         }
         assertEquals(1, upstream.received().size());
     }
+
     /** No route, no reading: a POST to a path without a route is answered 404 before any of its body is read. */
     @Test
     void aPostToAPathWithoutARouteIs404BeforeItsBodyIsRead() throws Exception {

@@ -140,10 +140,12 @@ class ServerSlowClientIT {
 
         // the breaker (MAX_FAILS=1) did not open: the next request is served
         upstream.reply("/v1/chat/completions", Reply.json(200, Fixtures.kong("mistral/llm-v1-chat/responses/good.json")));
-        HttpResponse<String> next = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.url("/mistral-chat")))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> next = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(gateway.url("/mistral-chat")))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                        .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, next.statusCode(), next.body());
         assertEquals(200, statusReportedFor("req-slow-reader"));
     }

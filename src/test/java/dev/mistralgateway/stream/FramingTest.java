@@ -69,6 +69,7 @@ class FramingTest {
         SseEvents events = new SseEvents();
         List<String> read = events.feed("data: {\ndata:\"a\":1}\nid: 1\n: comment\n\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of("{\n\"a\":1}"), read);
-        assertEquals("data: {\ndata: \"a\":1}\n\n", new String(new SseWriter().event(read.get(0)).drain(), StandardCharsets.UTF_8));
+        assertEquals("data: {\ndata: \"a\":1}\n\n",
+                new String(new SseWriter().event(read.get(0)).drain(), StandardCharsets.UTF_8));
     }
 }

@@ -33,7 +33,7 @@ class TemplateTest {
             "mistral-$(headers.x-model)-latest         | small                | mistral-small-latest",
             "http://h:8080/$(uri_captures.model)/chat  | m1                   | http://h:8080/m1/chat",
             "ft:open-mistral-7b:$(headers.x-model)     | a1b2@v.1+x~y_z       | ft:open-mistral-7b:a1b2@v.1+x~y_z",
-            "no template                               | x                    | no template"})
+            "no template                               | x                    | no template" })
     void aTemplateResolvesToTheRequestsValue(String configured, String value, String expected) {
         assertEquals(expected, Template.parse(configured).resolve(request(value)));
     }
@@ -48,7 +48,7 @@ class TemplateTest {
             "$(uri_captures.model)  | a b",
             "$(headers.x-model)     | a?b=c",
             "$(headers.x-model)     | a#b",
-            "$(headers.x-model)     | a\\b"})
+            "$(headers.x-model)     | a\\b" })
     void aValueAModelNameOrPathMayNotHoldIsA400NamingTheTemplate(String configured, String value) {
         GatewayException refused = assertThrows(GatewayException.class,
                 () -> Template.parse(configured).resolve(request(value)));
@@ -59,7 +59,7 @@ class TemplateTest {
     }
 
     @ParameterizedTest(name = "control character {0} is refused")
-    @CsvSource({"0", "9", "10", "13", "127"})
+    @CsvSource({ "0", "9", "10", "13", "127" })
     void aControlCharacterIsA400(int code) {
         GatewayException refused = assertThrows(GatewayException.class,
                 () -> Template.parse("$(headers.x-model)").resolve(request("a" + (char) code + "b")));
@@ -70,7 +70,7 @@ class TemplateTest {
     @CsvSource(delimiter = '|', value = {
             "$(headers.x-other)     | header x-other",
             "$(query_params.other)  | query parameter other",
-            "$(uri_captures.other)  | capture 'other' in its path"})
+            "$(uri_captures.other)  | capture 'other' in its path" })
     void aMissingValueIsA400NamingTheTemplateAndWhatIsMissing(String configured, String missing) {
         GatewayException refused = assertThrows(GatewayException.class,
                 () -> Template.parse(configured).resolve(request("x")));
@@ -80,7 +80,7 @@ class TemplateTest {
     }
 
     @ParameterizedTest(name = "{0} with an empty value resolves to nothing")
-    @CsvSource({"$(headers.x-model)", "$(query_params.model)", "$(uri_captures.model)"})
+    @CsvSource({ "$(headers.x-model)", "$(query_params.model)", "$(uri_captures.model)" })
     void anEmptyValueIsA400(String configured) {
         GatewayException refused = assertThrows(GatewayException.class,
                 () -> Template.parse(configured).resolve(request("")));
@@ -91,7 +91,7 @@ class TemplateTest {
     @CsvSource(delimiter = '|', value = {
             "$(cookies.model)      | reads from 'cookies'",
             "$(headers.x-model     | is not a template",
-            "$(model)              | is not a template"})
+            "$(model)              | is not a template" })
     void aTemplateKongDoesNotHaveIsRefusedAtStartUp(String configured, String message) {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> Template.parse(configured));

@@ -68,7 +68,8 @@ public final class GatewaySettings {
      */
     public Map<String, String> environment() {
         Map<String, String> variables = new HashMap<>();
-        properties.forEach((name, value) -> variables.put(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT), value));
+        properties.forEach(
+                (name, value) -> variables.put(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT), value));
         return variables;
     }
 }

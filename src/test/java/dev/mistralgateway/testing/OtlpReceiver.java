@@ -76,16 +76,16 @@ public final class OtlpReceiver implements AutoCloseable {
     /** Every span received so far, in the order they came. */
     public synchronized List<Span> spans() {
         List<Span> spans = new ArrayList<>();
-        traces.forEach(request -> request.getResourceSpansList().forEach(resource ->
-                resource.getScopeSpansList().forEach(scope -> spans.addAll(scope.getSpansList()))));
+        traces.forEach(request -> request.getResourceSpansList()
+                .forEach(resource -> resource.getScopeSpansList().forEach(scope -> spans.addAll(scope.getSpansList()))));
         return spans;
     }
 
     /** Every metric received so far (each export of a metric is one entry). */
     public synchronized List<Metric> metrics() {
         List<Metric> all = new ArrayList<>();
-        metrics.forEach(request -> request.getResourceMetricsList().forEach(resource ->
-                resource.getScopeMetricsList().forEach(scope -> all.addAll(scope.getMetricsList()))));
+        metrics.forEach(request -> request.getResourceMetricsList()
+                .forEach(resource -> resource.getScopeMetricsList().forEach(scope -> all.addAll(scope.getMetricsList()))));
         return all;
     }
 

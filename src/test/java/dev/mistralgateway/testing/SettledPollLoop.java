@@ -18,7 +18,8 @@ import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 /**
  * Before the first test of each class, one throwaway request, sent again until it is answered.
  *
- * <p>In the Lambda build, tests reach the gateway through Quarkus's mock Lambda event server, which
+ * <p>
+ * In the Lambda build, tests reach the gateway through Quarkus's mock Lambda event server, which
  * outlives the application when a test class restarts it with other settings. The poll loop of the
  * stopped application may still take the next event from that server and then end without answering
  * it (Quarkus issue 15195): the next test's first request would hang until its read timeout (30 s)

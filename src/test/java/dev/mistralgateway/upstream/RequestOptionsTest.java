@@ -21,7 +21,7 @@ class RequestOptionsTest {
             "http://localhost:11434?key=a%20b&x=1",
             "https://host.example/v1/chat?key=s%2Bk#part",
             "http://user:pw@[::1]:8080/a/b%2Fc",
-            "http://my_service:8000/v1/chat/completions"})
+            "http://my_service:8000/v1/chat/completions" })
     void hostPortSslAndPathAreVertxsOwn(String url) {
         RequestOptions vertx = new RequestOptions().setAbsoluteURI(url);
         RequestOptions ours = UpstreamClient.at(new RequestOptions(), URI.create(url));

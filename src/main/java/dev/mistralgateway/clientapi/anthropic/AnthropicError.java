@@ -55,8 +55,8 @@ public record AnthropicError(String type, Detail error) implements StreamEvents.
                 JsonNode detail = error.path("error");
                 message = detail.path("message").isTextual() ? detail.get("message").textValue()
                         : detail.isTextual() ? detail.textValue()
-                        : error.path("message").isTextual() ? error.get("message").textValue()
-                        : error.isObject() ? error.toString() : null;
+                                : error.path("message").isTextual() ? error.get("message").textValue()
+                                        : error.isObject() ? error.toString() : null;
             }
         } catch (IOException notJson) {
             // its text is the message, below
@@ -82,7 +82,7 @@ public record AnthropicError(String type, Detail error) implements StreamEvents.
         String type = detail.path("type").asText("");
         int status = code.equals("stream_time_limit") ? 504
                 : code.equals("stream_token_limit") || type.equals("invalid_request_error") ? 400
-                : type.equals("rate_limit_error") ? 429 : 502;
+                        : type.equals("rate_limit_error") ? 429 : 502;
         return of(status, message);
     }
 }

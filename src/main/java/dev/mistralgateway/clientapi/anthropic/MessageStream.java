@@ -22,7 +22,12 @@ import dev.mistralgateway.stream.SseWriter;
  */
 final class MessageStream implements ClientStream {
 
-    private enum Open { NONE, TEXT, THINKING, TOOL }
+    private enum Open {
+        NONE,
+        TEXT,
+        THINKING,
+        TOOL
+    }
 
     private final ObjectMapper mapper;
     private final JsonNode clientBody;
@@ -144,8 +149,9 @@ final class MessageStream implements ClientStream {
             toolCalls = true;
         }
         JsonNode arguments = function.get("arguments");
-        String json = arguments == null || arguments.isNull() ? "" : arguments.isTextual() ? arguments.textValue()
-                : arguments.toString();
+        String json = arguments == null || arguments.isNull() ? ""
+                : arguments.isTextual() ? arguments.textValue()
+                        : arguments.toString();
         if (!json.isEmpty()) {
             write(new StreamEvents.BlockDelta(openIndex, StreamEvents.Delta.inputJson(json)));
             deltas++;

@@ -30,7 +30,8 @@ final class StreamEvents {
 
     @RegisterForReflection
     record BlockStart(String type, int index, @JsonProperty("content_block") AnthropicMessage.Block contentBlock)
-            implements Event {
+            implements
+                Event {
         BlockStart(int index, AnthropicMessage.Block contentBlock) {
             this("content_block_start", index, contentBlock);
         }

@@ -12,10 +12,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import dev.mistralgateway.openai.CachedTokens;
 import dev.mistralgateway.clientapi.responses.ResponseObjects.Response;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.format.TransformationException;
+import dev.mistralgateway.openai.CachedTokens;
 
 /**
  * A {@code Response} from a {@link Turn}, with the request's settings echoed as OpenAI echoes them;
@@ -74,8 +74,9 @@ final class ResponseAnswer {
                 done ? output(turn, status) : List.of(), request.path("parallel_tool_calls").asBoolean(true),
                 request.path("previous_response_id").textValue(),
                 request.path("reasoning").isObject() ? request.get("reasoning") : null,
-                request.path("text").isObject() ? request.get("text") : JSON.objectNode().set("format",
-                        JSON.objectNode().put("type", "text")),
+                request.path("text").isObject() ? request.get("text")
+                        : JSON.objectNode().set("format",
+                                JSON.objectNode().put("type", "text")),
                 request.hasNonNull("tool_choice") ? request.get("tool_choice") : new TextNode("auto"),
                 tools(request), orNull(request, "temperature"), orNull(request, "top_p"), "disabled",
                 request.path("metadata").isObject() ? request.get("metadata") : JSON.objectNode(),

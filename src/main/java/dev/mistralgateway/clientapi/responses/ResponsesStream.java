@@ -27,13 +27,16 @@ import dev.mistralgateway.stream.SseWriter;
  * or a stream that ends with neither, ends in {@code response.failed}: never a silent end. Every
  * event has its {@code sequence_number}.
  *
- * <p>A custom tool's input arrives as the JSON arguments of the function it became, which cannot
+ * <p>
+ * A custom tool's input arrives as the JSON arguments of the function it became, which cannot
  * be cut into input text as it comes: it goes out in one delta once the call is complete.
  */
 final class ResponsesStream implements ClientStream {
 
     private enum Open {
-        NONE, REASONING, MESSAGE
+        NONE,
+        REASONING,
+        MESSAGE
     }
 
     private final ObjectMapper mapper;

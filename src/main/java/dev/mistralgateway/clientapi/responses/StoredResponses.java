@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +31,8 @@ import io.smallrye.mutiny.Uni;
  * own input, and is translated as if it had sent the whole ({@code instructions} are not carried
  * over, as at OpenAI). {@code GET} and {@code DELETE} on {@code <path>/<id>} read and delete one.
  *
- * <p>A stored response is its owner's only: its key holds a digest of the client's credential
+ * <p>
+ * A stored response is its owner's only: its key holds a digest of the client's credential
  * ({@link ClientAuthenticator#credential}), so another key finds nothing, as if there were nothing.
  */
 @ApplicationScoped

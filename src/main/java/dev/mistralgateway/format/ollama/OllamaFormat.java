@@ -31,7 +31,8 @@ import dev.mistralgateway.pipeline.ClientRequest;
  * The {@code ollama} format: Ollama's native {@code /api/chat}, {@code /api/generate} and
  * {@code /api/embed} ({@link OllamaEmbeddings}).
  *
- * <p>Requests are rebuilt in Ollama's shape (only what Ollama understands goes up); answers are
+ * <p>
+ * Requests are rebuilt in Ollama's shape (only what Ollama understands goes up); answers are
  * rebuilt in the OpenAI shape, fixing what Kong leaves out: an {@code id}, an integer
  * {@code created}, {@code finish_reason} from {@code done_reason}, tool calls with ids and
  * JSON-text arguments.
@@ -271,7 +272,8 @@ public final class OllamaFormat implements Format {
                 throw failure(request.routeType(), "'response' not in llm/v1/completions response");
             }
             openAi = new TextCompletion(Ids.next("cmpl-"), TextCompletion.OBJECT, created, model,
-                    List.of(new TextCompletion.Choice(0, response.textValue(), null, OllamaAnswers.finishReason(answer, request))),
+                    List.of(new TextCompletion.Choice(0, response.textValue(), null,
+                            OllamaAnswers.finishReason(answer, request))),
                     usage);
         }
         try {

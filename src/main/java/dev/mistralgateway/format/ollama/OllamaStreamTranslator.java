@@ -189,7 +189,8 @@ final class OllamaStreamTranslator implements StreamTranslator {
         JsonNode message = line.path("message");
         String content = message.path("content").asText("");
         String thinking = message.path("thinking").isTextual() && !message.get("thinking").textValue().isEmpty()
-                ? message.get("thinking").textValue() : null;
+                ? message.get("thinking").textValue()
+                : null;
         List<ChatCompletionChunk.ToolCallDelta> toolCalls = new ArrayList<>();
         for (ChatCompletion.ToolCall call : OllamaAnswers.toolCalls(message.get("tool_calls"))) {
             toolCalls.add(new ChatCompletionChunk.ToolCallDelta(toolCallsSent++, call.id(), call.type(), call.function()));
@@ -221,7 +222,8 @@ final class OllamaStreamTranslator implements StreamTranslator {
         if (contentPrefix == null) {
             byte[] template = serialize(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model,
                     List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(null, MARK, null, null),
-                            null)), null));
+                            null)),
+                    null));
             int at = lastIndexOf(template, MARK_JSON);
             contentPrefix = Arrays.copyOfRange(template, 0, at + 1);
             contentSuffix = Arrays.copyOfRange(template, at + MARK_JSON.length - 1, template.length);
@@ -231,8 +233,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
 
     /** The content comes last in a chunk: a model name holding the marker cannot come after it. */
     private static int lastIndexOf(byte[] bytes, byte[] part) {
-        outer:
-        for (int i = bytes.length - part.length; i >= 0; i--) {
+        outer: for (int i = bytes.length - part.length; i >= 0; i--) {
             for (int j = 0; j < part.length; j++) {
                 if (bytes[i + j] != part[j]) {
                     continue outer;

@@ -15,7 +15,8 @@ import dev.mistralgateway.openai.Usage;
  * streaming parser instead of a JSON tree: whether {@code choices} (or {@code data}) is an array,
  * the usage, the model, and whether any choice's {@code message.content} is an array of chunks.
  *
- * <p>Why: every whole answer was read into a tree only to look at those few fields, ~4 % of a
+ * <p>
+ * Why: every whole answer was read into a tree only to look at those few fields, ~4 % of a
  * request's CPU at C1 (how AWS runs a Java function; JFR, bench/run.sh's gateway-c1). The scan
  * decides only for answers it reads exactly as the tree would: anything else (not JSON, a field
  * it reads given twice, token counts that are not plain integers, content chunks) is left
@@ -153,6 +154,6 @@ final class AnswerScan {
             }
             parser.skipChildren();
         }
-        return new long[] {prompt, completion};
+        return new long[] { prompt, completion };
     }
 }

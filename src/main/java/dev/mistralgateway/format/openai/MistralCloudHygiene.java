@@ -22,7 +22,8 @@ import dev.mistralgateway.error.GatewayException;
  * hygiene table lists the same rules in the same order; {@code MistralHygieneTest} has a test each,
  * sent to a stand-in that validates against Mistral's own spec.
  *
- * <p>Fields neither OpenAI's nor Mistral's pass through untouched, as in Kong, so a Mistral
+ * <p>
+ * Fields neither OpenAI's nor Mistral's pass through untouched, as in Kong, so a Mistral
  * parameter newer than this class still reaches Mistral.
  */
 final class MistralCloudHygiene {

@@ -7,11 +7,10 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 import java.util.List;
 
-import io.opentelemetry.api.common.AttributeKey;
-
 import dev.mistralgateway.config.MistralFormat;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
+import io.opentelemetry.api.common.AttributeKey;
 
 /**
  * The names of OpenTelemetry's GenAI semantic conventions the gateway writes, and its own beside

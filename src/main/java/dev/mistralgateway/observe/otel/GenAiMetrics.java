@@ -2,12 +2,11 @@ package dev.mistralgateway.observe.otel;
 
 import java.util.List;
 
+import dev.mistralgateway.observe.RequestReport;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
-
-import dev.mistralgateway.observe.RequestReport;
 
 /**
  * The GenAI conventions' four metrics, one record per finished request. Their attributes are all

@@ -15,6 +15,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.config.GatewayConfig;
+import dev.mistralgateway.config.OtelSwitchSource;
+import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.observe.RequestIds;
+import dev.mistralgateway.observe.RequestTrace;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -24,12 +29,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-
-import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.config.OtelSwitchSource;
-import dev.mistralgateway.error.GatewayException;
-import dev.mistralgateway.observe.RequestIds;
-import dev.mistralgateway.observe.RequestTrace;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
@@ -40,7 +39,8 @@ import io.vertx.ext.web.RoutingContext;
  * OTLP endpoint, see {@link OtelSwitchSource}) it installs nothing: every request's trace is
  * {@link RequestTrace#NONE}, and the request path pays one null check.
  *
- * <p>With it on, a route handler right after the request id's opens each POST's SERVER span,
+ * <p>
+ * With it on, a route handler right after the request id's opens each POST's SERVER span,
  * which ends when the answer has gone out; the journey adds a CLIENT span per attempt
  * ({@link RequestSpan}). Behind Lambda, which freezes the instance once the invocation has
  * answered, {@link #flushedBefore} ends the span and exports everything before the answer leaves.
@@ -125,7 +125,7 @@ public class GenAiTelemetry {
         if (!enabled) {
             return answer.get();
         }
-        return Uni.createFrom().<T>deferred(answer::get).onItemOrFailure().call((item, failure) -> {
+        return Uni.createFrom().<T> deferred(answer::get).onItemOrFailure().call((item, failure) -> {
             if (of(http) instanceof RequestSpan trace) {
                 trace.end(failure == null ? status.applyAsInt(item)
                         : failure instanceof GatewayException gateway ? gateway.status() : 500);
@@ -141,7 +141,7 @@ public class GenAiTelemetry {
         }
         CompletableResultCode exported = CompletableResultCode.ofAll(List.of(
                 sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
-        return Uni.createFrom().<Void>emitter(emitter -> exported.whenComplete(() -> emitter.complete(null)))
+        return Uni.createFrom().<Void> emitter(emitter -> exported.whenComplete(() -> emitter.complete(null)))
                 .ifNoItem().after(flushTimeout).recoverWithItem((Void) null);
     }
 

@@ -28,7 +28,8 @@ final class PayloadMessages {
         } else if (checked.path("messages").isArray()) {
             for (JsonNode message : checked.get("messages")) {
                 JsonNode content = message.path("content");
-                text(messages, message.path("role").asText("user"), content.isTextual() ? content.textValue() : content.toString());
+                text(messages, message.path("role").asText("user"),
+                        content.isTextual() ? content.textValue() : content.toString());
             }
         } else {
             JsonNode prompt = checked.has("prompt") ? checked.get("prompt") : checked.path("input");

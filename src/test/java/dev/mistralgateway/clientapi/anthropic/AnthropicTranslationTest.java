@@ -169,7 +169,7 @@ class AnthropicTranslationTest {
                     data = line.substring(6);
                 }
             }
-            events.add(new String[] {name, data});
+            events.add(new String[] { name, data });
         }
         return events;
     }

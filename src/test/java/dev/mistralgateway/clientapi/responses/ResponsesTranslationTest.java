@@ -50,7 +50,8 @@ class ResponsesTranslationTest {
         StringBuilder out = new StringBuilder();
         for (String[] piece : new String[][] { { "{\"reasoning_content\":\"think\"}", "null" },
                 { "{\"content\":\"ok\"}", "null" },
-                { "{\"tool_calls\":[{\"index\":0,\"id\":\"abcDEF123\",\"function\":{\"name\":\"apply_patch\",\"arguments\":\"{\\\"input\\\":\"}}]}", "null" },
+                { "{\"tool_calls\":[{\"index\":0,\"id\":\"abcDEF123\",\"function\":{\"name\":\"apply_patch\",\"arguments\":\"{\\\"input\\\":\"}}]}",
+                        "null" },
                 { "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"p\\\"}\"}}]}", "\"tool_calls\"" } }) {
             out.append(new String(stream.next(("data: " + chunk.formatted(piece[0], piece[1]) + "\n\n")
                     .getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
@@ -81,6 +82,7 @@ class ResponsesTranslationTest {
         assertThrows(GatewayException.class, () -> api.toChat(mapper.readTree(
                 "{\"input\":[{\"type\":\"item_reference\",\"id\":\"msg_1\"}]}")));
     }
+
     /**
      * The schema checks here and in ResponsesRouteTest can fail: with the translation switched off
      * (OpenAI's chat API, which passes the chat answer and events on as they came), neither the

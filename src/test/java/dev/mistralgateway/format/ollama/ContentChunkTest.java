@@ -48,7 +48,8 @@ class ContentChunkTest {
             for (int i = 0; i < nonEmpty.size(); i++) {
                 String expected = mapper.writeValueAsString(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT,
                         created, model, List.of(new ChatCompletionChunk.Choice(0,
-                                new ChatCompletionChunk.Delta(null, nonEmpty.get(i), null, null), null)), null));
+                                new ChatCompletionChunk.Delta(null, nonEmpty.get(i), null, null), null)),
+                        null));
                 assertEquals(expected, events.get(i + 1));
             }
         }

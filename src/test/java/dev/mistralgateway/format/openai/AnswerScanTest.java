@@ -37,11 +37,11 @@ class AnswerScanTest {
             "{\"object\":\"list\",\"data\":[{\"embedding\":[0.1,0.2],\"index\":0}],\"usage\":{\"prompt_tokens\":2,"
                     + "\"completion_tokens\":0,\"total_tokens\":2}}",
             "{\"choices\":[{\"delta\":{\"content\":[1]},\"message\":{\"role\":\"assistant\",\"content\":\"x\"}}]} trailing",
-            "{\"model\":\"\\u00e9\\n\\\"\",\"choices\":[{\"message\":{\"content\":\"\\ud83d\\ude00\"}}],\"extra\":{\"model\":[]}}"})
+            "{\"model\":\"\\u00e9\\n\\\"\",\"choices\":[{\"message\":{\"content\":\"\\ud83d\\ude00\"}}],\"extra\":{\"model\":[]}}" })
     void readsWhatTheTreeReads(String source) throws Exception {
         byte[] answer = bytes(source);
         JsonNode tree = mapper.readTree(answer);
-        for (String expected : new String[] {"choices", "data"}) {
+        for (String expected : new String[] { "choices", "data" }) {
             AnswerScan.Read read = AnswerScan.of(mapper, answer, expected);
             assertNotNull(read, source);
             assertEquals(tree.path(expected).isArray(), read.expectedIsArray(), source);
@@ -68,7 +68,7 @@ class AnswerScanTest {
             "{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":\"2\"}}",
             "{\"choices\":[],\"usage\":{\"prompt_tokens\":-1}}",
             "{\"choices\":[],\"usage\":{\"prompt_tokens\":123456789012345678901234567890}}",
-            "{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"prompt_tokens\":2}}"})
+            "{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"prompt_tokens\":2}}" })
     void leavesToTheTreeWhatItCannotReadAlike(String answer) {
         assertNull(AnswerScan.of(mapper, answer.getBytes(StandardCharsets.UTF_8), "choices"), answer);
     }

@@ -214,7 +214,8 @@ class GenAiTracingTest {
     @Test
     void withoutPayloadLoggingNoPromptOrAnswerIsRecordedAndTheMetricsNameTheConfiguredModel() {
         // the upstream answers with a model name of its own choosing: not a metric's value
-        upstream.reply("/c/v1/chat/completions", Reply.json(200, GOOD.replace(Json.tree(GOOD).get("model").textValue(), "my-own-name-42")));
+        upstream.reply("/c/v1/chat/completions",
+                Reply.json(200, GOOD.replace(Json.tree(GOOD).get("model").textValue(), "my-own-name-42")));
 
         given().header("Content-Type", "application/json")
                 .body("{\"messages\":[{\"role\":\"user\",\"content\":\"secret prompt\"}]}")
@@ -230,12 +231,14 @@ class GenAiTracingTest {
         // the configured model, never the name the client chose, in the metrics
         for (Metric metric : receiver.metrics()) {
             if (metric.hasHistogram()) {
-                metric.getHistogram().getDataPointsList().forEach(point ->
-                        assertFalse(point.getAttributesList().toString().contains("my-own-name-42"), metric.getName()));
+                metric.getHistogram().getDataPointsList()
+                        .forEach(point -> assertFalse(point.getAttributesList().toString().contains("my-own-name-42"),
+                                metric.getName()));
             }
         }
         assertEquals(Optional.of("mistral-tiny"), histogram("gen_ai.client.operation.duration").stream()
-                .map(point -> text(point.getAttributesList(), "gen_ai.request.model")).filter("mistral-tiny"::equals).findFirst());
+                .map(point -> text(point.getAttributesList(), "gen_ai.request.model")).filter("mistral-tiny"::equals)
+                .findFirst());
     }
 
     private static void assertNoSecrets(String exported) {

@@ -54,7 +54,10 @@ public final class MistralCloud {
         return validating(request -> answer);
     }
 
-    /** Mistral's refusal of this request, if it would refuse it (recorded); empty when it would take it or the path is not covered. */
+    /**
+     * Mistral's refusal of this request, if it would refuse it (recorded); empty when it would take it or the path is not
+     * covered.
+     */
     public Optional<Reply> check(Received request) {
         if (!MistralContract.covers(request.path())) {
             return Optional.empty();

@@ -1,5 +1,7 @@
 package dev.mistralgateway.testing.openai;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,8 +21,6 @@ import com.networknt.schema.keyword.NonValidationKeyword;
 import com.networknt.schema.keyword.UnknownKeywordFactory;
 
 import dev.mistralgateway.testing.Json;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * OpenAI's published spec as the tests have it ({@code src/test/resources/openai/openapi.yaml}, MIT,
