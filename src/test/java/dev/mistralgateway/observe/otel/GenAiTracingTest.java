@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -45,6 +46,9 @@ import io.restassured.response.Response;
  * reader are set to wait a minute here, so whatever the receiver holds when the answer has come
  * was exported by the handler's flush, before the invocation ended.
  */
+// the Lambda handler flushes a request's spans before the invocation ends, which this test asserts; the plain
+// server exports them in batches after the answer (docs/observability-otel.md), so it is not run there
+@DisabledIfSystemProperty(named = "gateway.entry", matches = "server")
 @QuarkusTest
 @QuarkusTestResource(value = GenAiTracingTest.Routes.class, restrictToAnnotatedClass = true)
 class GenAiTracingTest {
