@@ -16,7 +16,7 @@ final class FailoverRule {
     private FailoverRule() {
     }
 
-    static boolean movesOn(Balancing balancing, FailoverCriterion criterion, boolean sent) {
+    static boolean movesOn(Balancing balancing, FailoverCriterion criterion) {
         return criterion != null && balancing.failoverCriteria().contains(criterion);
     }
 }

@@ -308,7 +308,7 @@ public class Proxy {
     /** Records the failure, then tries another target if the route's failover rules allow it. */
     private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
         exchange.trace().attemptFailed(failure.response() == null ? 0 : failure.response().status(), failure.error());
-        boolean moveOn = FailoverRule.movesOn(exchange.route().balancing(), failure.criterion(), failure.sent())
+        boolean moveOn = FailoverRule.movesOn(exchange.route().balancing(), failure.criterion())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
         // the breaker's books are written before the next attempt or the answer
         return attempt.failed(failure.criterion(), failure.retryAfter())
