@@ -26,12 +26,21 @@ final class MessageOrder {
     private MessageOrder() {
     }
 
-    static void repair(ArrayNode messages) {
+    static void systemAfterConversationAsUser(ObjectNode body) {
+        if (!(body.get("messages") instanceof ArrayNode messages)) {
+            return;
+        }
         for (int i = 1; i < messages.size(); i++) {
             String previous = roleOf(messages, i - 1);
             if (roleOf(messages, i).equals("system") && (previous.equals("assistant") || previous.equals("tool"))) {
                 ((ObjectNode) messages.get(i)).put("role", "user");
             }
+        }
+    }
+
+    static void assistantBetweenToolAndUser(ObjectNode body) {
+        if (!(body.get("messages") instanceof ArrayNode messages)) {
+            return;
         }
         for (int i = 1; i < messages.size(); i++) {
             if (roleOf(messages, i).equals("user") && roleOf(messages, i - 1).equals("tool")) {

@@ -19,7 +19,8 @@ final class ReasoningReplay {
     private ReasoningReplay() {
     }
 
-    static void apply(ObjectNode assistant) {
+    /** The assistant's reasoning as the first chunk of its content, what it {@code said} after it. */
+    static void apply(ObjectNode assistant, JsonNode said) {
         String reasoning = text(assistant.get("reasoning_content"));
         if (reasoning.isEmpty()) {
             reasoning = text(assistant.get("reasoning"));
@@ -32,7 +33,6 @@ final class ReasoningReplay {
         ObjectNode thinking = content.addObject().put("type", "thinking");
         thinking.putArray("thinking").addObject().put("type", "text").put("text", reasoning);
         thinking.put("closed", true);
-        JsonNode said = assistant.get("content");
         if (said instanceof ArrayNode parts) {
             content.addAll(parts);
         } else if (said != null && said.isTextual() && !said.textValue().isEmpty()) {

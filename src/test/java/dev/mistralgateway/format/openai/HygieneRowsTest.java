@@ -1,6 +1,8 @@
 package dev.mistralgateway.format.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Mistral cloud hygiene table of {@code docs/journey.md} and the code cannot drift: every row of
  * the table has its golden case ({@code golden/formats/hygiene-<row>-*}, which {@code FormatGoldenTest}
- * runs and checks against Mistral's contract) and every case names a row of the table.
+ * runs and checks against Mistral's contract) and every case names a row of the table; every row has
+ * its rule in {@link MistralCloudHygiene#CHAT} and every rule there its row.
  */
 class HygieneRowsTest {
 
@@ -27,15 +30,7 @@ class HygieneRowsTest {
 
     @Test
     void everyRowOfTheTableHasItsCaseAndEveryCaseItsRow() throws IOException {
-        TreeSet<String> rows = new TreeSet<>();
-        boolean inTable = false;
-        for (String line : Files.readAllLines(TABLE)) {
-            inTable = line.startsWith("| # | the client sends") || inTable && line.startsWith("|");
-            Matcher row = ROW.matcher(line);
-            if (inTable && row.find()) {
-                rows.add(row.group(1));
-            }
-        }
+        TreeSet<String> rows = rowsOfTheTable();
         TreeSet<String> cased = new TreeSet<>();
         try (Stream<Path> dirs = Files.list(CASES)) {
             for (Path dir : dirs.toList()) {
@@ -48,5 +43,29 @@ class HygieneRowsTest {
 
         assertEquals(List.copyOf(rows), List.copyOf(cased), "rows of " + TABLE + " vs hygiene cases");
         assertEquals(21, rows.size(), "rows read from " + TABLE);
+    }
+
+    @Test
+    void everyRowOfTheTableHasItsRuleAndEveryRuleItsRow() throws IOException {
+        TreeSet<String> ruled = new TreeSet<>();
+        for (HygieneRule rule : MistralCloudHygiene.CHAT) {
+            assertTrue(ruled.add(rule.row()), "rule " + rule.row() + " is in the code twice");
+            assertFalse(rule.name().isBlank(), "rule " + rule.row() + " has no name");
+        }
+
+        assertEquals(List.copyOf(rowsOfTheTable()), List.copyOf(ruled), "rows of " + TABLE + " vs MistralCloudHygiene.CHAT");
+    }
+
+    private static TreeSet<String> rowsOfTheTable() throws IOException {
+        TreeSet<String> rows = new TreeSet<>();
+        boolean inTable = false;
+        for (String line : Files.readAllLines(TABLE)) {
+            inTable = line.startsWith("| # | the client sends") || inTable && line.startsWith("|");
+            Matcher row = ROW.matcher(line);
+            if (inTable && row.find()) {
+                rows.add(row.group(1));
+            }
+        }
+        return rows;
     }
 }
