@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mistralgateway.standin.MistralContract.Kind;
-import dev.mistralgateway.standin.MistralContract.Violation;
+import dev.mistralgateway.standin.Violation.Kind;
 
 /**
  * The rules Mistral's servers apply to a chat request after its schema, in Mistral's own words

@@ -3,11 +3,9 @@ package dev.mistralgateway.standin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -17,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
@@ -26,7 +23,8 @@ import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import com.networknt.schema.keyword.UnknownKeywordFactory;
-import com.networknt.schema.path.NodePath;
+
+import dev.mistralgateway.standin.Violation.Kind;
 
 /**
  * What Mistral's cloud API accepts as a request body: its own published OpenAPI 3.1 document
@@ -106,46 +104,12 @@ public final class MistralContract {
      * {@code ChatCompletionChoice} or a stream's {@code CompletionChunk}; empty when it fits.
      */
     public List<Violation> checkAgainst(String schemaName, JsonNode value) {
-        return schemaViolations(schema(schemaName), value);
+        return SchemaViolations.of(schema(schemaName), value);
     }
 
     /** How long reading and compiling the document took, in milliseconds. */
     public long loadMillis() {
         return loadMillis;
-    }
-
-    /** Whether a Mistral schema problem (answered 422) or a rule Mistral's servers apply after it (answered 400). */
-    public enum Kind {
-        SCHEMA,
-        SERVER_RULE
-    }
-
-    /**
-     * One reason Mistral would refuse a body. {@code loc} is where, as Mistral's 422 lists it after
-     * {@code "body"} (property names and array indexes); {@code type} is a short name of the problem
-     * (pydantic's, for schema problems); {@code input} is the value found there (null when absent).
-     */
-    public record Violation(Kind kind, List<Object> loc, String type, String message, JsonNode input) {
-
-        /** {@code $.messages[0].refusal}. */
-        public String path() {
-            StringBuilder path = new StringBuilder("$");
-            for (Object element : loc) {
-                if (element instanceof Integer) {
-                    path.append('[').append(element).append(']');
-                } else if (element.toString().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                    path.append('.').append(element);
-                } else {
-                    path.append("['").append(element).append("']");
-                }
-            }
-            return path.toString();
-        }
-
-        @Override
-        public String toString() {
-            return path() + ": " + message;
-        }
     }
 
     /** The request schema Mistral has for this path (matched on its ending), if it is one of the covered endpoints. */
@@ -184,109 +148,12 @@ public final class MistralContract {
         if (tree == null || tree.isMissingNode()) {
             return List.of(new Violation(Kind.SCHEMA, List.of(), "json_invalid", "body is not JSON: it is empty", null));
         }
-        List<Violation> found = new ArrayList<>(schemaViolations(schema(schemaName), tree));
+        List<Violation> found = new ArrayList<>(SchemaViolations.of(schema(schemaName), tree));
         if (schemaName.equals("ChatCompletionRequest")) {
             found.addAll(MistralChatRules.check(tree));
         }
         return found;
     }
-
-    // ---- the schema
-
-    private static List<Violation> schemaViolations(Schema schema, JsonNode body) {
-        List<Violation> all = new ArrayList<>();
-        for (Error error : schema.validate(body)) {
-            List<Object> loc = elements(error.getInstanceLocation());
-            String keyword = String.valueOf(error.getKeyword());
-            if ((keyword.equals("additionalProperties") || keyword.equals("required")) && error.getProperty() != null) {
-                loc.add(error.getProperty());
-            }
-            all.add(new Violation(Kind.SCHEMA, List.copyOf(loc), typeOf(error), error.getMessage(), at(body, loc)));
-        }
-        return readable(all);
-    }
-
-    /**
-     * Drops what only restates a deeper problem, without ever changing whether there is one: a union
-     * that matched no alternative, and alternatives whose type did not even fit, are left out when
-     * another problem was found at or under the same place (the alternative that did fit).
-     */
-    private static List<Violation> readable(List<Violation> all) {
-        List<Violation> kept = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (Violation v : all) {
-            boolean restates = isUnionNoise(v) && all.stream()
-                    .anyMatch(other -> !isUnionNoise(other) && startsWith(other.loc(), v.loc()));
-            if (!restates && seen.add(v.toString())) {
-                kept.add(v);
-            }
-        }
-        return kept.isEmpty() ? all : kept;
-    }
-
-    private static boolean isUnionNoise(Violation v) {
-        return v.type().equals("union_tag_invalid") || v.type().equals("union") || v.type().endsWith("_type")
-                || v.type().equals("none_required");
-    }
-
-    private static boolean startsWith(List<Object> loc, List<Object> prefix) {
-        return loc.size() >= prefix.size() && loc.subList(0, prefix.size()).equals(prefix);
-    }
-
-    /** A pydantic-like name for the problem, for the 422's {@code type}. */
-    private static String typeOf(Error error) {
-        String keyword = String.valueOf(error.getKeyword());
-        return switch (keyword) {
-            case "additionalProperties" -> "extra_forbidden";
-            case "required" -> "missing";
-            case "maximum" -> "less_than_equal";
-            case "minimum" -> "greater_than_equal";
-            case "exclusiveMaximum" -> "less_than";
-            case "exclusiveMinimum" -> "greater_than";
-            case "enum", "const" -> "literal_error";
-            case "oneOf", "anyOf" -> "union";
-            case "discriminator" -> "union_tag_invalid";
-            case "maxLength" -> "string_too_long";
-            case "minLength" -> "string_too_short";
-            case "maxItems" -> "too_long";
-            case "minItems" -> "too_short";
-            case "pattern" -> "string_pattern_mismatch";
-            case "type" -> switch (error.getSchemaNode() == null ? "" : error.getSchemaNode().asText()) {
-                case "string" -> "string_type";
-                case "number" -> "float_type";
-                case "integer" -> "int_type";
-                case "boolean" -> "bool_type";
-                case "array" -> "list_type";
-                case "object" -> "model_type";
-                case "null" -> "none_required";
-                default -> "value_type";
-            };
-            default -> "value_error";
-        };
-    }
-
-    private static List<Object> elements(NodePath path) {
-        List<Object> loc = new ArrayList<>();
-        for (int i = 0; i < path.getNameCount(); i++) {
-            loc.add(path.getElement(i));
-        }
-        return loc;
-    }
-
-    /** The value at loc, or the object that lacks it (as pydantic reports a missing field's input). */
-    private static JsonNode at(JsonNode body, List<Object> loc) {
-        JsonNode node = body;
-        for (Object element : loc) {
-            JsonNode next = element instanceof Integer i ? node.path(i) : node.path(element.toString());
-            if (next.isMissingNode()) {
-                return node;
-            }
-            node = next;
-        }
-        return node;
-    }
-
-    // ---- Mistral's answers to a body it refuses
 
     /** Mistral's refusal: the HTTP status and the JSON body. */
     public record Refusal(int status, String body) {

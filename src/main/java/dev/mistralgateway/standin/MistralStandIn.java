@@ -142,7 +142,7 @@ public class MistralStandIn {
     /** Mistral's refusal of the body, or the stand-in's answer to it. */
     private Answer answer(String path, byte[] body, Optional<MistralContract> checker) throws IOException {
         if (checker.isPresent()) {
-            List<MistralContract.Violation> found = checker.get().check(path, body);
+            List<Violation> found = checker.get().check(path, body);
             if (!found.isEmpty()) {
                 MistralContract.Refusal refusal = MistralContract.refusal(found);
                 return new Answer(refusal.status(), "application/json", List.of(refusal.body()));

@@ -1,16 +1,11 @@
 package dev.mistralgateway.format.ollama;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -34,10 +29,6 @@ import dev.mistralgateway.stream.SseWriter;
  */
 final class OllamaStreamTranslator implements StreamTranslator {
 
-    /** A content no model sends, serialised as {@code "\u0000"}: where a chunk's content goes. */
-    private static final String MARK = "\u0000";
-    private static final byte[] MARK_JSON = "\"\\u0000\"".getBytes(StandardCharsets.US_ASCII);
-
     private final ObjectMapper mapper;
     private final Clock clock;
     private final ClientRequest request;
@@ -54,9 +45,8 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private String failure;
     private Usage usage;
     private long linesRead;
-    /** The JSON of a content chunk of this stream before and after its content's quoted text. */
-    private byte[] contentPrefix;
-    private byte[] contentSuffix;
+    /** The content chunk of this stream, made at its first plain piece of content. */
+    private ContentChunkTemplate contentChunk;
 
     OllamaStreamTranslator(ObjectMapper mapper, Clock clock, ClientRequest request) {
         this.mapper = mapper;
@@ -114,73 +104,18 @@ final class OllamaStreamTranslator implements StreamTranslator {
         }
     }
 
-    /**
-     * Most lines of a stream carry a piece of text and nothing else: those are read field by field,
-     * without a tree, and translated at once. Any other line (done, an error, tool calls, a field of
-     * an unexpected type, not JSON) returns false, for the general path.
-     */
+    /** A line with a piece of text and nothing else, translated at once; false for any other line. */
     private boolean plainPiece(byte[] text) {
-        String content = null;
-        String thinking = null;
-        String response = null;
-        try (JsonParser parser = mapper.getFactory().createParser(text)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "done" -> {
-                        if (value != JsonToken.VALUE_FALSE) {
-                            return false;
-                        }
-                    }
-                    case "response" -> {
-                        if (value != JsonToken.VALUE_STRING) {
-                            return false;
-                        }
-                        response = parser.getText();
-                    }
-                    case "message" -> {
-                        if (value != JsonToken.START_OBJECT) {
-                            return false;
-                        }
-                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                            String name = parser.currentName();
-                            JsonToken part = parser.nextToken();
-                            if (name.equals("content") || name.equals("thinking")) {
-                                if (part != JsonToken.VALUE_STRING) {
-                                    return false;
-                                }
-                                if (name.equals("content")) {
-                                    content = parser.getText();
-                                } else {
-                                    thinking = parser.getText();
-                                }
-                            } else if (name.equals("tool_calls")) {
-                                return false;
-                            } else {
-                                parser.skipChildren();
-                            }
-                        }
-                    }
-                    case "error" -> {
-                        return false;
-                    }
-                    default -> parser.skipChildren();
-                }
-            }
-            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                return false;
-            }
-        } catch (IOException e) {
+        PlainLine piece = PlainLine.read(mapper.getFactory(), text);
+        if (piece == null) {
             return false;
         }
         if (request.routeType() == RouteType.CHAT) {
-            chat(content == null ? "" : content, thinking == null || thinking.isEmpty() ? null : thinking, List.of());
+            String thinking = piece.thinking();
+            chat(piece.content() == null ? "" : piece.content(), thinking == null || thinking.isEmpty() ? null : thinking,
+                    List.of());
         } else {
-            completion(response == null ? "" : response);
+            completion(piece.response() == null ? "" : piece.response());
         }
         return true;
     }
@@ -213,35 +148,11 @@ final class OllamaStreamTranslator implements StreamTranslator {
                 List.of(new ChatCompletionChunk.Choice(0, delta, null)), null));
     }
 
-    /**
-     * Most events of a chat stream: a piece of content and nothing else. Everything around the
-     * content is the same for the whole stream, so it is serialised once, from the record itself
-     * (cut around a marker), and each event only quotes its content in between.
-     */
     private void contentChunk(String content) {
-        if (contentPrefix == null) {
-            byte[] template = serialize(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model,
-                    List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(null, MARK, null, null),
-                            null)),
-                    null));
-            int at = lastIndexOf(template, MARK_JSON);
-            contentPrefix = Arrays.copyOfRange(template, 0, at + 1);
-            contentSuffix = Arrays.copyOfRange(template, at + MARK_JSON.length - 1, template.length);
+        if (contentChunk == null) {
+            contentChunk = new ContentChunkTemplate(serialize(ContentChunkTemplate.markedChunk(id, created, model)));
         }
-        out.eventOfParts(contentPrefix, JsonStringEncoder.getInstance().quoteAsUTF8(content), contentSuffix);
-    }
-
-    /** The content comes last in a chunk: a model name holding the marker cannot come after it. */
-    private static int lastIndexOf(byte[] bytes, byte[] part) {
-        outer: for (int i = bytes.length - part.length; i >= 0; i--) {
-            for (int j = 0; j < part.length; j++) {
-                if (bytes[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalStateException("the marker is always in the template");
+        contentChunk.write(out, content);
     }
 
     private void completion(String text) {

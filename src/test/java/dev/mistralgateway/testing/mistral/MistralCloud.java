@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import dev.mistralgateway.standin.MistralContract;
-import dev.mistralgateway.standin.MistralContract.Violation;
+import dev.mistralgateway.standin.Violation;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Received;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
