@@ -10,6 +10,7 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -265,7 +266,7 @@ class NativeReadinessTest {
             for (String resource : type.resourcesRead()) {
                 String path = resource.replaceFirst("^/", "");
                 if (included.stream().map(String::strip).noneMatch(glob -> !glob.isEmpty()
-                        && java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(path)))) {
+                        && FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(path)))) {
                     missing.add(type.className() + " reads " + resource);
                 }
             }

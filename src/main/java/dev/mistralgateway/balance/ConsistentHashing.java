@@ -2,7 +2,9 @@ package dev.mistralgateway.balance;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sticky targets by the value of a request header, on a hash ring: each target holds points in
@@ -23,7 +25,7 @@ final class ConsistentHashing implements Picker {
         int count = all.stream().mapToInt(ConsistentHashing::pointsOf).sum();
         long[][] ring = new long[count][];
         int next = 0;
-        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
         for (TargetState state : all) {
             // a point's place depends on what the target is, not on its position in the list, so
             // that removing one target leaves the others' points where they were

@@ -3,6 +3,7 @@ package dev.mistralgateway.clientapi;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.pipeline.ClientRequest;
 
@@ -74,7 +75,7 @@ public interface ClientApi {
      *
      * @param chat the request in the chat form, checked as every request is
      */
-    default Optional<byte[]> answerHere(String subPath, com.fasterxml.jackson.databind.node.ObjectNode chat) {
+    default Optional<byte[]> answerHere(String subPath, ObjectNode chat) {
         return Optional.empty();
     }
 }

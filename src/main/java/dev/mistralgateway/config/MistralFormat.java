@@ -1,5 +1,7 @@
 package dev.mistralgateway.config;
 
+import java.util.Locale;
+
 /** Kong's {@code model.options.mistral_format}: the wire format of the Mistral hosting. */
 public enum MistralFormat {
     /** Mistral's cloud API and OpenAI-compatible self-hosted servers (llama.cpp, vLLM). */
@@ -8,6 +10,6 @@ public enum MistralFormat {
     OLLAMA;
 
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

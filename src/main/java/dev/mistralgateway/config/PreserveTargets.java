@@ -2,6 +2,7 @@ package dev.mistralgateway.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public final class PreserveTargets {
 
     /** Options that shape a translated body; on a body passed through unread they would silently do nothing. */
     static List<String> ignoredOptions(OptionsConfig options) {
-        List<String> set = new java.util.ArrayList<>();
+        List<String> set = new ArrayList<>();
         if (options.maxTokens().isPresent()) {
             set.add("max-tokens");
         }

@@ -33,7 +33,7 @@ public class RouteTable {
     private static final Logger LOG = Logger.getLogger(RouteTable.class);
 
     /** What {@code AI_PROXY_FRONT_DOOR_AUTH} may say of the API in front of the function. */
-    static final java.util.List<String> FRONT_DOOR_AUTH = java.util.List.of("none", "iam", "jwt");
+    static final List<String> FRONT_DOOR_AUTH = List.of("none", "iam", "jwt");
 
     /** The value of {@code AI_PROXY_MODELS_PATH} that turns the model list off. */
     static final String OFF = "off";

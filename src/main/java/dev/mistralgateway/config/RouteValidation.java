@@ -2,7 +2,10 @@ package dev.mistralgateway.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -176,7 +179,7 @@ final class RouteValidation {
                 problems.add(at + "client-auth-key-sha256", "entry " + (i + 1) + " is not a SHA-256 digest in hex "
                         + "(64 characters; make one with: printf %s \"$KEY\" | sha256sum)");
             } else {
-                keys.add(java.util.HexFormat.of().parseHex(digest));
+                keys.add(HexFormat.of().parseHex(digest));
             }
         }
         return Optional.of(new Route.ClientAuth(config.clientAuthHeader().trim(), List.copyOf(keys)));
@@ -189,7 +192,7 @@ final class RouteValidation {
         if (config.retries() < 0) {
             problems.add(at + "retries", "must be 0 or more, not " + config.retries());
         }
-        java.util.EnumSet<Balancing.FailoverCriterion> criteria = java.util.EnumSet.noneOf(Balancing.FailoverCriterion.class);
+        EnumSet<Balancing.FailoverCriterion> criteria = EnumSet.noneOf(Balancing.FailoverCriterion.class);
         for (String criterion : config.failoverCriteria()) {
             Balancing.FailoverCriterion known = Rules.oneOf(Balancing.FailoverCriterion.class,
                     Balancing.FailoverCriterion::id, criterion, at + "failover-criteria", problems);
@@ -218,7 +221,7 @@ final class RouteValidation {
         if (problems.count() > errorsBefore) {
             return null;
         }
-        return new Balancing(algorithm, config.retries(), java.util.Collections.unmodifiableSet(criteria),
+        return new Balancing(algorithm, config.retries(), Collections.unmodifiableSet(criteria),
                 config.hashOnHeader().trim(), latency, tokens, config.maxFails(), Duration.ofMillis(config.failTimeout()));
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * The rules of a configuration value, in Kong's schema vocabulary ({@code one_of}, {@code between},
@@ -21,7 +22,7 @@ final class Rules {
     }
 
     /** The constant spelled {@code value} (case aside), or null with a problem that lists the spellings. */
-    static <E extends Enum<E>> E oneOf(Class<E> type, java.util.function.Function<E, String> spelling,
+    static <E extends Enum<E>> E oneOf(Class<E> type, Function<E, String> spelling,
             String value, String property, Problems problems) {
         for (E constant : type.getEnumConstants()) {
             if (spelling.apply(constant).equalsIgnoreCase(value.trim())) {

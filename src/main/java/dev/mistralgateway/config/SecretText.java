@@ -1,6 +1,8 @@
 package dev.mistralgateway.config;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +30,7 @@ public final class SecretText {
     private final Reference reference;
     private volatile String resolved;
     private volatile long resolvedAtNanos;
-    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
     private SecretText(String before, Reference reference, String after) {
         this.before = before;
@@ -100,12 +102,12 @@ public final class SecretText {
     @Override
     public boolean equals(Object other) {
         return other instanceof SecretText text && text.before.equals(before) && text.after.equals(after)
-                && java.util.Objects.equals(text.reference, reference);
+                && Objects.equals(text.reference, reference);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(before, reference, after);
+        return Objects.hash(before, reference, after);
     }
 
     /** Whether a resolved reference is older than {@code ttl}. */

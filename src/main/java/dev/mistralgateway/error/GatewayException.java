@@ -1,5 +1,6 @@
 package dev.mistralgateway.error;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -36,7 +37,7 @@ public class GatewayException extends RuntimeException {
 
     /** The same error, answered with these headers too. */
     public GatewayException withHeaders(Map<String, String> more) {
-        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> all = new LinkedHashMap<>(headers);
         all.putAll(more);
         return new GatewayException(status, getMessage(), getCause(), Map.copyOf(all));
     }

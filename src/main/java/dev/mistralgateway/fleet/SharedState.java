@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
 
@@ -136,7 +137,7 @@ public final class SharedState {
     }
 
     /** The fleet's answer within the deadline, else this instance's own. */
-    <T> Uni<T> guarded(String operation, Uni<T> call, java.util.function.Supplier<T> fallback) {
+    <T> Uni<T> guarded(String operation, Uni<T> call, Supplier<T> fallback) {
         return call.ifNoItem().after(deadline).fail()
                 .invoke(trouble::answered)
                 .onFailure().recoverWithItem(failure -> {

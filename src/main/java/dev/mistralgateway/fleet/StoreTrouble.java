@@ -6,6 +6,8 @@ import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.TimeoutException;
+
 /**
  * Redis calls that failed or missed their deadline: counted for the metrics line, logged at most
  * once a minute (a Redis that is down would otherwise write a line per request), and the return
@@ -59,7 +61,7 @@ public final class StoreTrouble {
     }
 
     private static String describe(Throwable cause) {
-        if (cause instanceof io.smallrye.mutiny.TimeoutException) {
+        if (cause instanceof TimeoutException) {
             return "no answer within the deadline";
         }
         String message = cause.getMessage();

@@ -1,5 +1,9 @@
 package dev.mistralgateway.openai;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -86,13 +90,13 @@ public final class Ids {
         }
         byte[] digest;
         try {
-            digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
         // 9 base-62 digits hold 53.6 bits: take them from the digest's first 64 bits
-        long value = java.nio.ByteBuffer.wrap(digest).getLong() >>> 1;
+        long value = ByteBuffer.wrap(digest).getLong() >>> 1;
         char[] mapped = new char[TOOL_CALL_ID_LENGTH];
         for (int i = 0; i < mapped.length; i++) {
             mapped[i] = ALPHANUMERIC[(int) (value % ALPHANUMERIC.length)];

@@ -3,7 +3,10 @@ package dev.mistralgateway.pipeline;
 import java.io.IOException;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,8 +39,8 @@ public final class KongRequestRules {
     static final int MAX_NESTING = 64;
 
     public KongRequestRules(ObjectMapper mapper) {
-        ObjectMapper strict = mapper.copyWith(com.fasterxml.jackson.core.JsonFactory.builder()
-                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+        ObjectMapper strict = mapper.copyWith(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING).build())
                 .build());
         // a body with anything after its JSON object is not valid JSON
@@ -105,7 +108,7 @@ public final class KongRequestRules {
         JsonNode node;
         try {
             node = reader.readTree(rawBody);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             // some failures (a nesting limit) have no location
             JsonLocation where = e.getLocation();
             String at = where == null ? "" : ", at byte " + Math.max(where.getByteOffset(), where.getCharOffset());

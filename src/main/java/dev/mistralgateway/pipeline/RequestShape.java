@@ -1,6 +1,7 @@
 package dev.mistralgateway.pipeline;
 
 import java.util.Set;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +80,7 @@ final class RequestShape {
         return node.isIntegralNumber() || (node.isNumber() && node.asDouble() == Math.rint(node.asDouble()));
     }
 
-    private static void optional(ObjectNode body, String field, java.util.function.Predicate<JsonNode> valid,
+    private static void optional(ObjectNode body, String field, Predicate<JsonNode> valid,
             String expected) {
         JsonNode value = body.get(field);
         if (value != null && !value.isNull() && !valid.test(value)) {

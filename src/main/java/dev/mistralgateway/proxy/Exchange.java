@@ -1,5 +1,6 @@
 package dev.mistralgateway.proxy;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -61,7 +62,7 @@ record Exchange(Route route, String requestId, byte[] body, long startNanos, Obj
         if (notServing.isEmpty() && !refused.any()) {
             return tried;
         }
-        Set<Integer> all = new java.util.HashSet<>(tried);
+        Set<Integer> all = new HashSet<>(tried);
         all.addAll(notServing);
         all.addAll(refused.targets());
         return all;

@@ -1,6 +1,7 @@
 package dev.mistralgateway.proxy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +40,7 @@ final class PassedUsage {
         for (String data : events.feed(bytes)) {
             // most events carry no usage: only those that name it are parsed
             if (data.contains("\"usage\"")) {
-                Usage usage = read(mapper, data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                Usage usage = read(mapper, data.getBytes(StandardCharsets.UTF_8));
                 if (usage != null) {
                     last = usage;
                 }

@@ -3,6 +3,7 @@ package dev.mistralgateway.semantic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -229,7 +230,7 @@ public class SemanticRouter {
                     for (int i = 0; i < described.descriptions.size(); i++) {
                         vectors.put(described.descriptions.get(i), embedded.vectors().get(i));
                     }
-                    described.vectors = java.util.Collections.unmodifiableMap(vectors);
+                    described.vectors = Collections.unmodifiableMap(vectors);
                     LOG.infof("route '%s': %d target description(s) embedded with %s (%d dimensions, %s tokens); "
                             + "prompts are routed by %s distance%s", route.name(), vectors.size(),
                             settings.embeddings().modelName().orElse(""), embedded.vectors().get(0).length,

@@ -1,5 +1,7 @@
 package dev.mistralgateway.upstream;
 
+import java.util.Locale;
+
 /**
  * Counts the bytes of the event a stream is in, as they arrive, and refuses one larger than the limit: an
  * upstream that never ends an event must not fill the heap with it. Events end as the stream's framing
@@ -14,7 +16,7 @@ final class EventSizeGuard {
 
     EventSizeGuard(long limit, String contentType) {
         this.limit = limit;
-        this.sse = contentType == null || contentType.toLowerCase(java.util.Locale.ROOT).contains("event-stream");
+        this.sse = contentType == null || contentType.toLowerCase(Locale.ROOT).contains("event-stream");
     }
 
     /** The piece, once its bytes are counted. */

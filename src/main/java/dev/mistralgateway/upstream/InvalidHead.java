@@ -1,5 +1,9 @@
 package dev.mistralgateway.upstream;
 
+import java.util.Locale;
+
+import io.netty.handler.codec.DecoderException;
+
 /**
  * Whether a failed call failed because the upstream's answer had no readable HTTP head: a status
  * line that is not HTTP (a URL pointing at another protocol's port), a header line Netty cannot
@@ -22,11 +26,11 @@ final class InvalidHead {
 
     private static Throwable cause(Throwable failure) {
         for (Throwable at = failure; at != null; at = at.getCause() == at ? null : at.getCause()) {
-            if (at instanceof io.netty.handler.codec.DecoderException) {
+            if (at instanceof DecoderException) {
                 return at;
             }
             // Netty's decoder fails a head it cannot parse with these, from HttpVersion and HttpResponseStatus
-            String message = String.valueOf(at.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            String message = String.valueOf(at.getMessage()).toLowerCase(Locale.ROOT);
             if (at instanceof IllegalArgumentException && (message.contains("version") || message.contains("status")
                     || message.contains("header"))) {
                 return at;

@@ -1,5 +1,6 @@
 package dev.mistralgateway.upstream;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,12 +215,12 @@ public class UpstreamClient {
 
     /** The whole body, up to the most the gateway reads of one answer; past it the call is cancelled (502). */
     private Uni<byte[]> whole(Route route, UpstreamRequest request, Multi<byte[]> body) {
-        return body.collect().in(java.io.ByteArrayOutputStream::new, (read, piece) -> {
+        return body.collect().in(ByteArrayOutputStream::new, (read, piece) -> {
             if (read.size() + (long) piece.length > maxAnswerBytes) {
                 throw new UpstreamFailures.TooLarge("the answer", "ai-proxy.upstream.max-answer-bytes", maxAnswerBytes);
             }
             read.writeBytes(piece);
-        }).map(java.io.ByteArrayOutputStream::toByteArray)
+        }).map(ByteArrayOutputStream::toByteArray)
                 .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
     }
 

@@ -1,9 +1,14 @@
 package dev.mistralgateway.upstream;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
 
 import org.jboss.logging.Logger;
 
@@ -11,6 +16,7 @@ import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.error.GatewayException;
+import io.netty.channel.ConnectTimeoutException;
 
 /**
  * A failed upstream call as the client's 502 or 504, and its one WARN line. Kong's words come first
@@ -74,9 +80,9 @@ final class UpstreamFailures {
             kind = tooLarge.what + " of the upstream is larger than " + tooLarge.limit + " bytes, the most the gateway reads";
             what = tooLarge.what + " of " + host + " is larger than " + tooLarge.limit + " bytes, the most the gateway reads ("
                     + EnvNames.of(tooLarge.setting) + ")";
-        } else if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
+        } else if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException
                 || message.contains("timed out") || message.contains("timeout")) {
-            boolean connecting = cause instanceof io.netty.channel.ConnectTimeoutException
+            boolean connecting = cause instanceof ConnectTimeoutException
                     || message.contains("connection timed out");
             String setting = EnvNames.ofRoute(route.index(), connecting ? "balancer.connect-timeout" : "balancer.read-timeout");
             long millis = (connecting ? route.timeouts().connect() : route.timeouts().read()).toMillis();
@@ -86,20 +92,20 @@ final class UpstreamFailures {
             kind = (connecting ? "no connection" : "no answer") + " within " + millis + " ms";
             what = (connecting ? "no connection to " : "no answer from ") + host + " within " + millis + " ms (" + setting
                     + ")";
-        } else if (cause instanceof java.net.UnknownHostException || message.contains("failed to resolve")
+        } else if (cause instanceof UnknownHostException || message.contains("failed to resolve")
                 || message.contains("unknownhost")) {
             status = 502;
             sent = false;
             kind = "the upstream's host name could not be resolved";
             what = "the upstream's host name " + url.getHost() + " could not be resolved; check the upstream URL and "
                     + "that the function can reach a DNS server (and the internet, for api.mistral.ai)";
-        } else if (cause instanceof java.net.ConnectException || message.contains("connection refused")) {
+        } else if (cause instanceof ConnectException || message.contains("connection refused")) {
             status = 502;
             sent = false;
             kind = "the connection was refused";
             what = "the connection to " + host + " was refused: nothing listens there; check the upstream URL and "
                     + "that the server runs";
-        } else if (cause instanceof javax.net.ssl.SSLException) {
+        } else if (cause instanceof SSLException) {
             status = 502;
             sent = false;
             kind = "the TLS handshake failed";
@@ -146,7 +152,7 @@ final class UpstreamFailures {
         if (cause instanceof TooLarge) {
             return cause;
         }
-        java.io.IOException kept = new java.io.IOException(causeText);
+        IOException kept = new IOException(causeText);
         kept.setStackTrace(cause.getStackTrace());
         return kept;
     }

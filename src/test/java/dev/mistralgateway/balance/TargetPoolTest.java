@@ -7,9 +7,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import dev.mistralgateway.config.Auth;
 import dev.mistralgateway.config.Balancing;
 import dev.mistralgateway.config.Balancing.Algorithm;
+import dev.mistralgateway.config.ClientApiKind;
 import dev.mistralgateway.config.MistralFormat;
 import dev.mistralgateway.config.ModelOptions;
 import dev.mistralgateway.config.Route;
@@ -64,7 +67,7 @@ class TargetPoolTest {
         Duration minute = Duration.ofMinutes(1);
         return new Route(0, "r", List.of("/r"), StreamingMode.ALLOW, 0, true,
                 new Route.Timeouts(minute, minute, minute), balancing, Optional.empty(), 1000, Route.StreamLimits.NONE,
-                targets, dev.mistralgateway.config.ClientApiKind.OPENAI);
+                targets, ClientApiKind.OPENAI);
     }
 
     private TargetPool pool(Route route) {
@@ -254,7 +257,7 @@ class TargetPoolTest {
             succeeded(pool, next, Duration.ZERO, null, 1);
         }
         now.addAndGet(Duration.ofSeconds(3).toNanos());
-        Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 4; i++) {
             seen.add(pickAndSucceed(pool, null, Duration.ZERO, null));
         }
@@ -272,7 +275,7 @@ class TargetPoolTest {
 
     private static int[] weights(int targets) {
         int[] weights = new int[targets];
-        java.util.Arrays.fill(weights, 100);
+        Arrays.fill(weights, 100);
         return weights;
     }
 

@@ -1,5 +1,6 @@
 package dev.mistralgateway.bench;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -54,7 +56,7 @@ public class HotPathBenchmark {
     private StreamTranslator openaiStream;
     private StreamTranslator ollamaStream;
     private final ResponsesApi responses = new ResponsesApi(mapper, Clock.systemUTC());
-    private com.fasterxml.jackson.databind.JsonNode responsesBody;
+    private JsonNode responsesBody;
     private byte[] responsesRaw;
     private byte[] openaiChatAnswer;
     private ClientStream responsesStream;
@@ -94,7 +96,7 @@ public class HotPathBenchmark {
             responsesBody = mapper.readTree("{\"model\":\"mistral-tiny\",\"instructions\":\"Be brief.\","
                     + "\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":"
                     + "\"What is 1+1?\"}]}],\"max_output_tokens\":512}");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         responsesRaw = responsesBody.toString().getBytes(StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ class KongPluginConfigTest {
 
     @Test
     void aSingleVariableOverridesTheBlock() {
-        Map<String, String> env = new java.util.HashMap<>(pasted(SEED_YAML));
+        Map<String, String> env = new HashMap<>(pasted(SEED_YAML));
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer from-its-own-variable");
 
         Route route = routesFrom(env).get(0);

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mistralgateway.testing.LoggedRecords;
+import dev.mistralgateway.testing.TestRoutes;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
@@ -38,7 +42,7 @@ class RouteTableTest {
     }
 
     static List<Route> routesFrom(Map<String, String> env) {
-        return dev.mistralgateway.testing.TestRoutes.fromEnvironment(env);
+        return TestRoutes.fromEnvironment(env);
     }
 
     static String failureFor(Map<String, String> env) {
@@ -265,7 +269,7 @@ class RouteTableTest {
         Balancing balancing = route.balancing();
         assertEquals(Balancing.Algorithm.PRIORITY, balancing.algorithm());
         assertEquals(2, balancing.retries());
-        assertEquals(java.util.EnumSet.of(Balancing.FailoverCriterion.ERROR, Balancing.FailoverCriterion.TIMEOUT,
+        assertEquals(EnumSet.of(Balancing.FailoverCriterion.ERROR, Balancing.FailoverCriterion.TIMEOUT,
                 Balancing.FailoverCriterion.HTTP_429, Balancing.FailoverCriterion.HTTP_503), balancing.failoverCriteria());
         assertEquals("X-User", balancing.hashOnHeader());
         assertEquals(Balancing.LatencyStrategy.E2E, balancing.latencyStrategy());
@@ -279,7 +283,7 @@ class RouteTableTest {
         Balancing balancing = routesFrom(seedEnvironment()).get(0).balancing();
         assertEquals(Balancing.Algorithm.ROUND_ROBIN, balancing.algorithm());
         assertEquals(5, balancing.retries());
-        assertEquals(java.util.EnumSet.of(Balancing.FailoverCriterion.ERROR, Balancing.FailoverCriterion.TIMEOUT),
+        assertEquals(EnumSet.of(Balancing.FailoverCriterion.ERROR, Balancing.FailoverCriterion.TIMEOUT),
                 balancing.failoverCriteria());
         assertEquals(Balancing.LatencyStrategy.TPOT, balancing.latencyStrategy());
     }
@@ -447,14 +451,14 @@ class RouteTableTest {
     @Test
     void theOpenRouteWarningKnowsTheFrontDoor() {
         Map<String, String> env = seedEnvironment();
-        try (dev.mistralgateway.testing.LoggedRecords warnings = dev.mistralgateway.testing.LoggedRecords
-                .atLeast(java.util.logging.Level.WARNING)) {
+        try (LoggedRecords warnings = LoggedRecords
+                .atLeast(Level.WARNING)) {
             routesFrom(env);
             assertTrue(warnings.lines().stream().anyMatch(line -> line.contains("is open")), warnings.lines()::toString);
         }
         env.put("AI_PROXY_FRONT_DOOR_AUTH", "jwt");
-        try (dev.mistralgateway.testing.LoggedRecords warnings = dev.mistralgateway.testing.LoggedRecords
-                .atLeast(java.util.logging.Level.WARNING)) {
+        try (LoggedRecords warnings = LoggedRecords
+                .atLeast(Level.WARNING)) {
             routesFrom(env);
             assertFalse(warnings.lines().stream().anyMatch(line -> line.contains("is open")), warnings.lines()::toString);
         }

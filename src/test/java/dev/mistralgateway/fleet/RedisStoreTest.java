@@ -22,7 +22,9 @@ import dev.mistralgateway.config.Route;
 import dev.mistralgateway.testing.RedisServer;
 import dev.mistralgateway.testing.TestRoutes;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 
 /**
  * Two instances' pools over one real redis-server, each with its own local copy, as two Lambda
@@ -43,7 +45,7 @@ class RedisStoreTest {
         vertx = Vertx.vertx();
         client = Redis.createClient(vertx, server.url());
         // the first call also opens the connection, which may take longer than a call's deadline here
-        client.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.PING))
+        client.send(Request.cmd(Command.PING))
                 .await().atMost(Duration.ofSeconds(10));
     }
 

@@ -3,6 +3,8 @@ package dev.mistralgateway.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -168,16 +172,16 @@ abstract class SharedBalancingContract {
     @Test
     void oneReadAtATimeRefreshesTheCopy() throws InterruptedException {
         AtomicInteger reads = new AtomicInteger();
-        List<Runnable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Runnable> held = new CopyOnWriteArrayList<>();
         Route route = route("least-connections", 100, 100);
         TargetPool b = pool(route, instance(holding(fleet(), reads, held), 1000));
-        java.util.concurrent.CompletableFuture<Optional<Attempt>> first = b.begin(null, Set.of())
+        CompletableFuture<Optional<Attempt>> first = b.begin(null, Set.of())
                 .subscribeAsCompletionStage();
         letOneGo(held);
         first.join().orElseThrow();
         now.addAndGet(1000);
 
-        java.util.concurrent.CompletableFuture<Optional<Attempt>> refreshing = b.begin(null, Set.of())
+        CompletableFuture<Optional<Attempt>> refreshing = b.begin(null, Set.of())
                 .subscribeAsCompletionStage();
         awaitHeld(held);
         begin(b);
@@ -250,14 +254,14 @@ abstract class SharedBalancingContract {
 
     /** The same store, counting its measure reads. */
     static FleetStore counting(FleetStore store, AtomicInteger reads) {
-        return (FleetStore) java.lang.reflect.Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
+        return (FleetStore) Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
                 new Class<?>[] { FleetStore.class }, (proxy, method, arguments) -> {
                     if (method.getName().equals("measures")) {
                         reads.incrementAndGet();
                     }
                     try {
                         return method.invoke(store, arguments);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
@@ -265,19 +269,19 @@ abstract class SharedBalancingContract {
 
     /** The same store, its measure reads counted and held until the test lets each go on. */
     static FleetStore holding(FleetStore store, AtomicInteger reads, List<Runnable> held) {
-        return (FleetStore) java.lang.reflect.Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
+        return (FleetStore) Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
                 new Class<?>[] { FleetStore.class }, (proxy, method, arguments) -> {
                     Object answer;
                     try {
                         answer = method.invoke(store, arguments);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                     if (!method.getName().equals("measures")) {
                         return answer;
                     }
                     reads.incrementAndGet();
-                    java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+                    CompletableFuture<Void> gate = new CompletableFuture<>();
                     held.add(() -> gate.complete(null));
                     return Uni.createFrom().completionStage(gate).chain(() -> (Uni<?>) answer);
                 });
@@ -285,7 +289,7 @@ abstract class SharedBalancingContract {
 
     /** A store whose every call fails, as a Redis that refuses. */
     static FleetStore failing() {
-        return (FleetStore) java.lang.reflect.Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
+        return (FleetStore) Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
                 new Class<?>[] { FleetStore.class },
                 (proxy, method, arguments) -> Uni.createFrom().failure(new IllegalStateException("refused")));
     }

@@ -7,11 +7,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,7 +123,7 @@ class SharedStateLambdaTest {
     static String sha256(String key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes()));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -153,15 +158,15 @@ class SharedStateLambdaTest {
     /** The statistics line names the key by its name; its text appears nowhere. */
     @Test
     void theStatisticsLineNamesTheClientKey() {
-        java.io.PrintStream original = System.out;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             as(BOB).then().statusCode(200);
         } finally {
             System.setOut(original);
         }
-        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String printed = captured.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("\"client_key\":\"bob\""), printed);
         assertTrue(!printed.contains(BOB) && !printed.contains(sha256(BOB)), "no key text, no digest");
     }
@@ -243,7 +248,7 @@ class SharedStateLambdaTest {
     }
 
     private static SharedState otherInstance() {
-        return new SharedState(new LocalStore(), java.util.Optional.of(new RedisStore(client, "ai-proxy")),
+        return new SharedState(new LocalStore(), Optional.of(new RedisStore(client, "ai-proxy")),
                 Duration.ofSeconds(2), Duration.ZERO, System::currentTimeMillis,
                 new StoreTrouble(System::currentTimeMillis));
     }

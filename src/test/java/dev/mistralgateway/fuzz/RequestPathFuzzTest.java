@@ -1,6 +1,7 @@
 package dev.mistralgateway.fuzz;
 
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.config.MistralFormat;
 import dev.mistralgateway.config.Route;
+import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
@@ -91,17 +93,17 @@ class RequestPathFuzzTest {
             format.errorFromUpstream(502, answer);
             StreamTranslator stream = format.streamTranslator(request, target);
             int half = answer.length / 2;
-            stream.next(java.util.Arrays.copyOfRange(answer, 0, half));
-            stream.next(java.util.Arrays.copyOfRange(answer, half, answer.length));
+            stream.next(Arrays.copyOfRange(answer, 0, half));
+            stream.next(Arrays.copyOfRange(answer, half, answer.length));
             stream.end();
         }
     }
 
     private static Object tree(Target target) {
         ObjectNode body = MAPPER.createObjectNode().put("model", "m").put("stream", true);
-        if (target.routeType() == dev.mistralgateway.config.RouteType.CHAT) {
+        if (target.routeType() == RouteType.CHAT) {
             body.putArray("messages").addObject().put("role", "user").put("content", "hi");
-        } else if (target.routeType() == dev.mistralgateway.config.RouteType.EMBEDDINGS) {
+        } else if (target.routeType() == RouteType.EMBEDDINGS) {
             body.remove("stream");
             body.putArray("input").add("hi");
             body.put("encoding_format", "base64");

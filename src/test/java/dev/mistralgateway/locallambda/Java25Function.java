@@ -1,5 +1,6 @@
 package dev.mistralgateway.locallambda;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -141,7 +143,7 @@ public final class Java25Function {
         Manifest manifest = new Manifest();
         byte[] original = files.remove("META-INF/MANIFEST.MF");
         if (original != null) {
-            manifest.read(new java.io.ByteArrayInputStream(original));
+            manifest.read(new ByteArrayInputStream(original));
         }
         manifest.getMainAttributes().putIfAbsent(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().remove(Attributes.Name.CLASS_PATH);
@@ -172,7 +174,7 @@ public final class Java25Function {
                 out.closeArchiveEntry();
             }
         }
-        Files.move(partial, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, zip, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

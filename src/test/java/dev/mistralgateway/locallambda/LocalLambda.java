@@ -10,25 +10,31 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -164,7 +170,7 @@ public final class LocalLambda implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final io.vertx.core.http.HttpServer runtimeApi;
     private final HttpServer front;
-    private final java.util.concurrent.ExecutorService frontThreads = Executors.newCachedThreadPool();
+    private final ExecutorService frontThreads = Executors.newCachedThreadPool();
     private final Process function;
     /** A native function ({@code bootstrap} in the zip) rather than a JVM one. */
     private final boolean nativeFunction;
@@ -331,14 +337,14 @@ public final class LocalLambda implements AutoCloseable {
         return find(PRIMED_IN_START).map(ms -> OptionalDouble.of(Long.parseLong(ms) / 1e3)).orElse(OptionalDouble.empty());
     }
 
-    private java.util.Optional<String> find(Pattern pattern) {
+    private Optional<String> find(Pattern pattern) {
         for (String line : output()) {
             Matcher m = pattern.matcher(line);
             if (m.find()) {
-                return java.util.Optional.of(m.group(1));
+                return Optional.of(m.group(1));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private void pump(InputStream in) {
@@ -466,7 +472,7 @@ public final class LocalLambda implements AutoCloseable {
     /** The jars of a folder, in name order, as one class path. */
     private static String jars(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
-            return String.join(java.io.File.pathSeparator,
+            return String.join(File.pathSeparator,
                     files.filter(f -> f.toString().endsWith(".jar")).map(Path::toString).sorted().toList());
         }
     }
@@ -483,7 +489,7 @@ public final class LocalLambda implements AutoCloseable {
         // a fresh folder, as on Lambda: a jar left from an earlier zip would join the class path
         if (Files.exists(into)) {
             try (Stream<Path> old = Files.walk(into)) {
-                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
@@ -500,7 +506,7 @@ public final class LocalLambda implements AutoCloseable {
                 }
                 Files.createDirectories(target.getParent());
                 try (InputStream in = file.getInputStream(entry)) {
-                    Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 if (entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX && (entry.getUnixMode() & 0111) != 0) {
                     Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(target));
@@ -515,7 +521,7 @@ public final class LocalLambda implements AutoCloseable {
 
     /** The entry's DOS time (its wall-clock fields), as an instant in UTC. */
     static Instant dosTimeInUtc(ZipArchiveEntry entry) {
-        return java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(entry.getTime()), java.time.ZoneId.systemDefault())
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(entry.getTime()), ZoneId.systemDefault())
                 .toInstant(ZoneOffset.UTC);
     }
 

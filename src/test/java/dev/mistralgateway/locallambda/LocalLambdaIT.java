@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,7 +136,7 @@ class LocalLambdaIT {
      * of them alike rather than on one), and checks every kind of request on each one's first start.
      */
     private static List<Row> measure(List<Function> functions, int rounds, FakeUpstream mistral) throws Exception {
-        Map<Function, List<Start>> starts = new java.util.LinkedHashMap<>();
+        Map<Function, List<Start>> starts = new LinkedHashMap<>();
         Map<Function, Double> warm = new HashMap<>();
         HttpClient client = HttpClient.newHttpClient();
         for (int round = 0; round < rounds; round++) {
@@ -145,7 +147,7 @@ class LocalLambdaIT {
                         if (round == 0) {
                             warm.put(function, checkEveryKindAndTimeWarm(lambda, client));
                         }
-                    } catch (java.net.http.HttpTimeoutException hung) {
+                    } catch (HttpTimeoutException hung) {
                         lambda.printThreads();
                         throw hung;
                     }

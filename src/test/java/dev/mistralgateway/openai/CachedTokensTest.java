@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.mistralgateway.testing.Json;
 
 /** Where each format's usage says its cached prompt tokens, a row per spelling, and what chat clients then read. */
@@ -30,7 +32,7 @@ class CachedTokensTest {
             "{\"prompt_tokens_details\":{\"cached_tokens\":4}}   | {\"prompt_tokens_details\":{\"cached_tokens\":4}}",
             "{\"prompt_tokens\":1}                               | {\"prompt_tokens\":1}" })
     void chatClientsReadThemInOpenAisWords(String usage, String expected) {
-        com.fasterxml.jackson.databind.JsonNode answer = Json.tree("{\"usage\":" + usage + "}");
+        JsonNode answer = Json.tree("{\"usage\":" + usage + "}");
         boolean changed = CachedTokens.inOpenAiWords(answer);
         // as the client reads it: the same JSON text (a long and an int of one value are one number there)
         assertEquals(Json.tree(expected).toString(), answer.get("usage").toString());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.ThreadMXBean;
 
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.format.openai.OpenAiFormat;
@@ -69,7 +70,7 @@ class CopyOnceTest {
             new OpenAiFormat(MAPPER).toUpstream(rules.forTarget(route, route.targets().get(0), checked),
                     route.targets().get(0));
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
 
         long before = threads.getThreadAllocatedBytes(id);

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 /** The keep-alive events of a slow stream, and a stream that ends as soon as its events end. */
 class KeepAliveTest {
@@ -20,7 +21,7 @@ class KeepAliveTest {
     @Test
     void aSilentStretchOfTheStreamGetsPingsAndTheStreamStillEndsWithItsLastEvent() {
         Multi<byte[]> slow = Multi.createFrom().items("first", "last").onItem()
-                .call(item -> io.smallrye.mutiny.Uni.createFrom().voidItem()
+                .call(item -> Uni.createFrom().voidItem()
                         .onItem().delayIt().by(Duration.ofMillis(item.equals("last") ? 350 : 1)))
                 .map(item -> item.getBytes(StandardCharsets.US_ASCII));
 

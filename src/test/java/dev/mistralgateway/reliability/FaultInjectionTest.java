@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.response.ValidatableResponse;
 
 /**
  * An upstream that fails in every way a network and a server can: each client request still gets
@@ -70,7 +73,7 @@ class FaultInjectionTest {
 
     private static final String CHAT = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private static io.restassured.response.ValidatableResponse post(String fault, String body) {
+    private static ValidatableResponse post(String fault, String body) {
         return given().contentType("application/json").body(body).post("/f-" + fault).then();
     }
 
@@ -166,8 +169,8 @@ class FaultInjectionTest {
     private static HttpResponse<String> send(HttpClient client, HttpRequest request, String name) throws Exception {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.http.HttpTimeoutException e) {
-            for (java.lang.management.ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+        } catch (HttpTimeoutException e) {
+            for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
                 System.out.print(thread);
             }
             throw new AssertionError("request " + name + " got no answer in 10 s; threads above", e);

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +57,7 @@ class AwsSecretsTest {
             }
             extension.createContext("/", AwsSecretsTest::extension);
             extension.start();
-            Map<String, String> settings = new java.util.HashMap<>(new GatewaySettings()
+            Map<String, String> settings = new HashMap<>(new GatewaySettings()
                     .route(0, "/secret-header", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .target(0, "auth.header-name", "Authorization")
                     .target(0, "auth.header-value", "Bearer {{aws-secret:mistral/api-key}}")
@@ -84,7 +86,7 @@ class AwsSecretsTest {
     private static void extension(HttpExchange exchange) throws IOException {
         try (exchange) {
             TOKENS.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Aws-Parameters-Secrets-Token")));
-            String query = java.net.URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
+            String query = URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
             String key = exchange.getRequestURI().getPath().equals("/secretsmanager/get")
                     ? "secret:" + query.replace("secretId=", "")
                     : "parameter:" + query.replaceAll(".*name=", "");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +86,7 @@ class FleetBalancingIT {
     }
 
     /** The first request waits that long for its answer, the others are answered at once. */
-    private static java.util.function.Function<FakeUpstream.Received, Reply> slowFirst(Duration delay) {
+    private static Function<FakeUpstream.Received, Reply> slowFirst(Duration delay) {
         AtomicInteger seen = new AtomicInteger();
         return received -> seen.getAndIncrement() == 0 ? Reply.json(200, GOOD).delayedBy(delay) : Reply.json(200, GOOD);
     }

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ class FleetIT {
                 .routeSetting(4, "rate-limits[0].limit", "1000")
                 .routeSetting(4, "rate-limits[0].window-size", "60")
                 .environment();
-        env = new java.util.HashMap<>(env);
+        env = new HashMap<>(env);
         env.put("QUARKUS_REDIS_HOSTS", redis.url());
         // every pick reads Redis, so that the figures below are exact; a deadline the loaded test machine keeps
         env.put("AI_PROXY_SHARED_STATE_FRESHNESS", "0");

@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.mistralgateway.testing.PackagedApp;
@@ -68,7 +69,7 @@ final class RunningGateway implements AutoCloseable {
 
     /** The same route as {@link #chatRoute(String, String)}, as route {@code index}. */
     static Map<String, String> chatRoute(int index, String path, String upstreamUrl) {
-        Map<String, String> route = new java.util.HashMap<>();
+        Map<String, String> route = new HashMap<>();
         chatRoute(path, upstreamUrl).forEach(
                 (name, value) -> route.put(name.replace("AI_PROXY_ROUTES_0__", "AI_PROXY_ROUTES_" + index + "__"), value));
         return route;

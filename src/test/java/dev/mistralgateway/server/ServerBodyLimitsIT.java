@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -399,7 +400,7 @@ class ServerBodyLimitsIT {
                 try (Socket fourth = connect(strict)) {
                     send(fourth, head("/open", "Content-Length: 2") + "{}");
                     assertEquals(-1, fourth.getInputStream().read(), "a fourth connection was served");
-                } catch (java.net.SocketException closed) {
+                } catch (SocketException closed) {
                     // closed by the server at once: what the cap does
                 }
             } finally {
@@ -430,7 +431,7 @@ class ServerBodyLimitsIT {
             } catch (SocketTimeoutException stillHeld) {
                 held.setSoTimeout(READ_TIMEOUT_MS);
                 return held;
-            } catch (java.net.SocketException closed) {
+            } catch (SocketException closed) {
                 held.close();
             }
         }

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +52,7 @@ class ServerSlowClientIT {
     @BeforeAll
     static void start() throws Exception {
         upstream = new FakeUpstream();
-        Map<String, String> env = new java.util.HashMap<>(
+        Map<String, String> env = new HashMap<>(
                 RunningGateway.chatRoute("/mistral-chat", upstream.url("/v1/chat/completions")));
         env.put("AI_PROXY_ROUTES_0__BALANCER_READ_TIMEOUT", "1000");
         env.put("AI_PROXY_ROUTES_0__BALANCER_MAX_FAILS", "1");

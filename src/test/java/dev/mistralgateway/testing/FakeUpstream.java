@@ -7,11 +7,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -63,15 +67,15 @@ public final class FakeUpstream implements AutoCloseable {
         /** The text cut into pieces of {@code size} bytes, wherever that falls (mid-line, mid-character). */
         public static List<byte[]> piecesOf(String text, int size) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            List<byte[]> pieces = new java.util.ArrayList<>();
+            List<byte[]> pieces = new ArrayList<>();
             for (int start = 0; start < bytes.length; start += size) {
-                pieces.add(java.util.Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + size)));
+                pieces.add(Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + size)));
             }
             return pieces;
         }
 
         public Reply withHeader(String name, String value) {
-            Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+            Map<String, String> all = new LinkedHashMap<>(headers);
             all.put(name, value);
             return new Reply(status, all, body, delay, chunks, pause);
         }
@@ -82,7 +86,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final java.util.concurrent.ExecutorService threads = Executors.newCachedThreadPool();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
     private final AtomicInteger chunksSent = new AtomicInteger();

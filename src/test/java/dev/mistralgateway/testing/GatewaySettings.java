@@ -1,6 +1,7 @@
 package dev.mistralgateway.testing;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** The gateway configuration a test gives Quarkus, as the property names the environment maps to. */
@@ -69,7 +70,7 @@ public final class GatewaySettings {
     public Map<String, String> environment() {
         Map<String, String> variables = new HashMap<>();
         properties.forEach(
-                (name, value) -> variables.put(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT), value));
+                (name, value) -> variables.put(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));
         return variables;
     }
 }

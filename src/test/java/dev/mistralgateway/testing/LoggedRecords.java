@@ -2,10 +2,14 @@ package dev.mistralgateway.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+import org.jboss.logmanager.ExtLogRecord;
 
 /**
  * The log records at or above a level that the running application writes while a test listens,
@@ -36,9 +40,9 @@ public final class LoggedRecords extends Handler implements AutoCloseable {
      * then each exception of its cause chain, as {@code Throwable.toString()} gives it.
      */
     public List<String> texts() {
-        java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
+        Formatter formatter = new SimpleFormatter();
         return records.stream().map(r -> {
-            String message = r instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+            String message = r instanceof ExtLogRecord ext ? ext.getFormattedMessage()
                     : formatter.formatMessage(r);
             StringBuilder text = new StringBuilder(r.getLoggerName()).append(": ").append(message);
             for (Throwable thrown = r.getThrown(); thrown != null; thrown = thrown.getCause() == thrown ? null

@@ -1,5 +1,6 @@
 package dev.mistralgateway.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ public final class OtlpReceiver implements AutoCloseable {
             body = in.readAllBytes();
         }
         if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-            body = new GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+            body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
         }
         String path = exchange.getRequestURI().getPath();
         synchronized (this) {

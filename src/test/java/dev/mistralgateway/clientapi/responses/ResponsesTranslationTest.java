@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientStream;
+import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.pipeline.ClientRequest;
@@ -90,7 +91,7 @@ class ResponsesTranslationTest {
      */
     @Test
     void withTheTranslationSwitchedOffNothingFitsTheResponsesSchemas() throws IOException {
-        ClientApi off = new dev.mistralgateway.clientapi.chat.OpenAiChatApi();
+        ClientApi off = new OpenAiChatApi();
         JsonNode body = mapper.readTree("{\"input\":\"hi\"}");
         ClientRequest request = new ClientRequest(mapper.createObjectNode(), RouteType.CHAT, "m", false);
         byte[] chat = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":"
