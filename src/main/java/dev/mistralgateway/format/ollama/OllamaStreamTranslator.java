@@ -54,6 +54,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private String failure;
     private Usage usage;
     private long linesRead;
+    private String finishReason;
     /** The JSON of a content chunk of this stream before and after its content's quoted text. */
     private byte[] contentPrefix;
     private byte[] contentSuffix;
@@ -253,6 +254,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
 
     private void finish(JsonNode line) {
         String reason = toolCallsSent > 0 ? "tool_calls" : OllamaAnswers.finishReason(line, request);
+        finishReason = reason;
         if (request.routeType() == RouteType.CHAT) {
             write(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model,
                     List.of(new ChatCompletionChunk.Choice(0, ChatCompletionChunk.Delta.EMPTY, reason)), null));
@@ -309,5 +311,21 @@ final class OllamaStreamTranslator implements StreamTranslator {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an event record always serialises", e);
         }
+    }
+
+    /** The id the gateway gave the stream's chunks (Ollama names none). */
+    @Override
+    public String responseId() {
+        return id;
+    }
+
+    @Override
+    public String responseModel() {
+        return model;
+    }
+
+    @Override
+    public List<String> finishReasons() {
+        return finishReason == null ? List.of() : List.of(finishReason);
     }
 }
