@@ -29,4 +29,14 @@ public interface ClientStream {
     default JsonNode completed() {
         return null;
     }
+
+    /** The id of the client's answer, where its API gives the answer an id of its own; null otherwise or before. */
+    default String responseId() {
+        return null;
+    }
+
+    /** Why the answer stopped, in the client API's own words (Anthropic's {@code stop_reason}); null for chat's. */
+    default String stopReason() {
+        return null;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.mistralgateway.format;
 
+import java.util.List;
+
 import dev.mistralgateway.openai.Usage;
 
 /**
@@ -40,4 +42,19 @@ public interface StreamTranslator {
 
     /** The token counts the stream reported so far (Ollama's last line, an OpenAI usage chunk), or null. */
     Usage usage();
+
+    /** The answer's id as the stream's events gave it (the chunks' {@code id}), or null while none did. */
+    default String responseId() {
+        return null;
+    }
+
+    /** The model the stream's events named, or null while none did. */
+    default String responseModel() {
+        return null;
+    }
+
+    /** Each choice's {@code finish_reason}, in the order the stream gave them; empty while none came. */
+    default List<String> finishReasons() {
+        return List.of();
+    }
 }

@@ -21,6 +21,8 @@ import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestIds;
 import dev.mistralgateway.observe.RequestReporter;
+import dev.mistralgateway.observe.RequestTrace;
+import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.security.ClientAuthenticator;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -84,7 +86,7 @@ public class RequestIntake {
     }
 
     /** A request refused here, for its report: no body was read, no target tried. */
-    private record Refused(String requestId, Route route, long startNanos) implements ReportedRequest {
+    private record Refused(String requestId, Route route, long startNanos, RequestTrace trace) implements ReportedRequest {
 
         private static final byte[] UNREAD = new byte[0];
 
@@ -111,10 +113,14 @@ public class RequestIntake {
     private final Limit serverLimit;
     private final Map<Integer, Limit> routeLimits = new HashMap<>();
     private final long bodyTimeoutMillis;
+    private final GenAiTelemetry telemetry;
+    private final boolean lambda;
 
     public RequestIntake(RouteTable routes, ObjectMapper mapper, RequestReporter reporter, ClientApis apis,
             GatewayConfig config, @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit,
-            jakarta.enterprise.inject.Instance<ServerGatewayResource> serverBuild) {
+            jakarta.enterprise.inject.Instance<ServerGatewayResource> serverBuild, GenAiTelemetry telemetry) {
+        this.telemetry = telemetry;
+        this.lambda = !serverBuild.isResolvable();
         this.routes = routes;
         this.apis = apis;
         this.bodyTimeoutMillis = config.requestBodyTimeout();
@@ -222,8 +228,18 @@ public class RequestIntake {
 
     private void refuse(RoutingContext http, Route route, GatewayException refused) {
         if (route != null) {
-            reporter.failed(new Refused(RequestIds.of(http), route, System.nanoTime()), null, refused.status());
+            reporter.failed(new Refused(RequestIds.of(http), route, System.nanoTime(), GenAiTelemetry.of(http)), null,
+                    refused.status());
         }
+        if (lambda) {
+            // Lambda freezes the instance once it has answered: the refusal's span goes out first, as every answer's
+            telemetry.flushedBefore(http, refused.status(), () -> answer(http, route, refused));
+        } else {
+            answer(http, route, refused);
+        }
+    }
+
+    private void answer(RoutingContext http, Route route, GatewayException refused) {
         HttpServerRequest request = http.request();
         HttpServerResponse response = http.response();
         // (HTTP/2 ends the one stream with the answer, and has no Connection header)

@@ -43,7 +43,7 @@ public class RequestReporter {
         boolean embedding = translated != null && translated.routeType() == RouteType.EMBEDDINGS;
         long completionEstimate = embedding || answer == null ? 0 : answer.length / 4;
         Usage counted = estimate ? Usage.of(promptEstimate(request), completionEstimate) : usage;
-        record(request, target, translated, status, headersNanos, counted, estimate, responseModel, answer);
+        record(request, target, translated, status, headersNanos, counted, estimate, responseModel, answer, null);
     }
 
     /** Where a stream to the client keeps what its report needs. */
@@ -51,14 +51,23 @@ public class RequestReporter {
         return new SentEvents(target.logPayloads() ? maxPayloadBytes : 0);
     }
 
-    /** A stream that ended, however it ended (status 499: the client went away). */
+    /** A stream that ended, however it ended (status 499: the client went away), whose events were not read. */
     public void streamed(ReportedRequest request, Target target, ClientRequest translated, int status,
             long headersNanos, Usage usage, SentEvents sent) {
+        streamed(request, target, translated, status, headersNanos, usage, sent, null);
+    }
+
+    /** A stream that ended, with what its translators read of its answer as it passed (null: nothing). */
+    public void streamed(ReportedRequest request, Target target, ClientRequest translated, int status,
+            long headersNanos, Usage usage, SentEvents sent, StreamFacts facts) {
         boolean estimate = usage == null && status == 200 && !passedThrough(translated);
         // no usage from the upstream: one token per content event is the usual shape of a stream
         // (less the role-only first event, the finish event and [DONE])
         Usage counted = estimate ? Usage.of(promptEstimate(request), Math.max(0, sent.events() - 3)) : usage;
-        record(request, target, translated, status, headersNanos, counted, estimate, null, sent.kept());
+        record(request, target, translated, status, headersNanos, counted, estimate,
+                facts == null ? null : facts.responseModel(),
+                sent.kept(),
+                facts);
     }
 
     /** A preserve route's answer counts no tokens it did not name: an OCR page or a moderation is no text to estimate. */
@@ -67,7 +76,7 @@ public class RequestReporter {
     }
 
     private void record(ReportedRequest request, Target target, ClientRequest translated, int status,
-            long headersNanos, Usage usage, boolean estimated, String responseModel, byte[] answer) {
+            long headersNanos, Usage usage, boolean estimated, String responseModel, byte[] answer, StreamFacts streamed) {
         boolean payloads = target != null && target.logPayloads();
         RequestReport report = new RequestReport(
                 request.requestId(),
@@ -90,7 +99,7 @@ public class RequestReporter {
                 request.clientKey(),
                 request.semantic());
         telemetry.record(report);
-        request.trace().reported(report, request, translated, answer);
+        request.trace().reported(report, request, translated, answer, streamed);
     }
 
     /** The answer's cost by its target's prices, and the embeddings call that chose it on a semantic route. */

@@ -26,7 +26,13 @@ public interface RequestTrace {
     default void attemptFailed(int status, Throwable thrown) {
     }
 
-    /** The request's report: the answering attempt and the request itself get its figures. */
-    default void reported(RequestReport report, ReportedRequest request, ClientRequest translated, byte[] answer) {
+    /**
+     * The request's report: the answering attempt and the request itself get its figures. A whole
+     * answer's id and finish reasons are in its bytes; a stream's were read as it passed ({@code streamed},
+     * null for a whole answer, and for a
+     * preserve route's stream, which no translator reads).
+     */
+    default void reported(RequestReport report, ReportedRequest request, ClientRequest translated, byte[] answer,
+            StreamFacts streamed) {
     }
 }

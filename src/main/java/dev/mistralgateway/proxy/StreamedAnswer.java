@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
@@ -24,6 +25,7 @@ import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
+import dev.mistralgateway.observe.StreamFacts;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.stream.SseWriter;
@@ -69,6 +71,8 @@ final class StreamedAnswer {
         TwoStepStream translator = new TwoStepStream(format.streamTranslator(request, target),
                 exchange.api().stream(exchange.sent(), request));
         AtomicBoolean started = new AtomicBoolean();
+        // when the first event went out (System.nanoTime), 0 before: the stream's time to first token
+        AtomicLong firstEvent = new AtomicLong();
         SentEvents sent = reporter.sentEvents(target);
         Route.StreamLimits limits = exchange.route().streamLimits();
         AtomicBoolean upstreamEnded = new AtomicBoolean();
@@ -113,25 +117,30 @@ final class StreamedAnswer {
         }
         Multi<byte[]> events = outgoing
                 .invoke(bytes -> {
-                    started.set(true);
+                    if (!started.getAndSet(true)) {
+                        firstEvent.set(System.nanoTime());
+                    }
                     sent.add(bytes);
                 })
                 .onTermination().call((failure, cancelled) -> {
                     if (cancelled) {
                         // 499: nginx's word for a client that closed the connection before the answer ended
-                        reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent);
+                        reporter.streamed(exchange, target, request, 499, headersNanos, translator.usage(), sent,
+                                facts(exchange, translator, firstEvent.get()));
                         return attempt.released().call(() -> exchange.count(translator.usage(), target));
                     } else if (failure != null || translator.failure() != null) {
                         if (started.get()) {
                             int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
-                            reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
+                            reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent,
+                                    facts(exchange, translator, firstEvent.get()));
                         }
                         return attempt.failed(FailoverCriterion.ERROR, Optional.empty())
                                 .call(() -> exchange.count(translator.usage(), target));
                     }
                     // cut at a limit, the target still answered as it should; the client got no whole answer
                     int status = cutStatus.get() == 0 ? 200 : cutStatus.get();
-                    reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent);
+                    reporter.streamed(exchange, target, request, status, headersNanos, translator.usage(), sent,
+                            facts(exchange, translator, firstEvent.get()));
                     Usage counted = translator.usage() != null ? translator.usage()
                             : Usage.of(0, translator.outputTokens());
                     return attempt.succeeded(translator.usage(), translator.outputTokens())
@@ -152,6 +161,14 @@ final class StreamedAnswer {
                 .onFailure().recoverWithUni(failure -> onFailure.failed(attempt,
                         Failure.of(failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage())
                                 : failure)));
+    }
+
+    /** What the translators read of the answer, with its first event's time from the request's arrival. */
+    private static StreamFacts facts(Exchange exchange, TwoStepStream translator, long firstEvent) {
+        if (firstEvent == 0) {
+            return translator.facts(-1, 0);
+        }
+        return translator.facts(firstEvent - exchange.startNanos(), System.nanoTime() - firstEvent);
     }
 
     /** The error event that ends a stream cut at one of its route's limits; the log names the setting. */

@@ -1,11 +1,13 @@
 package dev.mistralgateway.proxy;
 
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.format.StreamTranslator;
+import dev.mistralgateway.observe.StreamFacts;
 import dev.mistralgateway.openai.Usage;
 
 /**
@@ -75,5 +77,16 @@ final class TwoStepStream {
     /** The client's whole answer once the stream has given it (the Responses API's), else null. */
     JsonNode completed() {
         return client.completed();
+    }
+
+    /**
+     * What the two steps read of the answer as it passed: the client's own id and stop reason where its
+     * API makes them (Anthropic's, the Responses API's), else the format's, and the format's model.
+     */
+    StreamFacts facts(long firstEventNanos, long afterFirstEventNanos) {
+        String id = client.responseId() != null ? client.responseId() : format.responseId();
+        String stop = client.stopReason();
+        return new StreamFacts(id, format.responseModel(), stop != null ? List.of(stop) : format.finishReasons(),
+                firstEventNanos, afterFirstEventNanos);
     }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
 
@@ -46,6 +47,18 @@ public final class OtlpReceiver implements AutoCloseable {
     /** The endpoint to give QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT, with the http/protobuf protocol. */
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * The gateway's settings that export to this receiver over http/protobuf, with nothing sent on a
+     * schedule (spans and metrics wait a minute): whatever the receiver holds when an answer has come
+     * was exported by the flush at the end of that invocation.
+     */
+    public Map<String, String> onlyFlushedSettings() {
+        return Map.of("quarkus.otel.exporter.otlp.endpoint", endpoint(),
+                "quarkus.otel.exporter.otlp.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "60s",
+                "quarkus.otel.metric.export.interval", "60s");
     }
 
     private void receive(HttpExchange exchange) throws IOException {

@@ -45,6 +45,8 @@ final class MessageStream implements ClientStream {
     private String matchedStop;
     private JsonNode usage;
     private long deltas;
+    private String id;
+    private String stopReason;
 
     MessageStream(ObjectMapper mapper, JsonNode clientBody, JsonNode chatRequest) {
         this.mapper = mapper;
@@ -115,7 +117,8 @@ final class MessageStream implements ClientStream {
 
     private void start(JsonNode chunk) {
         started = true;
-        AnthropicMessage message = new AnthropicMessage(Ids.next("msg_"), AnthropicMessage.TYPE, "assistant",
+        id = Ids.next("msg_");
+        AnthropicMessage message = new AnthropicMessage(id, AnthropicMessage.TYPE, "assistant",
                 MessageAnswer.modelOf(chunk, clientBody), List.of(), null, null,
                 new AnthropicMessage.Usage(inputEstimate, 0, null, null));
         write(new StreamEvents.MessageStart(message));
@@ -177,7 +180,7 @@ final class MessageStream implements ClientStream {
             start(JsonNodeFactory.instance.objectNode());
         }
         closeBlock();
-        String stopReason = StopAndUsage.stopReason(finishReason, toolCalls, matchedStop);
+        stopReason = StopAndUsage.stopReason(finishReason, toolCalls, matchedStop);
         AnthropicMessage.Usage counted = StopAndUsage.usage(usage);
         write(new StreamEvents.MessageDelta(
                 new StreamEvents.Stop(stopReason, stopReason.equals("stop_sequence") ? matchedStop : null),
@@ -197,5 +200,15 @@ final class MessageStream implements ClientStream {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an event record always serialises", e);
         }
+    }
+
+    @Override
+    public String responseId() {
+        return id;
+    }
+
+    @Override
+    public String stopReason() {
+        return stopReason;
     }
 }

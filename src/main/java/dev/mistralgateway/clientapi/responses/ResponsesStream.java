@@ -98,6 +98,12 @@ final class ResponsesStream implements ClientStream {
         return completed;
     }
 
+    /** The response's id, which the client reads in every event and retrieves a stored response by. */
+    @Override
+    public String responseId() {
+        return id;
+    }
+
     private void event(String data) {
         if (data.equals("[DONE]")) {
             finish();

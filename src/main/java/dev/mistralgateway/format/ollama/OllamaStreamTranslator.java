@@ -47,6 +47,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
     private long linesRead;
     /** The content chunk of this stream, made at its first plain piece of content. */
     private ContentChunkTemplate contentChunk;
+    private String finishReason;
 
     OllamaStreamTranslator(ObjectMapper mapper, Clock clock, ClientRequest request) {
         this.mapper = mapper;
@@ -164,6 +165,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
 
     private void finish(JsonNode line) {
         String reason = toolCallsSent > 0 ? "tool_calls" : OllamaAnswers.finishReason(line, request);
+        finishReason = reason;
         if (request.routeType() == RouteType.CHAT) {
             write(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model,
                     List.of(new ChatCompletionChunk.Choice(0, ChatCompletionChunk.Delta.EMPTY, reason)), null));
@@ -220,5 +222,21 @@ final class OllamaStreamTranslator implements StreamTranslator {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an event record always serialises", e);
         }
+    }
+
+    /** The id the gateway gave the stream's chunks (Ollama names none). */
+    @Override
+    public String responseId() {
+        return id;
+    }
+
+    @Override
+    public String responseModel() {
+        return model;
+    }
+
+    @Override
+    public List<String> finishReasons() {
+        return finishReason == null ? List.of() : List.of(finishReason);
     }
 }

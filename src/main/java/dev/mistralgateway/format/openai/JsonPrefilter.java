@@ -21,6 +21,19 @@ final class JsonPrefilter {
 
     /** Whether the JSON text may have an array as the value of this key somewhere (e.g. {@code "content": [}). */
     static boolean mayHoldArrayAt(String json, String key) {
+        return mayHoldValueAt(json, key, '[');
+    }
+
+    /**
+     * Whether the JSON text may have anything but {@code null} as the value of this key somewhere (e.g. a
+     * chunk's {@code "finish_reason": "stop"}, which every other chunk gives as {@code null}).
+     */
+    static boolean mayHoldNonNullAt(String json, String key) {
+        return mayHoldValueAt(json, key, (char) 0);
+    }
+
+    /** Whether a value of this key may begin with {@code start}; with 0, whether one may be anything but null. */
+    private static boolean mayHoldValueAt(String json, String key, char start) {
         if (mayEscapeLetters(json)) {
             return true;
         }
@@ -29,7 +42,7 @@ final class JsonPrefilter {
             int next = skipSpace(json, at + quoted.length());
             if (next < json.length() && json.charAt(next) == ':') {
                 next = skipSpace(json, next + 1);
-                if (next < json.length() && json.charAt(next) == '[') {
+                if (next < json.length() && (start == 0 ? json.charAt(next) != 'n' : json.charAt(next) == start)) {
                     return true;
                 }
             }

@@ -1,6 +1,7 @@
 package dev.mistralgateway.format.openai;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +38,9 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     private String failure;
     private Usage usage;
     private long eventsPassed;
+    private String responseId;
+    private String responseModel;
+    private final List<String> finishReasons = new ArrayList<>();
 
     OpenAiStreamTranslator(ObjectMapper mapper, boolean fillInTheMiddle) {
         this(mapper, fillInTheMiddle, List.of());
@@ -173,15 +177,36 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         }
     }
 
-    /** One event to the client, counted for the token cap, and read for usage (its tree, when parsed already). */
+    /**
+     * One event to the client, counted for the token cap, and read (its tree, when parsed already) for
+     * usage and for the answer's id, model and finish reasons. Only the events that may hold usage or a
+     * finish reason are parsed for it, one or two a stream: every chunk names the id and model.
+     */
     private void pass(String data, JsonNode parsed) {
-        JsonNode chunk = parsed != null ? parsed : JsonPrefilter.mayHold(data, "usage") ? parse(data) : null;
+        JsonNode chunk = parsed != null ? parsed
+                : JsonPrefilter.mayHold(data, "usage") || JsonPrefilter.mayHoldNonNullAt(data, "finish_reason")
+                        ? parse(data)
+                        : null;
         // the usage chunk's cached tokens, where OpenAI's clients read them
         out.event(chunk != null && CachedTokens.inOpenAiWords(chunk) ? chunk.toString() : data);
         eventsPassed++;
-        Usage reported = chunk == null ? null : OpenAiFormat.usageOf(chunk);
+        if (chunk == null) {
+            return;
+        }
+        Usage reported = OpenAiFormat.usageOf(chunk);
         if (reported != null) {
             usage = reported;
+        }
+        if (responseId == null && chunk.path("id").isTextual()) {
+            responseId = chunk.get("id").textValue();
+        }
+        if (responseModel == null && chunk.path("model").isTextual()) {
+            responseModel = chunk.get("model").textValue();
+        }
+        for (JsonNode choice : chunk.path("choices")) {
+            if (choice.path("finish_reason").isTextual()) {
+                finishReasons.add(choice.get("finish_reason").textValue());
+            }
         }
     }
 
@@ -193,5 +218,20 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     @Override
     public Usage usage() {
         return usage;
+    }
+
+    @Override
+    public String responseId() {
+        return responseId;
+    }
+
+    @Override
+    public String responseModel() {
+        return responseModel;
+    }
+
+    @Override
+    public List<String> finishReasons() {
+        return List.copyOf(finishReasons);
     }
 }

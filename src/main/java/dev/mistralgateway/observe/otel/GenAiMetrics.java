@@ -3,6 +3,7 @@ package dev.mistralgateway.observe.otel;
 import java.util.List;
 
 import dev.mistralgateway.observe.RequestReport;
+import dev.mistralgateway.observe.StreamFacts;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -46,10 +47,11 @@ final class GenAiMetrics {
     }
 
     /**
+     * @param streamed what a stream's translators read as it passed, or null (a whole answer, a preserve route's stream)
      * @param operation the conventions' operation name
      * @param provider the target's provider name, or null when no target was tried
      */
-    void record(RequestReport report, String operation, String provider) {
+    void record(RequestReport report, StreamFacts streamed, String operation, String provider) {
         AttributesBuilder common = Attributes.builder()
                 .put(GenAi.OPERATION, operation)
                 .put(GenAi.REQUEST_MODEL, report.metricModel())
@@ -69,10 +71,20 @@ final class GenAiMetrics {
             tokens.record(report.usage().promptTokens(), ok.toBuilder().put(GenAi.TOKEN_TYPE, "input").build());
             tokens.record(report.usage().completionTokens(), ok.toBuilder().put(GenAi.TOKEN_TYPE, "output").build());
         }
-        if (report.stream()) {
-            // the first event follows the upstream's head at once: its time is the stream's first token
+        if (!report.stream()) {
+            return;
+        }
+        long output = report.usage() == null ? 0 : report.usage().completionTokens();
+        if (streamed != null && streamed.firstEventNanos() >= 0) {
+            // from the request's arrival (a failed attempt before included) to its first event, then the
+            // time after it shared by the tokens that followed the first
+            timeToFirstToken.record(streamed.firstEventNanos() / 1e9, ok);
+            if (output > 1) {
+                timePerOutputToken.record(streamed.afterFirstEventNanos() / 1e9 / (output - 1), ok);
+            }
+        } else if (streamed == null) {
+            // a preserve route's stream, whose events no translator reads: its head stands for the first token
             timeToFirstToken.record(report.headersMillis() / 1000.0, ok);
-            long output = report.usage() == null ? 0 : report.usage().completionTokens();
             if (output > 1) {
                 timePerOutputToken.record((report.totalMillis() - report.headersMillis()) / 1000.0 / (output - 1), ok);
             }

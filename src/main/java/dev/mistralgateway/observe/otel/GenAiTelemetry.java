@@ -125,13 +125,32 @@ public class GenAiTelemetry {
         if (!enabled) {
             return answer.get();
         }
-        return Uni.createFrom().<T> deferred(answer::get).onItemOrFailure().call((item, failure) -> {
-            if (of(http) instanceof RequestSpan trace) {
-                trace.end(failure == null ? status.applyAsInt(item)
-                        : failure instanceof GatewayException gateway ? gateway.status() : 500);
-            }
-            return flush();
-        });
+        return Uni.createFrom().<T> deferred(answer::get).onItemOrFailure().call((item, failure) -> endAndFlush(http,
+                failure == null ? status.applyAsInt(item)
+                        : failure instanceof GatewayException gateway ? gateway.status() : 500));
+    }
+
+    /**
+     * Writes a refusal that is answered on the Vert.x response itself, before any resource runs
+     * ({@code RequestIntake}'s 401, 404, 408, 413, 415), once the request's SERVER span has ended with
+     * {@code status} and been exported, or the flush timeout has passed: as {@link #flushedBefore(RoutingContext,
+     * Supplier, ToIntFunction)} does for every other answer. Runs it at once while tracing is off.
+     */
+    public void flushedBefore(RoutingContext http, int status, Runnable answer) {
+        if (!enabled || !(of(http) instanceof RequestSpan)) {
+            answer.run();
+            return;
+        }
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Runnable onContext = context == null ? answer : () -> context.runOnContext(ignored -> answer.run());
+        endAndFlush(http, status).subscribe().with(done -> onContext.run(), failed -> onContext.run());
+    }
+
+    private Uni<Void> endAndFlush(RoutingContext http, int status) {
+        if (of(http) instanceof RequestSpan trace) {
+            trace.end(status);
+        }
+        return flush();
     }
 
     /** Exports what the SDK holds: completes when done, failed or not, or after the flush timeout. */

@@ -13,6 +13,7 @@ import dev.mistralgateway.config.Target;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReport;
 import dev.mistralgateway.observe.RequestTrace;
+import dev.mistralgateway.observe.StreamFacts;
 import dev.mistralgateway.pipeline.ClientRequest;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -78,7 +79,8 @@ final class RequestSpan implements RequestTrace {
     }
 
     @Override
-    public void reported(RequestReport report, ReportedRequest request, ClientRequest translated, byte[] answer) {
+    public void reported(RequestReport report, ReportedRequest request, ClientRequest translated, byte[] answer,
+            StreamFacts streamed) {
         RouteType type = translated != null ? translated.routeType() : request.route().targets().get(0).routeType();
         String operation = GenAi.operation(type);
         Target target = report.target() < 0 ? null : request.route().targets().get(report.target());
@@ -91,7 +93,9 @@ final class RequestSpan implements RequestTrace {
                     .put(GenAi.OUTPUT_TOKENS, report.usage().completionTokens())
                     .put(GenAi.ESTIMATED, report.estimated());
         }
-        if (report.status() == 200 && !report.stream() && answer != null) {
+        if (streamed != null) {
+            answerFields(outcome, streamed.responseId(), streamed.finishReasons());
+        } else if (report.status() == 200 && !report.stream() && answer != null) {
             answerFields(outcome, answer);
         }
         if (report.status() >= 400) {
@@ -126,7 +130,7 @@ final class RequestSpan implements RequestTrace {
         requestOptions(asked, translated != null ? translated.body() : request.checked());
         server.updateName(GenAi.spanName(operation, report.requestModel()));
         server.setAllAttributes(asked.build()).setAllAttributes(answered);
-        telemetry.metrics().record(report, operation, target == null ? null : GenAi.provider(target));
+        telemetry.metrics().record(report, streamed, operation, target == null ? null : GenAi.provider(target));
     }
 
     /** Ends the SERVER span with the status the client got; once, however many ways out call it. */
@@ -140,8 +144,12 @@ final class RequestSpan implements RequestTrace {
             open.setAttribute(GenAi.ERROR_TYPE, "cancelled").end();
         }
         server.setAttribute(GenAi.HTTP_STATUS, status);
+        if (status >= 400) {
+            // as the report has it, for a request refused before it was reported too (a missing key's 401)
+            server.setAttribute(GenAi.ERROR_TYPE, String.valueOf(status));
+        }
         if (status >= 500) {
-            server.setAttribute(GenAi.ERROR_TYPE, String.valueOf(status)).setStatus(StatusCode.ERROR);
+            server.setStatus(StatusCode.ERROR);
         }
         server.end();
     }
@@ -177,9 +185,6 @@ final class RequestSpan implements RequestTrace {
         if (tree == null) {
             return;
         }
-        if (tree.path("id").isTextual()) {
-            attributes.put(GenAi.RESPONSE_ID, tree.get("id").textValue());
-        }
         List<String> reasons = new ArrayList<>();
         for (JsonNode choice : tree.path("choices")) {
             if (choice.path("finish_reason").isTextual()) {
@@ -188,6 +193,14 @@ final class RequestSpan implements RequestTrace {
         }
         if (tree.path("stop_reason").isTextual()) {
             reasons.add(tree.get("stop_reason").textValue());
+        }
+        answerFields(attributes, tree.path("id").isTextual() ? tree.get("id").textValue() : null, reasons);
+    }
+
+    /** A stream's id and finish reasons, as its translators read them when its events passed (or an answer's). */
+    private static void answerFields(AttributesBuilder attributes, String id, List<String> reasons) {
+        if (id != null) {
+            attributes.put(GenAi.RESPONSE_ID, id);
         }
         if (!reasons.isEmpty()) {
             attributes.put(GenAi.FINISH_REASONS, reasons);

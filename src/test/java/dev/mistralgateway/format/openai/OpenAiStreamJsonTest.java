@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -108,5 +109,37 @@ class OpenAiStreamJsonTest {
         assertEquals(event, events.get(0));
         assertNull(translator.failure());
         assertTrue(events.get(1).equals("[DONE]"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"id\":\"c9\",\"model\":\"m1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+            "{\"id\" : \"c9\", \"model\": \"m1\", \"choices\": [{\"index\": 0, \"finish_reason\" :\n \"stop\"}]}",
+            "{\"id\":\"c9\",\"model\":\"m1\",\"choices\":[{\"index\":0,\"\\u0066inish_reason\":\"stop\"}]}"
+    })
+    void theFinishReasonIdAndModelAreReadWhateverTheSpacingOrTheEscapes(String event) {
+        OpenAiStreamTranslator translator = new OpenAiStreamTranslator(JSON, false);
+        String first = "{\"id\":\"c9\",\"model\":\"m1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
+                + "\"finish_reason\":null}]}";
+        translator.next(("data: " + first + "\n\ndata: " + event.replace("\n", "\ndata: ") + "\n\ndata: [DONE]\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of("stop"), translator.finishReasons(), event);
+        assertEquals("c9", translator.responseId());
+        assertEquals("m1", translator.responseModel());
+    }
+
+    @Test
+    void eachChoicesFinishReasonIsKeptAndAChunkWithoutOneAddsNone() {
+        OpenAiStreamTranslator translator = new OpenAiStreamTranslator(JSON, false);
+        translator.next(
+                ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"finish_reason\"},\"finish_reason\":null}]}\n\n"
+                        + "data: {\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: {\"choices\":[{\"index\":1,\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+
+        // (the first chunk's content only names the key: no reason of its own)
+        assertEquals(List.of("stop", "length"), translator.finishReasons());
+        assertNull(translator.responseId());
     }
 }

@@ -1,6 +1,12 @@
 package dev.mistralgateway.observe.otel;
 
 import static dev.mistralgateway.testing.Fixtures.kong;
+import static dev.mistralgateway.testing.OtlpSpans.attempts;
+import static dev.mistralgateway.testing.OtlpSpans.attribute;
+import static dev.mistralgateway.testing.OtlpSpans.has;
+import static dev.mistralgateway.testing.OtlpSpans.hex;
+import static dev.mistralgateway.testing.OtlpSpans.only;
+import static dev.mistralgateway.testing.OtlpSpans.text;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +30,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Received;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
-import dev.mistralgateway.testing.FakeUpstreamResource;
 import dev.mistralgateway.testing.GatewaySettings;
 import dev.mistralgateway.testing.InjectUpstream;
 import dev.mistralgateway.testing.Json;
-import dev.mistralgateway.testing.OtlpReceiver;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
+import dev.mistralgateway.testing.OtlpSpans;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -55,40 +57,16 @@ class GenAiTracingTest {
 
     static final String UPSTREAM_KEY = "sk-otel-upstream-secret-7731";
     static final String CLIENT_KEY = "client-otel-secret-5519";
-    static OtlpReceiver receiver;
 
-    public static class Routes extends FakeUpstreamResource {
+    public static class Routes extends OtlpRoutes {
         @Override
-        protected Map<String, String> routes(FakeUpstream upstream) {
-            receiver = new OtlpReceiver();
-            Map<String, String> settings = new HashMap<>(new GatewaySettings()
-                    .route(0, "/traced", "llm/v1/chat", "openai", upstream.url("/a/v1/chat/completions"))
-                    .mistralCloud(0, 0, "mistral-small-latest")
-                    .target(0, 0, "auth.header-name", "Authorization")
-                    .target(0, 0, "auth.header-value", "Bearer " + UPSTREAM_KEY)
-                    .alsoTarget(0, 1, "openai", upstream.url("/b/v1/chat/completions"), 50)
-                    .mistralCloud(0, 1, "mistral-small-latest")
-                    .target(0, 1, "auth.header-name", "Authorization")
-                    .target(0, 1, "auth.header-value", "Bearer " + UPSTREAM_KEY)
+        protected GatewaySettings gateway(FakeUpstream upstream) {
+            return failingOverOnce(new GatewaySettings(), 0, "/traced", upstream,
+                    UPSTREAM_KEY)
                     .target(0, 1, "logging.log-payloads", "true")
-                    .routeSetting(0, "balancer.algorithm", "priority")
-                    .routeSetting(0, "balancer.failover-criteria", "error,timeout,http_500")
                     .routeSetting(0, "client-auth-key-sha256", sha256(CLIENT_KEY))
                     .route(1, "/quiet", "llm/v1/chat", "openai", upstream.url("/c/v1/chat/completions"))
-                    .target(1, "model.name", "mistral-tiny")
-                    .build());
-            settings.put("quarkus.otel.exporter.otlp.endpoint", receiver.endpoint());
-            settings.put("quarkus.otel.exporter.otlp.protocol", "http/protobuf");
-            // nothing leaves on a schedule: only the flush at the end of each invocation exports
-            settings.put("quarkus.otel.bsp.schedule.delay", "60s");
-            settings.put("quarkus.otel.metric.export.interval", "60s");
-            return settings;
-        }
-
-        @Override
-        public void stop() {
-            super.stop();
-            receiver.close();
+                    .target(1, "model.name", "mistral-tiny");
         }
     }
 
@@ -104,13 +82,13 @@ class GenAiTracingTest {
     @BeforeEach
     void reset() {
         upstream.reset();
-        receiver.reset();
+        OtlpRoutes.receiver.reset();
     }
 
     @AfterAll
     static void noSecretWasEverExported() {
         // (checked after each test too; here for what the last flush may have carried)
-        assertNoSecrets(receiver.everything());
+        assertNoSecrets(OtlpRoutes.receiver.everything());
     }
 
     @Test
@@ -126,12 +104,10 @@ class GenAiTracingTest {
 
         response.then().statusCode(200).header("X-AI-Proxy-Attempts", "2");
         // no wait: the invocation ended only once its spans had been exported
-        List<Span> spans = receiver.spans();
+        List<Span> spans = OtlpRoutes.receiver.spans();
         assertEquals(3, spans.size(), "spans received: " + spans.stream().map(Span::getName).toList());
         Span server = only(spans, Span.SpanKind.SPAN_KIND_SERVER);
-        List<Span> attempts = spans.stream().filter(span -> span.getKind() == Span.SpanKind.SPAN_KIND_CLIENT)
-                .sorted(java.util.Comparator.comparingLong(span -> attribute(span, "ai_proxy.attempt").getIntValue()))
-                .toList();
+        List<Span> attempts = attempts(spans);
         assertEquals(2, attempts.size());
 
         // the SERVER span: under the client's span, named and described in the GenAI conventions
@@ -147,8 +123,7 @@ class GenAiTracingTest {
         assertEquals(25, attribute(server, "gen_ai.usage.input_tokens").getIntValue());
         assertEquals(12, attribute(server, "gen_ai.usage.output_tokens").getIntValue());
         assertEquals(Json.tree(GOOD).get("id").textValue(), text(server, "gen_ai.response.id"));
-        assertEquals(List.of("stop"), attribute(server, "gen_ai.response.finish_reasons").getArrayValue().getValuesList()
-                .stream().map(AnyValue::getStringValue).toList());
+        assertEquals(List.of("stop"), OtlpSpans.texts(server, "gen_ai.response.finish_reasons"));
         assertEquals("traced", text(server, "ai_proxy.route"));
         assertEquals("otel-req-1", text(server, "ai_proxy.request_id"));
         assertEquals(2, attribute(server, "ai_proxy.attempts").getIntValue());
@@ -212,7 +187,7 @@ class GenAiTracingTest {
         assertEquals(1, durations.get(0).getCount());
         assertTrue(durations.get(0).getSum() > 0 && durations.get(0).getSum() < 30, "duration " + durations.get(0).getSum());
 
-        assertNoSecrets(receiver.everything());
+        assertNoSecrets(OtlpRoutes.receiver.everything());
     }
 
     @Test
@@ -225,15 +200,15 @@ class GenAiTracingTest {
                 .body("{\"messages\":[{\"role\":\"user\",\"content\":\"secret prompt\"}]}")
                 .post("/quiet").then().statusCode(200);
 
-        List<Span> spans = receiver.spans();
+        List<Span> spans = OtlpRoutes.receiver.spans();
         assertEquals(2, spans.size(), "spans received: " + spans.stream().map(Span::getName).toList());
         spans.forEach(span -> assertEquals(0, span.getEventsCount(), span.getName()));
-        assertFalse(receiver.everything().contains("secret prompt"));
+        assertFalse(OtlpRoutes.receiver.everything().contains("secret prompt"));
         // a new trace when the client sent none
         Span server = only(spans, Span.SpanKind.SPAN_KIND_SERVER);
         assertEquals(0, server.getParentSpanId().size());
         // the configured model, never the name the client chose, in the metrics
-        for (Metric metric : receiver.metrics()) {
+        for (Metric metric : OtlpRoutes.receiver.metrics()) {
             if (metric.hasHistogram()) {
                 metric.getHistogram().getDataPointsList()
                         .forEach(point -> assertFalse(point.getAttributesList().toString().contains("my-own-name-42"),
@@ -246,48 +221,33 @@ class GenAiTracingTest {
     }
 
     private static void assertNoSecrets(String exported) {
-        assertFalse(exported.contains(UPSTREAM_KEY), "the upstream key was exported");
-        assertFalse(exported.contains(CLIENT_KEY), "the client key was exported");
-        assertFalse(exported.toLowerCase(java.util.Locale.ROOT).contains("authorization"), "an auth header was exported");
+        OtlpSpans.assertNoSecrets(exported, UPSTREAM_KEY, CLIENT_KEY);
     }
 
     private static List<HistogramDataPoint> histogram(String name) {
-        return receiver.metrics().stream().filter(metric -> metric.getName().equals(name))
+        return OtlpRoutes.receiver.metrics().stream().filter(metric -> metric.getName().equals(name))
                 .flatMap(metric -> metric.getHistogram().getDataPointsList().stream()).toList();
     }
 
-    private static Span only(List<Span> spans, Span.SpanKind kind) {
-        List<Span> of = spans.stream().filter(span -> span.getKind() == kind).toList();
-        assertEquals(1, of.size(), kind.toString());
-        return of.get(0);
+    /**
+     * A chat route of two Mistral.ai targets, {@code /a} then {@code /b} on the upstream, each with the
+     * upstream key, that fails over on a 500.
+     */
+    static GatewaySettings failingOverOnce(GatewaySettings settings, int route, String path, FakeUpstream upstream,
+            String upstreamKey) {
+        return settings.route(route, path, "llm/v1/chat", "openai", upstream.url("/a/v1/chat/completions"))
+                .mistralCloud(route, 0, "mistral-small-latest")
+                .target(route, 0, "auth.header-name", "Authorization")
+                .target(route, 0, "auth.header-value", "Bearer " + upstreamKey)
+                .alsoTarget(route, 1, "openai", upstream.url("/b/v1/chat/completions"), 50)
+                .mistralCloud(route, 1, "mistral-small-latest")
+                .target(route, 1, "auth.header-name", "Authorization")
+                .target(route, 1, "auth.header-value", "Bearer " + upstreamKey)
+                .routeSetting(route, "balancer.algorithm", "priority")
+                .routeSetting(route, "balancer.failover-criteria", "error,timeout,http_500");
     }
 
-    private static boolean has(Span span, String key) {
-        return span.getAttributesList().stream().anyMatch(attribute -> attribute.getKey().equals(key));
-    }
-
-    private static AnyValue attribute(Span span, String key) {
-        return attribute(span.getAttributesList(), key);
-    }
-
-    private static AnyValue attribute(List<KeyValue> attributes, String key) {
-        return attributes.stream().filter(attribute -> attribute.getKey().equals(key)).findFirst()
-                .map(KeyValue::getValue).orElseThrow(() -> new AssertionError("no attribute " + key + " in " + attributes));
-    }
-
-    private static String text(Span span, String key) {
-        return attribute(span, key).getStringValue();
-    }
-
-    private static String text(List<KeyValue> attributes, String key) {
-        return attribute(attributes, key).getStringValue();
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static String sha256(String text) {
+    static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
