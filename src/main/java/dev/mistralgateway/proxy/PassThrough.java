@@ -43,7 +43,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Kong's {@code preserve} route type: the client's body goes to a target as it came, whatever it is
+ * Kong's {@code preserve} route type: the client's request ({@code POST}, {@code GET} or {@code DELETE},
+ * its sub-path and query: {@link PreservedUrl}) and body go to a target as they came, whatever the body is
  * (JSON, a multipart upload), with the target's credentials added, and the upstream's answer comes
  * back as it came, whole or, for a {@code text/event-stream}, event by event. Nothing is translated,
  * so no Kong request rule and no Mistral cloud hygiene applies; the client key, the rate limits,
