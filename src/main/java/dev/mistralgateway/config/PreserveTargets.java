@@ -22,7 +22,7 @@ import dev.mistralgateway.config.GatewayConfig.OptionsConfig;
 public final class PreserveTargets {
 
     /** Mistral's cloud API, without a path: the operation is the client's or {@code upstream_path}'s. */
-    static final URI MISTRAL_API = URI.create("https://api.mistral.ai");
+    public static final URI MISTRAL_API = URI.create("https://api.mistral.ai");
 
     /** A target's upstream, or the problem with its settings (then {@code url} is null). */
     record Upstream(URI url, String property, String problem) {

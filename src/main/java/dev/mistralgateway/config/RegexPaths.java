@@ -68,6 +68,19 @@ public final class RegexPaths {
         return entries.stream().anyMatch(entry -> entry.route() == route && entry.pattern().matcher(path).lookingAt());
     }
 
+    /** Where the route's first regex path that matches the path ends its match; -1 when none matches. */
+    int end(Route route, String path) {
+        for (Entry entry : entries) {
+            if (entry.route() == route) {
+                Matcher matcher = entry.pattern().matcher(path);
+                if (matcher.lookingAt()) {
+                    return matcher.end();
+                }
+            }
+        }
+        return -1;
+    }
+
     /** The named groups of the route's first regex path that matches, by name; empty for an exact path. */
     Map<String, String> captures(Route route, String path) {
         for (Entry entry : entries) {

@@ -41,6 +41,8 @@ public class RouteTable {
     private final List<Route> routes;
     private final Map<String, Route> byPath;
     private final RegexPaths regexPaths;
+    /** A preserve route's exact paths, longest first: each also serves the paths below it (Kong's prefix match). */
+    private final List<Map.Entry<String, Route>> preservedPrefixes;
     private final Optional<String> modelsPath;
 
     public RouteTable(GatewayConfig config) {
@@ -60,6 +62,11 @@ public class RouteTable {
         }
         this.byPath = Map.copyOf(paths);
         this.regexPaths = new RegexPaths(routes);
+        this.preservedPrefixes = routes.stream().filter(Route::preserves)
+                .flatMap(route -> route.paths().stream().filter(path -> !RegexPaths.isRegex(path))
+                        .map(path -> Map.entry(path, route)))
+                .sorted((a, b) -> b.getKey().length() - a.getKey().length())
+                .toList();
         for (Route route : routes) {
             for (Target target : route.targets()) {
                 LOG.infof("route '%s' %s target %d -> %s%s %s (%s format, model %s, weight %d)", route.name(),
@@ -78,7 +85,46 @@ public class RouteTable {
 
     public Optional<Route> forPath(String path) {
         Route exact = byPath.get(path);
-        return exact != null ? Optional.of(exact) : regexPaths.match(path);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        Optional<Route> regex = regexPaths.match(path);
+        if (regex.isPresent()) {
+            return regex;
+        }
+        for (Map.Entry<String, Route> prefix : preservedPrefixes) {
+            if (below(prefix.getKey(), path)) {
+                return Optional.of(prefix.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The part of the request path below the route path it matched, for a preserve route that
+     * passes it on: empty for the path itself, {@code /abc/content} for {@code /v1/files/abc/content}
+     * on the route path {@code /v1/files}, what follows a regex path's match (nothing after a {@code $}).
+     */
+    public String below(Route route, String path) {
+        if (route.paths().contains(path)) {
+            return "";
+        }
+        int end = regexPaths.end(route, path);
+        if (end >= 0) {
+            return path.substring(end);
+        }
+        for (Map.Entry<String, Route> prefix : preservedPrefixes) {
+            if (prefix.getValue() == route && below(prefix.getKey(), path)) {
+                return path.substring(prefix.getKey().endsWith("/") ? prefix.getKey().length() - 1
+                        : prefix.getKey().length());
+            }
+        }
+        return "";
+    }
+
+    private static boolean below(String prefix, String path) {
+        return path.startsWith(prefix) && path.length() > prefix.length()
+                && (prefix.endsWith("/") || path.charAt(prefix.length()) == '/');
     }
 
     /** Whether the path is one the route serves itself (not a sub-path its client API answers). */

@@ -73,6 +73,8 @@ final class TargetValidation {
         modelName.flatMap(TemplateCheck::problem).ifPresent(problem -> problems.add(at + "model.name", problem));
         options.upstreamUrl().flatMap(TemplateCheck::problem)
                 .ifPresent(problem -> problems.add(at + "model.options.upstream-url", problem));
+        options.upstreamPath().flatMap(TemplateCheck::problem)
+                .ifPresent(problem -> problems.add(at + "model.options.upstream-path", problem));
         Optional<String> modelAlias = config.model().modelAlias().or(() -> config.model().alias()).map(String::trim)
                 .filter(n -> !n.isEmpty());
         if (modelAlias.isPresent() && modelName.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.mistralgateway.http;
 
+import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +25,11 @@ import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.observe.RequestIds;
 import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.proxy.Answer;
+import dev.mistralgateway.proxy.PreservedRequest;
 import dev.mistralgateway.proxy.Proxy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 
@@ -61,8 +64,7 @@ public abstract class GatewayEntry {
         Route route = route(uri);
         if (route.preserves()) {
             // any body, JSON or not, goes to the target as it came
-            return proxy.passThrough(route, pathOf(uri), bodyOf(http), headers::getHeaderString, query(uri, http),
-                    RequestIds.of(http));
+            return preserved(route, HttpMethod.POST, bodyOf(http), headers, uri, http);
         }
         GatewayException unsupported = unsupportedType(headers.getMediaType());
         if (unsupported != null) {
@@ -78,6 +80,37 @@ public abstract class GatewayEntry {
                 routes.captures(route, path), GenAiTelemetry.of(http));
     }
 
+    /** A request on a preserve route, to its target as it came: any method it takes, its sub-path, its query. */
+    protected Uni<Answer> preserved(Route route, HttpMethod method, byte[] body, HttpHeaders headers, UriInfo uri,
+            RoutingContext http) {
+        String path = pathOf(uri);
+        return proxy.passThrough(route, new PreservedRequest(method, path, routes.below(route, path), body,
+                headers::getHeaderString, query(uri, http), http.request().query(), routes.captures(route, path),
+                RequestIds.of(http)));
+    }
+
+    /**
+     * A preserve route's {@code GET} or {@code DELETE} (no body) as this build writes a whole answer:
+     * {@link #gathered} in the server, with the request's telemetry flushed first behind Lambda.
+     */
+    protected abstract Uni<Response> passedOn(java.util.function.Supplier<Uni<Answer>> answer, RoutingContext http);
+
+    /** The answer as one response: status, headers and the whole body, whatever its type (bytes stay bytes). */
+    protected static Uni<Response> gathered(Uni<Answer> answered) {
+        return answered.flatMap(answer -> answer.body()
+                .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
+                .map(whole -> {
+                    Response.ResponseBuilder response = Response.status(answer.status()).entity(whole.toByteArray());
+                    // Quarkus REST sets the length of the gathered body itself
+                    answer.headers().forEach((name, values) -> {
+                        if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+                            values.forEach(value -> response.header(name, value));
+                        }
+                    });
+                    return response.build();
+                }));
+    }
+
     /** The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON so). */
     static GatewayException unsupportedType(MediaType type) {
         if (type == null || type.getSubtype().equals("json") || type.getSubtype().endsWith("+json")
@@ -88,6 +121,8 @@ public abstract class GatewayEntry {
                 + "(not " + type.getType() + "/" + type.getSubtype() + ")");
     }
 
+    private static final byte[] NO_BODY = new byte[0];
+
     private static byte[] bodyOf(RoutingContext http) {
         RequestBody body = http.body();
         Buffer read = body == null ? null : body.buffer();
@@ -97,12 +132,13 @@ public abstract class GatewayEntry {
     // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere
 
     /**
-     * GET answers the model list (and one model of it) and, under a Responses route's path, a stored
-     * response ({@code <path>/<id>}); elsewhere GET is not allowed.
+     * GET answers the model list (and one model of it), goes through a preserve route (a file list, a
+     * batch job) and, under a Responses route's path, a stored response ({@code <path>/<id>}); elsewhere
+     * GET is not allowed.
      */
     @GET
     @Path("{path:.*}")
-    public Uni<Response> get(UriInfo uri, HttpHeaders headers) {
+    public Uni<Response> get(UriInfo uri, HttpHeaders headers, RoutingContext http) {
         String path = pathOf(uri);
         Optional<String> list = models.path();
         if (list.isPresent() && path.equals(list.get())) {
@@ -111,6 +147,10 @@ public abstract class GatewayEntry {
         if (list.isPresent() && path.startsWith(list.get() + "/")) {
             String id = path.substring(list.get().length() + 1);
             return json(models.one(id, headers::getHeaderString));
+        }
+        Optional<Route> preserve = routes.forPath(path).filter(Route::preserves);
+        if (preserve.isPresent()) {
+            return passedOn(() -> preserved(preserve.get(), HttpMethod.GET, NO_BODY, headers, uri, http), http);
         }
         Optional<Route> responses = responsesRouteAbove(path);
         if (responses.isPresent()) {
@@ -146,11 +186,18 @@ public abstract class GatewayEntry {
         throw notAllowed(uri);
     }
 
-    /** DELETE deletes a stored response ({@code <path>/<id>} under a Responses route); elsewhere it is not allowed. */
+    /**
+     * DELETE goes through a preserve route, and deletes a stored response ({@code <path>/<id>} under a
+     * Responses route); elsewhere it is not allowed.
+     */
     @DELETE
     @Path("{path:.*}")
-    public Uni<Response> delete(UriInfo uri, HttpHeaders headers) {
+    public Uni<Response> delete(UriInfo uri, HttpHeaders headers, RoutingContext http) {
         String path = pathOf(uri);
+        Optional<Route> preserve = routes.forPath(path).filter(Route::preserves);
+        if (preserve.isPresent()) {
+            return passedOn(() -> preserved(preserve.get(), HttpMethod.DELETE, NO_BODY, headers, uri, http), http);
+        }
         Optional<Route> responses = responsesRouteAbove(path);
         if (responses.isPresent()) {
             return stored.delete(responses.get(), lastSegment(path), headers::getHeaderString).map(GatewayEntry::ok);
@@ -170,10 +217,13 @@ public abstract class GatewayEntry {
         throw notAllowed(uri);
     }
 
+    /** A 405 whose {@code Allow} names what the route takes, and whose message says what to send. */
     private GatewayException notAllowed(UriInfo uri) {
         if (route(uri).preserves()) {
-            return new GatewayException(405, "this preserve route only takes POST, with the body its upstream takes");
+            return new GatewayException(405, "this preserve route takes GET, POST and DELETE, as Mistral's API "
+                    + "does: send one of them").withHeaders(Map.of(HttpHeaders.ALLOW, "GET, POST, DELETE"));
         }
+        // Allow: POST, as on every 405 without its own (ErrorMappers)
         return new GatewayException(405, "this route only takes POST, with an OpenAI-style JSON body");
     }
 

@@ -1,6 +1,6 @@
 package dev.mistralgateway.http;
 
-import java.io.ByteArrayOutputStream;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -14,6 +14,7 @@ import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.observe.otel.GenAiTelemetry;
+import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.smallrye.mutiny.Uni;
@@ -47,17 +48,11 @@ public class LambdaGatewayResource extends GatewayEntry {
     }
 
     private Uni<Response> whole(HttpHeaders headers, UriInfo uri, RoutingContext http) {
-        return answer(headers, uri, http).flatMap(answer -> answer.body()
-                .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
-                .map(whole -> {
-                    Response.ResponseBuilder response = Response.status(answer.status()).entity(whole.toByteArray());
-                    // Quarkus REST sets the length of the gathered body itself
-                    answer.headers().forEach((name, values) -> {
-                        if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
-                            values.forEach(value -> response.header(name, value));
-                        }
-                    });
-                    return response.build();
-                }));
+        return gathered(answer(headers, uri, http));
+    }
+
+    @Override
+    protected Uni<Response> passedOn(Supplier<Uni<Answer>> answer, RoutingContext http) {
+        return telemetry.flushedBefore(http, () -> gathered(answer.get()), Response::getStatus);
     }
 }

@@ -1,10 +1,13 @@
 package dev.mistralgateway.http;
 
+import java.util.function.Supplier;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestMulti;
@@ -15,6 +18,7 @@ import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
 import io.quarkus.arc.properties.IfBuildProperty;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -49,5 +53,10 @@ public class ServerGatewayResource extends GatewayEntry {
             }
         });
         return RestMulti.fromUniResponse(answer(headers, uri, http), Answer::body, Answer::headers, Answer::status);
+    }
+
+    @Override
+    protected Uni<Response> passedOn(Supplier<Uni<Answer>> answer, RoutingContext http) {
+        return gathered(answer.get());
     }
 }

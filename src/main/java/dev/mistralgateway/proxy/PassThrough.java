@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
@@ -20,19 +19,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.TargetPool;
+import dev.mistralgateway.config.Auth;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.PreserveTargets;
 import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
-import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.pipeline.ClientRequest;
-import dev.mistralgateway.ratelimit.Admission;
 import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
@@ -44,10 +41,10 @@ import dev.mistralgateway.upstream.UpstreamResponse;
 import dev.mistralgateway.upstream.UpstreamStream;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpMethod;
 
 /**
- * Kong's {@code preserve} route type: the client's body goes to a target as it came, whatever it is
+ * Kong's {@code preserve} route type: the client's request ({@code POST}, {@code GET} or {@code DELETE},
+ * its sub-path and query: {@link PreservedUrl}) and body go to a target as they came, whatever the body is
  * (JSON, a multipart upload), with the target's credentials added, and the upstream's answer comes
  * back as it came, whole or, for a {@code text/event-stream}, event by event. Nothing is translated,
  * so no Kong request rule and no Mistral cloud hygiene applies; the client key, the rate limits,
@@ -79,66 +76,18 @@ final class PassThrough {
         this.pools = pools;
     }
 
-    /** One request across its attempts; {@code json} is its body when that is a JSON object (for the reports), else null. */
-    private record Exchange(Route route, String requestId, byte[] sent, String contentType, String path, long startNanos,
-            ObjectNode json, UnaryOperator<String> clientHeader, Map<String, String> clientQuery, Set<Integer> tried,
-            String clientKey, Admission admission) implements ReportedRequest {
-
-        Exchange admitted(Admission by) {
-            return new Exchange(route, requestId, sent, contentType, path, startNanos, json, clientHeader, clientQuery,
-                    tried, clientKey, by);
-        }
-
-        /** What payload logging shows: a text body as it came, a binary one (an upload) by its size and type. */
-        @Override
-        public byte[] body() {
-            return loggable(contentType, sent);
-        }
-
-        @Override
-        public ObjectNode checked() {
-            return json;
-        }
-
-        @Override
-        public int attempts() {
-            return tried.size();
-        }
-
-        Uni<Void> count(Usage usage, Target target) {
-            return admission == null ? Uni.createFrom().voidItem()
-                    : admission.count(usage != null ? usage : Usage.of(0, 0), target);
-        }
-
-        int lastTried() {
-            int last = -1;
-            for (Integer index : tried) {
-                last = index;
-            }
-            return last;
-        }
-
-        /** The model for the reports: the target's, else the one a JSON body names. */
-        ClientRequest reported(Target target, boolean stream) {
-            String model = target.modelName().orElse(json != null && json.path("model").isTextual()
-                    ? json.get("model").textValue()
-                    : null);
-            return new ClientRequest(null, RouteType.PRESERVE, model, stream);
-        }
-    }
-
-    /**
-     * @param path the path the client called, which goes upstream when the target names none
-     * @throws GatewayException at once when the client key is refused
-     */
-    Uni<Answer> handle(Route route, String path, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId) {
+    /** @throws GatewayException at once when the client key is refused, or the sub-path or query cannot go on */
+    Uni<Answer> handle(Route route, PreservedRequest arrival) {
         long start = System.nanoTime();
-        String type = clientHeader.apply("Content-Type");
-        Exchange unchecked = new Exchange(route, requestId, body, type, path, start, jsonObject(type, body),
-                clientHeader, clientQuery, new LinkedHashSet<>(), null, null);
+        UnaryOperator<String> clientHeader = arrival.header();
+        byte[] body = arrival.body();
+        PassedExchange unchecked = new PassedExchange(route, arrival, start,
+                jsonObject(clientHeader.apply("Content-Type"), body), clientHeader, new LinkedHashSet<>(), null, null);
         try {
             ClientAuthenticator.check(route, clientHeader);
+            // refused before any target is tried: the same for every target of the route
+            PreservedUrl.of(PreserveTargets.MISTRAL_API, arrival.path(), arrival.below(), arrival.rawQuery(),
+                    Optional.empty());
         } catch (GatewayException refused) {
             reporter.failed(unchecked, null, refused.status());
             throw refused;
@@ -148,13 +97,13 @@ final class PassThrough {
         UnaryOperator<String> forwardable = name -> keyHeaders.stream().anyMatch(name::equalsIgnoreCase) ? null
                 : clientHeader.apply(name);
         int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
-        Exchange exchange = new Exchange(route, requestId, body, type, path, start, unchecked.json(), forwardable,
-                clientQuery, unchecked.tried(), limiter.keyName(route, key), null);
+        PassedExchange exchange = new PassedExchange(route, arrival, start, unchecked.json(), forwardable,
+                unchecked.tried(), limiter.keyName(route, key), null);
         if (!limiter.limits(route)) {
             return next(exchange, null);
         }
         return limiter.admit(route, key, clientHeader).onItem().transformToUni(admission -> {
-            Exchange admitted = exchange.admitted(admission);
+            PassedExchange admitted = exchange.admitted(admission);
             if (admission.refused()) {
                 reporter.failed(admitted, null, 429);
                 return Uni.createFrom().item(RateLimitAnswers.refusal(admission, serialize(admission.refusal())));
@@ -164,7 +113,7 @@ final class PassThrough {
     }
 
     /** The next attempt the pool allows, or the last failure's answer when there is none. */
-    private Uni<Answer> next(Exchange exchange, Failure previous) {
+    private Uni<Answer> next(PassedExchange exchange, Failure previous) {
         TargetPool pool = pools.apply(exchange.route().index());
         String hashKey = exchange.clientHeader().apply(exchange.route().balancing().hashOnHeader());
         return pool.begin(hashKey, exchange.tried()).onItem().transformToUni(begun -> {
@@ -180,7 +129,7 @@ final class PassThrough {
         });
     }
 
-    private Uni<Answer> attempt(Exchange exchange, Attempt attempt) {
+    private Uni<Answer> attempt(PassedExchange exchange, Attempt attempt) {
         Target target = attempt.target();
         exchange.tried().add(target.index());
         secrets.freshen(target);
@@ -191,15 +140,25 @@ final class PassThrough {
                 headers.put(name, value);
             }
         }
-        URI base = target.upstreamUrl();
-        if (PreserveTargets.takesClientPath(base)) {
-            base = URI.create(base.getScheme() + "://" + base.getRawAuthority() + exchange.path());
+        PreservedRequest arrival = exchange.arrival();
+        URI url;
+        try {
+            // the target's upstream as this request's templates make it ($(uri_captures.id) in upstream_path)
+            Target resolved = TargetTemplates.resolve(target, TargetTemplates.values(exchange.clientHeader(),
+                    arrival.query(), arrival.captures()));
+            Optional<String> keyParam = target.auth().param().filter(param -> param.location() == Auth.ParamLocation.QUERY)
+                    .map(Auth.Param::name);
+            URI base = PreservedUrl.of(resolved.upstreamUrl(), arrival.path(), arrival.below(), arrival.rawQuery(),
+                    keyParam);
+            // a preserve target's key is a header or a query parameter (start-up refuses the body, which stays unread)
+            url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), arrival.query(), base, headers, null);
+        } catch (GatewayException refused) {
+            reporter.failed(exchange, target, refused.status());
+            return attempt.released().chain(() -> Uni.createFrom().failure(refused));
         }
-        // a preserve target's key is a header or a query parameter (start-up refuses the body, which stays unread)
-        URI url = UpstreamAuth.apply(target.auth(), exchange.clientHeader(), exchange.clientQuery(), base, headers, null);
-        UpstreamRequest call = new UpstreamRequest(url, headers, exchange.sent(), exchange.requestId());
+        UpstreamRequest call = new UpstreamRequest(url, headers, arrival.body(), arrival.requestId());
         AtomicBoolean streams = new AtomicBoolean();
-        return upstream.passThrough(exchange.route(), HttpMethod.POST, call)
+        return upstream.passThrough(exchange.route(), arrival.method(), call)
                 .onItemOrFailure().transformToUni((answer, failure) -> {
                     if (failure != null) {
                         return failed(exchange, attempt, Failure.of(failure));
@@ -224,7 +183,7 @@ final class PassThrough {
     }
 
     /** Records the failure, then tries another target if the route's failover rules allow it. */
-    private Uni<Answer> failed(Exchange exchange, Attempt attempt, Failure failure) {
+    private Uni<Answer> failed(PassedExchange exchange, Attempt attempt, Failure failure) {
         boolean moveOn = failure.criterion() != null
                 && exchange.route().balancing().failoverCriteria().contains(failure.criterion())
                 && exchange.tried().size() <= exchange.route().balancing().retries();
@@ -233,7 +192,7 @@ final class PassThrough {
     }
 
     /** The last failure: the gateway's own error, or the upstream's answer as it came (Kong's way). */
-    private Uni<Answer> answer(Exchange exchange, Failure failure) {
+    private Uni<Answer> answer(PassedExchange exchange, Failure failure) {
         Target last = exchange.route().targets().get(exchange.lastTried());
         if (failure.error() != null) {
             reporter.failed(exchange, last, failure.error().status());
@@ -245,7 +204,7 @@ final class PassThrough {
                 response.body()));
     }
 
-    private Uni<Answer> whole(Exchange exchange, Attempt attempt, UpstreamResponse response) {
+    private Uni<Answer> whole(PassedExchange exchange, Attempt attempt, UpstreamResponse response) {
         Target target = attempt.target();
         Usage usage = PassedUsage.ofAnswer(mapper, response.contentType(), response.body());
         ClientRequest reported = exchange.reported(target, false);
@@ -261,7 +220,7 @@ final class PassThrough {
      * An event stream goes on as its bytes come; its usage is read on the way. Until its first
      * bytes a failure may move on to another target; after them it ends the stream with an error event.
      */
-    private Uni<Answer> streamed(Exchange exchange, Attempt attempt, UpstreamStream stream) {
+    private Uni<Answer> streamed(PassedExchange exchange, Attempt attempt, UpstreamStream stream) {
         Target target = attempt.target();
         long headersNanos = attempt.elapsed().toNanos();
         ClientRequest reported = exchange.reported(target, true);
@@ -308,7 +267,7 @@ final class PassThrough {
     }
 
     /** The upstream's headers as {@link Proxy} passes them on, its content type kept, and which target answered. */
-    private static Map<String, List<String>> headersOf(Exchange exchange, UpstreamResponse response,
+    private static Map<String, List<String>> headersOf(PassedExchange exchange, UpstreamResponse response,
             ClientRequest reported) {
         Map<String, List<String>> headers = AnswerHeaders.passedOn(response);
         if (response.contentType() != null) {
@@ -321,7 +280,7 @@ final class PassThrough {
         return headers;
     }
 
-    private static Map<String, String> attemptHeaders(Exchange exchange) {
+    private static Map<String, String> attemptHeaders(PassedExchange exchange) {
         return Map.of(AnswerHeaders.TARGET_HEADER, String.valueOf(exchange.lastTried()),
                 AnswerHeaders.ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
     }

@@ -103,9 +103,8 @@ public class Proxy {
     }
 
     /** A request on a {@code preserve} route: its body goes to a target as it came ({@link PassThrough}). */
-    public Uni<Answer> passThrough(Route route, String path, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId) {
-        return passThrough.handle(route, path, body, clientHeader, clientQuery, requestId);
+    public Uni<Answer> passThrough(Route route, PreservedRequest request) {
+        return passThrough.handle(route, request);
     }
 
     /**

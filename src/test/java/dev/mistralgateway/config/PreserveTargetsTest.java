@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -127,5 +128,27 @@ class PreserveTargetsTest {
         env.put("AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "audio/v1/audio/transcriptions");
 
         assertTrue(failureFor(env).contains("llm/v1/responses or preserve"));
+    }
+
+    @Test
+    void aPreserveRoutesPathServesThePathsBelowIt() {
+        Map<String, String> env = preserveRoute();
+        env.put("AI_PROXY_ROUTES_0__PATHS", "/v1/files,/v1/files/special,~/jobs/(?<job>[a-z0-9-]+)");
+        env.put("AI_PROXY_ROUTES_1__PATHS", "/v1/files/special/one,/mistral-chat");
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__ROUTE_TYPE", "llm/v1/chat");
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__MODEL_PROVIDER", "mistral");
+        env.put("AI_PROXY_ROUTES_1__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai");
+        RouteTable table = TestRoutes.tableFromEnvironment(env);
+        Route preserve = table.routes().get(0);
+
+        assertEquals(Optional.of(preserve), table.forPath("/v1/files/f-1/content"));
+        assertEquals("/f-1/content", table.below(preserve, "/v1/files/f-1/content"));
+        assertEquals("/x", table.below(preserve, "/v1/files/special/x"), "the longest path it is below");
+        assertEquals("", table.below(preserve, "/v1/files"));
+        assertEquals("/cancel", table.below(preserve, "/jobs/job-7/cancel"), "what follows a regex path's match");
+        // an exact path of another route is looked up first; a translated route's path has nothing below it
+        assertEquals(1, table.forPath("/v1/files/special/one").orElseThrow().index());
+        assertEquals(Optional.empty(), table.forPath("/mistral-chat/x"));
+        assertEquals(Optional.empty(), table.forPath("/v1/filesystem"), "below means after a /");
     }
 }

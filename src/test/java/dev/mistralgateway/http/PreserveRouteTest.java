@@ -279,8 +279,8 @@ class PreserveRouteTest {
 
     @Test
     void otherMethodsAreNotAllowed() {
-        given().header("X-Api-Key", CLIENT_KEY).when().get("/mistral/moderations")
-                .then().statusCode(405).body("error.message", containsString("preserve route only takes POST"));
+        given().header("X-Api-Key", CLIENT_KEY).when().patch("/mistral/moderations")
+                .then().statusCode(405).body("error.message", containsString("preserve route takes GET, POST and DELETE"));
     }
 
     /** Bytes of every value, as audio holds them (a text decoding would not survive them). */
@@ -304,7 +304,7 @@ class PreserveRouteTest {
         return out.toByteArray();
     }
 
-    private static String sha256(String key) {
+    static String sha256(String key) {
         try {
             return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(key.getBytes(StandardCharsets.UTF_8)));

@@ -150,4 +150,34 @@ class ServerPreserveIT {
         }
         assertArrayEquals(body, upstream.only().body());
     }
+
+    /** The server build writes a GET's and a DELETE's answer whole, binary bytes as they came. */
+    @Test
+    void aGetBelowTheRoutesPathComesBackByteForByteAndADeleteGoesOn() throws Exception {
+        byte[] content = new byte[3_000];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 13 + (i >> 4));
+        }
+        upstream.reply("/v1/conversations/conv-1/history",
+                new Reply(200, Map.of("Content-Type", "application/octet-stream"), content, Duration.ZERO));
+        upstream.reply("/v1/conversations/conv-1", Reply.json(200, "{\"deleted\":true}"));
+        HttpClient client = HttpClient.newHttpClient();
+
+        HttpResponse<byte[]> got = client.send(HttpRequest.newBuilder(
+                URI.create(gateway.url("/v1/conversations/conv-1/history?page=0"))).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<String> deleted = client.send(HttpRequest.newBuilder(
+                URI.create(gateway.url("/v1/conversations/conv-1"))).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, got.statusCode());
+        assertEquals("application/octet-stream", got.headers().firstValue("Content-Type").orElse(null));
+        assertArrayEquals(content, got.body());
+        assertEquals(200, deleted.statusCode());
+        assertEquals("{\"deleted\":true}", deleted.body());
+        assertEquals("GET", upstream.received().get(0).method());
+        assertEquals("page=0", upstream.received().get(0).query());
+        assertEquals("DELETE", upstream.received().get(1).method());
+        assertEquals("/v1/conversations/conv-1", upstream.received().get(1).path());
+    }
 }

@@ -19,11 +19,20 @@ public final class TestRoutes {
     }
 
     public static List<Route> fromEnvironment(Map<String, String> env) {
+        return RouteTable.validate(config(env));
+    }
+
+    /** The route table the function would build, for its path lookups. */
+    public static RouteTable tableFromEnvironment(Map<String, String> env) {
+        return new RouteTable(config(env));
+    }
+
+    private static GatewayConfig config(Map<String, String> env) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(GatewayConfig.class)
                 .withSources(new EnvConfigSource(env, 300))
                 .withSources(new KongConfigSource(), new OllamaSettingsEnvSource())
                 .build();
-        return RouteTable.validate(config.getConfigMapping(GatewayConfig.class));
+        return config.getConfigMapping(GatewayConfig.class);
     }
 }

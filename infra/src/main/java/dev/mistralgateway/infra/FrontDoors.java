@@ -37,6 +37,15 @@ final class FrontDoors {
     /** Stage of the REST API, the first segment of its URL's path. */
     static final String REST_STAGE = "prod";
 
+    /**
+     * Request bodies the REST API hands the function base64-encoded, as they came: uploads to preserve
+     * routes (audio transcriptions, files, images). Without them API Gateway reads such a body as UTF-8
+     * text and mangles every byte that is not; JSON stays text. (The HTTP API encodes any non-text
+     * body itself, and a streamed answer needs no such list.)
+     */
+    static final List<String> BINARY_MEDIA_TYPES = List.of("multipart/form-data", "application/octet-stream",
+            "audio/*", "image/*");
+
     private FrontDoors() {
     }
 
@@ -57,6 +66,14 @@ final class FrontDoors {
         IHttpRouteAuthorizer authorizer = authorizer(s);
         for (String path : env.paths()) {
             route(api, HttpMethod.POST, path, integration, authorizer);
+        }
+        // a preserve route passes Mistral's GETs and DELETEs on, and what is below its path (ids, cancel)
+        for (String path : env.preservedPaths()) {
+            route(api, HttpMethod.GET, path, integration, authorizer);
+            route(api, HttpMethod.DELETE, path, integration, authorizer);
+            for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE)) {
+                route(api, method, path + "/{proxy+}", integration, authorizer);
+            }
         }
         // the model list (and one model of it: OpenAI's /v1/models/{id}) is the gateway's one GET
         env.modelsPath().ifPresent(models -> {
@@ -99,6 +116,7 @@ final class FrontDoors {
                 .restApiName(stack.getStackName())
                 .description("Mistral AI gateway (response streaming)")
                 .endpointTypes(List.of(EndpointType.REGIONAL))
+                .binaryMediaTypes(BINARY_MEDIA_TYPES)
                 // No execution logging, so no account-wide CloudWatch role (a singleton other stacks may own).
                 .cloudWatchRole(false)
                 .deployOptions(StageOptions.builder()
@@ -122,6 +140,13 @@ final class FrontDoors {
                 .build();
         for (String path : env.paths()) {
             api.getRoot().resourceForPath(path).addMethod("POST", integration, access);
+        }
+        for (String path : env.preservedPaths()) {
+            api.getRoot().resourceForPath(path).addMethod("GET", integration, access);
+            api.getRoot().resourceForPath(path).addMethod("DELETE", integration, access);
+            for (String method : List.of("GET", "POST", "DELETE")) {
+                api.getRoot().resourceForPath(path + "/{proxy+}").addMethod(method, integration, access);
+            }
         }
         env.modelsPath().ifPresent(models -> {
             api.getRoot().resourceForPath(models).addMethod("GET", integration, access);

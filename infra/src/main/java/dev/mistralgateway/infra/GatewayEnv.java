@@ -67,6 +67,27 @@ record GatewayEnv(Map<String, String> variables, List<SecretReference> secrets, 
         return java.util.Optional.of(path.isEmpty() ? "/v1/models" : path);
     }
 
+    /**
+     * The paths of {@code preserve} routes (a target's ROUTE_TYPE, or its block's route_type): they also
+     * take GET and DELETE, on the path and below it (a file's id, a batch job's cancel), as the gateway does.
+     */
+    List<String> preservedPaths() {
+        List<String> preserved = new ArrayList<>();
+        for (int route : routes()) {
+            String prefix = "AI_PROXY_ROUTES_" + route + "__";
+            boolean preserves = variables.entrySet().stream().anyMatch(v -> v.getKey().startsWith(prefix + "TARGETS_")
+                    && v.getKey().endsWith("__ROUTE_TYPE") && v.getValue().strip().equals("preserve"))
+                    || (configs.containsKey(route) && configs.get(route).preserves());
+            String paths = variables.get(prefix + "PATHS");
+            if (preserves && paths != null) {
+                for (String path : paths.split(",")) {
+                    preserved.add(path.strip());
+                }
+            }
+        }
+        return preserved;
+    }
+
     /** The numbers of the routes that gateway.env configures, in order. */
     Set<Integer> routes() {
         Set<Integer> routes = new java.util.TreeSet<>();

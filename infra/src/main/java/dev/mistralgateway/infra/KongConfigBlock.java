@@ -89,4 +89,14 @@ final class KongConfigBlock {
         JsonNode value = config.path("balancer").path(field);
         return value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
+
+    /** Whether a target of the block is Kong's {@code preserve} route type (Mistral's API passed through). */
+    boolean preserves() {
+        for (JsonNode target : config.path("targets")) {
+            if ("preserve".equals(target.path("route_type").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

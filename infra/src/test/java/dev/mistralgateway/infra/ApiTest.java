@@ -36,6 +36,25 @@ class ApiTest {
     }
 
     @Test
+    void aPreserveRouteAlsoTakesGetAndDeleteOnItsPathAndBelowIt() {
+        Template t = new Synth(dir).env("""
+                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+                AI_PROXY_ROUTES_1__PATHS=/v1/files
+                AI_PROXY_ROUTES_1__TARGETS_0__ROUTE_TYPE=preserve
+                AI_PROXY_ROUTES_2__PATHS=/v1/batch/jobs
+                AI_PROXY_ROUTES_2__CONFIG={"targets":[{"route_type":"preserve","model":{"provider":"mistral"}}]}
+                """).template();
+        for (String path : List.of("/v1/files", "/v1/batch/jobs")) {
+            for (String key : List.of("POST " + path, "GET " + path, "DELETE " + path, "GET " + path + "/{proxy+}",
+                    "POST " + path + "/{proxy+}", "DELETE " + path + "/{proxy+}")) {
+                t.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", key));
+            }
+        }
+        // the chat route stays POST only; and GET on the model list and one model of it
+        t.resourceCountIs("AWS::ApiGatewayV2::Route", 3 + 2 * 5 + 2);
+    }
+
+    @Test
     void aConfigurationWithoutPathsIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).env("AI_PROXY_ROUTES_0__NAME=x\n").stack());
         assertTrue(e.getMessage().contains("no AI_PROXY_ROUTES_<n>__PATHS"), e.getMessage());

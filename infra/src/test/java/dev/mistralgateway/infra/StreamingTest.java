@@ -102,6 +102,30 @@ class StreamingTest {
     }
 
     @Test
+    void restStreamTakesUploadsAsBinaryAndJsonAsText() {
+        // API Gateway base64-encodes a body of these types for the function; any other it reads as UTF-8 text
+        rest().template().hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "BinaryMediaTypes", List.of("multipart/form-data", "application/octet-stream", "audio/*", "image/*")));
+        new Synth(dir).template().hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of(
+                "BinaryMediaTypes", Match.absent()));
+    }
+
+    @Test
+    void restStreamPassesAPreserveRoutesGetsAndDeletesOn() {
+        Template t = rest().env("""
+                AI_PROXY_ROUTES_0__PATHS=/v1/files
+                AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE=preserve
+                """).template();
+        t.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "{proxy+}"));
+        // POST, GET, DELETE on /v1/files and below it; GET on the model list and one model of it
+        t.resourceCountIs("AWS::ApiGateway::Method", 3 + 3 + 2);
+        for (String method : List.of("GET", "POST", "DELETE")) {
+            t.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", method,
+                    "Integration", Match.objectLike(Map.of("ResponseTransferMode", "STREAM"))));
+        }
+    }
+
+    @Test
     void restStreamStageIsThrottledAndItsUrlIsTheOnlyOutput() {
         Template t = rest().template();
         t.hasResourceProperties("AWS::ApiGateway::Stage", Map.of(
