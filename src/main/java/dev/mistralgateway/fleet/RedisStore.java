@@ -1,6 +1,7 @@
 package dev.mistralgateway.fleet;
 
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -19,12 +20,18 @@ public final class RedisStore implements FleetStore {
     /** A breaker's books outlive any rest or pause a route asks for. */
     private static final String BOOK_TTL = String.valueOf(24 * 3600 * 1000);
 
-    private final Redis redis;
+    /** The client for this call: the calling event loop's ({@link RedisPerEventLoop}), or one for all. */
+    private final Supplier<Redis> client;
     private final String prefix;
 
-    public RedisStore(Redis redis, String prefix) {
-        this.redis = redis;
+    public RedisStore(Supplier<Redis> client, String prefix) {
+        this.client = client;
         this.prefix = prefix;
+    }
+
+    /** One client for every call, as the tests give it. */
+    public RedisStore(Redis redis, String prefix) {
+        this(() -> redis, prefix);
     }
 
     /** A route's keys share a hash tag; braces in its name would end the tag early. */
@@ -42,7 +49,7 @@ public final class RedisStore implements FleetStore {
 
     @Override
     public Uni<TargetView[]> read(String route, int targets) {
-        return redis.send(Request.cmd(Command.HGETALL).arg(books(route))).map(response -> {
+        return client.get().send(Request.cmd(Command.HGETALL).arg(books(route))).map(response -> {
             TargetView[] views = new TargetView[targets];
             for (int target = 0; target < targets; target++) {
                 String at = target + ".";
@@ -104,19 +111,19 @@ public final class RedisStore implements FleetStore {
 
     /** Keeps a value (a stored response) under the prefix for {@code ttlMillis}, replacing any before. */
     Uni<Void> set(String key, String value, long ttlMillis) {
-        return redis.send(Request.cmd(Command.SET).arg(valueKey(key)).arg(value).arg("PX").arg(ttlMillis))
+        return client.get().send(Request.cmd(Command.SET).arg(valueKey(key)).arg(value).arg("PX").arg(ttlMillis))
                 .replaceWithVoid();
     }
 
     /** The value kept under the key, or null when there is none (never kept, expired, deleted). */
     Uni<String> get(String key) {
-        return redis.send(Request.cmd(Command.GET).arg(valueKey(key)))
+        return client.get().send(Request.cmd(Command.GET).arg(valueKey(key)))
                 .map(value -> value == null ? null : value.toString());
     }
 
     /** Deletes the value under the key: true when there was one. */
     Uni<Boolean> delete(String key) {
-        return redis.send(Request.cmd(Command.DEL).arg(valueKey(key))).map(deleted -> deleted.toInteger() == 1);
+        return client.get().send(Request.cmd(Command.DEL).arg(valueKey(key))).map(deleted -> deleted.toInteger() == 1);
     }
 
     private String valueKey(String key) {
@@ -142,7 +149,7 @@ public final class RedisStore implements FleetStore {
 
     @Override
     public Uni<Void> release(String route, int target, String lease) {
-        return redis.send(Request.cmd(Command.ZREM).arg(leases(route, target)).arg(lease)).replaceWithVoid();
+        return client.get().send(Request.cmd(Command.ZREM).arg(leases(route, target)).arg(lease)).replaceWithVoid();
     }
 
     @Override
@@ -184,6 +191,6 @@ public final class RedisStore implements FleetStore {
         for (Object argument : arguments) {
             request.arg(argument instanceof Double number ? RedisScripts.decimal(number) : String.valueOf(argument));
         }
-        return redis.send(request);
+        return client.get().send(request);
     }
 }

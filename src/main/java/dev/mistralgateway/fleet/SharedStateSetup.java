@@ -34,7 +34,7 @@ public class SharedStateSetup {
 
     @Produces
     @Singleton
-    SharedState sharedState(GatewayConfig config, Instance<Redis> redis) {
+    SharedState sharedState(GatewayConfig config, Instance<Redis> redis, RedisPerEventLoop loops) {
         GatewayConfig.SharedStateConfig settings = config.sharedState();
         validate(settings);
         boolean configured = ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class)
@@ -43,7 +43,7 @@ public class SharedStateSetup {
         Optional<FleetStore> fleet = Optional.empty();
         if (configured) {
             Redis client = redis.get();
-            fleet = Optional.of(new RedisStore(client, settings.keyPrefix()));
+            fleet = Optional.of(new RedisStore(() -> loops.on(client), settings.keyPrefix()));
             // opens the connection now (during a Lambda's init, which is not billed by the request),
             // so that the first request's calls do not spend their deadline on it; a failure here is
             // only the first request's fallback
@@ -64,11 +64,13 @@ public class SharedStateSetup {
     /** The values the fleet keeps (stored responses): in the same Redis, with the same deadline. */
     @Produces
     @Singleton
-    StoredValues storedValues(GatewayConfig config, Instance<Redis> redis, SharedState shared) {
+    StoredValues storedValues(GatewayConfig config, Instance<Redis> redis, RedisPerEventLoop loops, SharedState shared) {
         GatewayConfig.SharedStateConfig settings = config.sharedState();
-        Optional<RedisStore> store = shared.shared()
-                ? Optional.of(new RedisStore(redis.get(), settings.keyPrefix()))
-                : Optional.empty();
+        Optional<RedisStore> store = Optional.empty();
+        if (shared.shared()) {
+            Redis client = redis.get();
+            store = Optional.of(new RedisStore(() -> loops.on(client), settings.keyPrefix()));
+        }
         StoredValues values = new StoredValues(store, Duration.ofMillis(settings.deadline()),
                 Duration.ofSeconds(settings.responsesTtl()), shared.trouble());
         if (values.kept()) {

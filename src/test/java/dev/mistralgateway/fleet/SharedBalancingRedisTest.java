@@ -1,10 +1,10 @@
 package dev.mistralgateway.fleet;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 
 import dev.mistralgateway.testing.RedisServer;
 import io.vertx.mutiny.core.Vertx;
@@ -34,13 +34,14 @@ class SharedBalancingRedisTest extends SharedBalancingContract {
         server.close();
     }
 
-    @BeforeEach
-    void empty() {
-        server.command("FLUSHALL");
-    }
+    /**
+     * Each test its own keys: a write an earlier test left in flight (a lease is written beside the
+     * request, not awaited) may land after any FLUSHALL, and would count here as another instance's.
+     */
+    private final String prefix = "test-" + UUID.randomUUID();
 
     @Override
     protected FleetStore fleet() {
-        return new RedisStore(client, "test");
+        return new RedisStore(client, prefix);
     }
 }
