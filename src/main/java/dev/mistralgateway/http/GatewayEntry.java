@@ -61,8 +61,9 @@ public abstract class GatewayEntry {
         Route route = route(uri);
         if (route.preserves()) {
             // any body, JSON or not, goes to the target as it came
-            return proxy.passThrough(route, pathOf(uri), bodyOf(http), headers::getHeaderString, query(uri, http),
-                    RequestIds.of(http));
+            String path = pathOf(uri);
+            return proxy.passThrough(route, path, bodyOf(http), headers::getHeaderString, query(uri, http),
+                    RequestIds.of(http), routes.captures(route, path));
         }
         GatewayException unsupported = unsupportedType(headers.getMediaType());
         if (unsupported != null) {

@@ -37,6 +37,7 @@ import dev.mistralgateway.ratelimit.RateLimiter;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.stream.SseWriter;
+import dev.mistralgateway.template.Template;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
 import dev.mistralgateway.upstream.UpstreamRequest;
@@ -82,11 +83,11 @@ final class PassThrough {
     /** One request across its attempts; {@code json} is its body when that is a JSON object (for the reports), else null. */
     private record Exchange(Route route, String requestId, byte[] sent, String contentType, String path, long startNanos,
             ObjectNode json, UnaryOperator<String> clientHeader, Map<String, String> clientQuery, Set<Integer> tried,
-            String clientKey, Admission admission) implements ReportedRequest {
+            String clientKey, Admission admission, Template.Values templates) implements ReportedRequest {
 
         Exchange admitted(Admission by) {
             return new Exchange(route, requestId, sent, contentType, path, startNanos, json, clientHeader, clientQuery,
-                    tried, clientKey, by);
+                    tried, clientKey, by, templates);
         }
 
         /** What payload logging shows: a text body as it came, a binary one (an upload) by its size and type. */
@@ -129,14 +130,15 @@ final class PassThrough {
 
     /**
      * @param path the path the client called, which goes upstream when the target names none
+     * @param captures the named groups of the route's regex path in it, for the targets' templates
      * @throws GatewayException at once when the client key is refused
      */
     Uni<Answer> handle(Route route, String path, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId) {
+            Map<String, String> clientQuery, String requestId, Map<String, String> captures) {
         long start = System.nanoTime();
         String type = clientHeader.apply("Content-Type");
         Exchange unchecked = new Exchange(route, requestId, body, type, path, start, jsonObject(type, body),
-                clientHeader, clientQuery, new LinkedHashSet<>(), null, null);
+                clientHeader, clientQuery, new LinkedHashSet<>(), null, null, null);
         try {
             ClientAuthenticator.check(route, clientHeader);
         } catch (GatewayException refused) {
@@ -149,7 +151,8 @@ final class PassThrough {
                 : clientHeader.apply(name);
         int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
         Exchange exchange = new Exchange(route, requestId, body, type, path, start, unchecked.json(), forwardable,
-                clientQuery, unchecked.tried(), limiter.keyName(route, key), null);
+                clientQuery, unchecked.tried(), limiter.keyName(route, key), null,
+                TargetTemplates.values(forwardable, clientQuery, captures));
         if (!limiter.limits(route)) {
             return next(exchange, null);
         }
@@ -181,9 +184,16 @@ final class PassThrough {
     }
 
     private Uni<Answer> attempt(Exchange exchange, Attempt attempt) {
-        Target target = attempt.target();
-        exchange.tried().add(target.index());
-        secrets.freshen(target);
+        exchange.tried().add(attempt.target().index());
+        secrets.freshen(attempt.target());
+        Target target;
+        try {
+            // the target's URL (its upstream_path) as this request's templates make it
+            target = TargetTemplates.resolve(attempt.target(), exchange.templates());
+        } catch (GatewayException refused) {
+            reporter.failed(exchange, attempt.target(), refused.status());
+            return attempt.released().replaceWith(Uni.createFrom().failure(refused));
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : FORWARDED) {
             String value = exchange.clientHeader().apply(name);

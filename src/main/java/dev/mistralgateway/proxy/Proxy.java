@@ -102,10 +102,13 @@ public class Proxy {
         this.passThrough = new PassThrough(mapper, upstream, reporter, secrets, limiter, pools::get);
     }
 
-    /** A request on a {@code preserve} route: its body goes to a target as it came ({@link PassThrough}). */
+    /**
+     * A request on a {@code preserve} route: its body goes to a target as it came ({@link PassThrough});
+     * {@code captures} are its path's named groups, for the targets' templates.
+     */
     public Uni<Answer> passThrough(Route route, String path, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId) {
-        return passThrough.handle(route, path, body, clientHeader, clientQuery, requestId);
+            Map<String, String> clientQuery, String requestId, Map<String, String> captures) {
+        return passThrough.handle(route, path, body, clientHeader, clientQuery, requestId, captures);
     }
 
     /**
