@@ -17,8 +17,8 @@ import dev.mistralgateway.template.Template;
 
 /**
  * A target's model name, upstream URL (a preserve target's {@code upstream_path} included) and numeric
- * options with their templates resolved for one request; a target without templates is used as it is. Each templated value is
- * parsed once (start-up checked it).
+ * options with their templates resolved for one request; a target without templates is used as it is.
+ * Each templated name and URL is parsed once (start-up checked it); the options' templates come parsed.
  */
 final class TargetTemplates {
 
