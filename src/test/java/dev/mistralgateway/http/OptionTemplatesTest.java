@@ -49,6 +49,11 @@ class OptionTemplatesTest {
                     .target(1, "model.options.max-tokens", "$(headers.x-max-tokens)")
                     .route(2, "/mistral/op", "preserve", "openai", upstream.url(""))
                     .target(2, "model.options.upstream-path", "/v1/$(headers.x-operation)")
+                    // Anthropic's clients get the template's 400 in their API's error shape
+                    .route(3, "/anthropic/v1/messages", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    .mistralCloud(3, 0, "mistral-small-latest")
+                    .target(3, "model.options.max-tokens", "$(headers.x-max-tokens)")
+                    .routeSetting(3, "llm-format", "anthropic")
                     .build());
             settings.put("ai-proxy.routes[1].paths", "~/ops/(?<op>[a-z]+)$");
             settings.put("ai-proxy.routes[1].targets[0].model.options.upstream-path", "/v1/$(uri_captures.op)");
@@ -103,6 +108,23 @@ class OptionTemplatesTest {
                             + "between 0.0 and 5.0 for model option temperature"));
         }
         assertEquals(List.of(), upstream.received());
+    }
+
+    @Test
+    void anAnthropicClientGetsTheNumberOrThe400InItsOwnShape() {
+        String hello = "{\"model\":\"mistral-small-latest\",\"max_tokens\":9,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]}";
+        given().contentType("application/json").header("X-Max-Tokens", "1.5").body(hello)
+                .post("/anthropic/v1/messages").then().statusCode(400).body("type", equalTo("error"))
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", equalTo("template $(headers.x-max-tokens) must resolve to a whole number "
+                        + "of at least 1 for model option max_tokens"));
+        assertEquals(List.of(), upstream.received());
+
+        given().contentType("application/json").header("X-Max-Tokens", "64").body(hello)
+                .post("/anthropic/v1/messages").then().statusCode(200).body("type", equalTo("message"));
+        assertEquals(64, tree(upstream.only().bodyText()).path("max_tokens").intValue());
+        mistral.assertAllValid();
     }
 
     @Test
