@@ -3,8 +3,6 @@ package dev.mistralgateway.config;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -319,27 +317,30 @@ public interface GatewayConfig {
         /** Kong's {@code upstream_path}: the path on the upstream host a {@code preserve} target calls. */
         Optional<String> upstreamPath();
 
-        OptionalInt maxTokens();
+        // the numeric options are read as text: a number, or a template resolved per request (OptionNumbers)
 
-        OptionalDouble temperature();
+        Optional<String> maxTokens();
 
-        OptionalDouble topP();
+        Optional<String> temperature();
 
-        OptionalInt topK();
+        Optional<String> topP();
 
-        OptionalDouble inputCost();
+        Optional<String> topK();
 
-        OptionalDouble outputCost();
+        Optional<String> inputCost();
+
+        Optional<String> outputCost();
 
         /** Kong 3.14's cost of a million prompt tokens read from the upstream's cache; unset, the input cost. */
-        OptionalDouble cacheReadCost();
+        Optional<String> cacheReadCost();
 
         /**
          * Whether an {@code openai}-format target talks to Mistral's cloud API and so gets its
          * request hygiene; unset means: yes when there is no upstream URL or its host is
-         * {@code api.mistral.ai} or {@code codestral.mistral.ai}.
+         * {@code api.mistral.ai} or {@code codestral.mistral.ai}; read as text, as {@link #dropUnsupported},
+         * so that a typo (or a template) is a start-up error, not a silent {@code false}.
          */
-        Optional<Boolean> mistralCloud();
+        Optional<String> mistralCloud();
 
         /**
          * {@code true}: request fields the target cannot honour are dropped and named in the

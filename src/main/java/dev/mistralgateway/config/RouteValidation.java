@@ -134,8 +134,7 @@ final class RouteValidation {
             Target target = TargetValidation.target(t, config.targets().get(t), at + "targets[" + t + "].", problems);
             if (target != null) {
                 targets.add(target);
-                String property = at + "targets[" + t + "].model.name";
-                TemplateCheck.uncaptured(paths, target).ifPresent(problem -> problems.add(property, problem));
+                TemplateCheck.uncaptured(paths, target, at + "targets[" + t + "].", problems);
             }
         }
         SemanticSettings.read(config, at, problems);

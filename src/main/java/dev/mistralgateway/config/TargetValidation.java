@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import dev.mistralgateway.config.GatewayConfig.AuthConfig;
 import dev.mistralgateway.config.GatewayConfig.OptionsConfig;
 import dev.mistralgateway.config.GatewayConfig.TargetConfig;
+import dev.mistralgateway.template.Template;
 
 /** A target's variables, validated: its route type, format, model, options, upstream URL and auth. */
 final class TargetValidation {
@@ -51,16 +52,20 @@ final class TargetValidation {
         }
         URI upstream = routeType == RouteType.PRESERVE ? preserveUpstream(options, at, problems)
                 : upstreamUrl(options, routeType, format, at + "model.options.upstream-url", problems);
-        boolean mistralCloud = options.mistralCloud().orElseGet(() -> MistralCloudHosts.serves(upstream));
+        boolean mistralCloud = options.mistralCloud().isPresent()
+                ? trueOrFalse(options.mistralCloud(), at + "model.options.mistral-cloud", problems)
+                : MistralCloudHosts.serves(upstream);
+        OptionNumbers numbers = new OptionNumbers(at, problems);
         ModelOptions modelOptions = new ModelOptions(
-                Rules.atLeast(options.maxTokens(), 1, at + "model.options.max-tokens", problems),
-                Rules.between(options.temperature(), 0, 5, at + "model.options.temperature", problems),
-                Rules.between(options.topP(), 0, 1, at + "model.options.top-p", problems),
-                Rules.between(options.topK(), 0, 500, at + "model.options.top-k", problems),
-                Rules.between(options.inputCost(), 0, Double.MAX_VALUE, at + "model.options.input-cost", problems),
-                Rules.between(options.outputCost(), 0, Double.MAX_VALUE, at + "model.options.output-cost", problems),
+                numbers.whole(options.maxTokens(), NumericOption.MAX_TOKENS),
+                numbers.number(options.temperature(), NumericOption.TEMPERATURE),
+                numbers.number(options.topP(), NumericOption.TOP_P),
+                numbers.whole(options.topK(), NumericOption.TOP_K),
+                numbers.cost(options.inputCost(), "input-cost"),
+                numbers.cost(options.outputCost(), "output-cost"),
                 trueOrFalse(options.dropUnsupported(), at + "model.options.drop-unsupported", problems),
-                Rules.between(options.cacheReadCost(), 0, Double.MAX_VALUE, at + "model.options.cache-read-cost", problems));
+                numbers.cost(options.cacheReadCost(), "cache-read-cost"),
+                numbers.templates());
         Auth auth = auth(config.auth(), at + "auth.", problems);
         if (routeType == RouteType.PRESERVE && auth.param().filter(p -> p.location() == Auth.ParamLocation.BODY).isPresent()) {
             problems.add(at + "auth.param-location", "a preserve target passes the body through unread: send the key "
@@ -75,6 +80,13 @@ final class TargetValidation {
                 .ifPresent(problem -> problems.add(at + "model.options.upstream-url", problem));
         options.upstreamPath().flatMap(TemplateCheck::problem)
                 .ifPresent(problem -> problems.add(at + "model.options.upstream-path", problem));
+        // they size the Ollama server's work (num_ctx, keep_alive): the operator's to choose, not a client's
+        options.ollama().forEach((key, value) -> {
+            if (Template.in(value)) {
+                problems.add(at + "model.options.ollama." + key, "takes no template: Ollama's settings size the "
+                        + "server's memory and time, which a client may not choose; set a value");
+            }
+        });
         Optional<String> modelAlias = config.model().modelAlias().or(() -> config.model().alias()).map(String::trim)
                 .filter(n -> !n.isEmpty());
         if (modelAlias.isPresent() && modelName.isEmpty()) {

@@ -1,7 +1,8 @@
 package dev.mistralgateway.config;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.mistralgateway.template.Template;
@@ -13,24 +14,30 @@ final class TemplateCheck {
     }
 
     /**
-     * A {@code $(uri_captures.x)} of the target that none of the route's regex paths captures: it could
+     * Each {@code $(uri_captures.x)} of the target that none of the route's regex paths captures: it could
      * only ever resolve to nothing, so it is a start-up error rather than every request's 400.
+     *
+     * @param at the target's property prefix, e.g. {@code ai-proxy.routes[0].targets[1].}
      */
-    static Optional<String> uncaptured(List<String> paths, Target target) {
-        List<String> values = new ArrayList<>();
-        target.modelName().filter(Template::in).ifPresent(values::add);
+    static void uncaptured(List<String> paths, Target target, String at, Problems problems) {
+        Map<String, Template> templated = new LinkedHashMap<>();
+        target.modelName().filter(Template::in).ifPresent(name -> templated.put("model.name", Template.parse(name)));
         if (target.upstreamUrl() != null && Template.in(target.upstreamUrl().toString())) {
-            values.add(target.upstreamUrl().toString());
+            // a preserve target's URL path is usually its upstream_path
+            boolean path = target.routeType() == RouteType.PRESERVE && Template.in(target.upstreamUrl().getRawPath());
+            templated.put(path ? "model.options.upstream-path" : "model.options.upstream-url",
+                    Template.parse(target.upstreamUrl().toString()));
         }
-        for (String value : values) {
-            for (String name : Template.parse(value).names(Template.Source.URI_CAPTURES)) {
+        target.options().templates()
+                .forEach((option, template) -> templated.put("model.options." + option.property(), template));
+        templated.forEach((property, template) -> {
+            for (String name : template.names(Template.Source.URI_CAPTURES)) {
                 if (paths.stream().noneMatch(path -> RegexPaths.isRegex(path) && path.contains("(?<" + name + ">"))) {
-                    return Optional.of("$(uri_captures." + name + ") needs a regex path of the route that captures "
-                            + name + ", e.g. ~/models/(?<" + name + ">[a-z0-9-]+)/chat$");
+                    problems.add(at + property, "$(uri_captures." + name + ") needs a regex path of the route that "
+                            + "captures " + name + ", e.g. ~/models/(?<" + name + ">[a-z0-9-]+)/chat$");
                 }
             }
-        }
-        return Optional.empty();
+        });
     }
 
     static Optional<String> problem(String value) {

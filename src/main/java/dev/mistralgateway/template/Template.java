@@ -111,6 +111,20 @@ public final class Template {
      *         name or URL path may not hold
      */
     public String resolve(Values values) {
+        return resolve(values, true);
+    }
+
+    /**
+     * The value for this request, for an option that parses it (a number) and so needs not the
+     * characters a model name or URL path may hold.
+     *
+     * @throws GatewayException 400 naming the template that resolves to nothing
+     */
+    public String resolveText(Values values) {
+        return resolve(values, false);
+    }
+
+    private String resolve(Values values, boolean pathSafe) {
         StringBuilder out = new StringBuilder();
         for (Part part : parts) {
             if (part.source() == null) {
@@ -122,7 +136,7 @@ public final class Template {
                 throw GatewayException.badRequest("template " + part.template() + " resolves to nothing: "
                         + "this request has no " + what(part));
             }
-            if (!SAFE.matcher(value).matches() || value.contains("..")) {
+            if (pathSafe && (!SAFE.matcher(value).matches() || value.contains(".."))) {
                 throw GatewayException.badRequest("template " + part.template() + " resolves to a value a model "
                         + "name or URL path may not hold: use letters, digits and . _ ~ : @ + - only (no / or ..)");
             }

@@ -117,6 +117,16 @@ class Kong315FieldsTest {
     }
 
     @Test
+    void theSwitchesThatChooseHowATargetIsSpokenToTakeNoTemplate() {
+        assertRefused("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "$(headers.x-format)",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT: '$(headers.x-format)' is not one of");
+        assertRefused("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_DROP_UNSUPPORTED", "$(headers.x-drop)",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_DROP_UNSUPPORTED: must be true or false");
+        assertRefused("AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_CLOUD", "$(headers.x-cloud)",
+                "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_CLOUD: must be true or false");
+    }
+
+    @Test
     void aRegexPathThatIsNoRegexIsAStartUpError() {
         assertRefused("AI_PROXY_ROUTES_0__PATHS", "~/models/(?<model>[a-z",
                 "AI_PROXY_ROUTES_0__PATHS: '~/models/(?<model>[a-z' is not a regular expression");

@@ -2,6 +2,7 @@ package dev.mistralgateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
@@ -26,7 +27,7 @@ class ModelOptionsCostTest {
     void cachedTokensCostTheCacheReadCostWhenSet(long prompt, long cached, long completion, String input,
             String output, String cacheRead, double expected) {
         ModelOptions options = new ModelOptions(OptionalInt.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-                OptionalInt.empty(), cost(input), cost(output), false, cost(cacheRead));
+                OptionalInt.empty(), cost(input), cost(output), false, cost(cacheRead), Map.of());
         assertEquals(expected, options.cost(prompt, cached, completion), 1e-15);
     }
 }

@@ -51,7 +51,8 @@ class TemplatingTest {
     }
 
     private static final String CHAT = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    private static final String GOOD = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,"
+    /** A chat answer of Mistral's, as OptionTemplatesTest's upstream gives it too. */
+    static final String GOOD = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,"
             + "\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
             + "\"content\":\"hello\"},\"finish_reason\":\"stop\"}],"
             + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}";
