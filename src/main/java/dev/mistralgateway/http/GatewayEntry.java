@@ -90,7 +90,7 @@ public abstract class GatewayEntry {
     }
 
     /**
-     * A preserve route's {@code GET} or {@code DELETE} (no body) as this build writes a whole answer:
+     * A preserve route's {@code GET}, {@code PUT}, {@code PATCH} or {@code DELETE} as this build writes a whole answer:
      * {@link #gathered} in the server, with the request's telemetry flushed first behind Lambda.
      */
     protected abstract Uni<Response> passedOn(java.util.function.Supplier<Uni<Answer>> answer, RoutingContext http);
@@ -180,10 +180,11 @@ public abstract class GatewayEntry {
         return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    /** PUT and PATCH go through a preserve route with their body (Mistral's agent and library updates). */
     @PUT
     @Path("{path:.*}")
-    public Response put(UriInfo uri) {
-        throw notAllowed(uri);
+    public Uni<Response> put(UriInfo uri, HttpHeaders headers, RoutingContext http) {
+        return updated(HttpMethod.PUT, uri, headers, http);
     }
 
     /**
@@ -207,8 +208,17 @@ public abstract class GatewayEntry {
 
     @PATCH
     @Path("{path:.*}")
-    public Response patch(UriInfo uri) {
-        throw notAllowed(uri);
+    public Uni<Response> patch(UriInfo uri, HttpHeaders headers, RoutingContext http) {
+        return updated(HttpMethod.PATCH, uri, headers, http);
+    }
+
+    /** The body is the one {@link RequestIntake} read for a preserve route; elsewhere the method is not allowed. */
+    private Uni<Response> updated(HttpMethod method, UriInfo uri, HttpHeaders headers, RoutingContext http) {
+        Route route = route(uri);
+        if (!route.preserves()) {
+            throw notAllowed(uri);
+        }
+        return passedOn(() -> preserved(route, method, bodyOf(http), headers, uri, http), http);
     }
 
     @OPTIONS
@@ -220,8 +230,9 @@ public abstract class GatewayEntry {
     /** A 405 whose {@code Allow} names what the route takes, and whose message says what to send. */
     private GatewayException notAllowed(UriInfo uri) {
         if (route(uri).preserves()) {
-            return new GatewayException(405, "this preserve route takes GET, POST and DELETE, as Mistral's API "
-                    + "does: send one of them").withHeaders(Map.of(HttpHeaders.ALLOW, "GET, POST, DELETE"));
+            return new GatewayException(405, "this preserve route takes GET, POST, PUT, PATCH and DELETE, as "
+                    + "Mistral's API does: send one of them").withHeaders(Map.of(HttpHeaders.ALLOW,
+                            "GET, POST, PUT, PATCH, DELETE"));
         }
         // Allow: POST, as on every 405 without its own (ErrorMappers)
         return new GatewayException(405, "this route only takes POST, with an OpenAI-style JSON body");

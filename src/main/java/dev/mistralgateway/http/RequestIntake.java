@@ -151,8 +151,10 @@ public class RequestIntake {
     private void admit(RoutingContext http) {
         HttpServerRequest request = http.request();
         boolean post = HttpMethod.POST.equals(request.method());
-        String path = post ? pathOf(http) : null;
-        Route route = post ? routes.forPath(path).orElse(null) : null;
+        // a PUT's or PATCH's body is read for a preserve route only; elsewhere JAX-RS answers 405 without it
+        boolean update = HttpMethod.PUT.equals(request.method()) || HttpMethod.PATCH.equals(request.method());
+        String path = post || update ? pathOf(http) : null;
+        Route route = path == null ? null : routes.forPath(path).filter(found -> post || found.preserves()).orElse(null);
         if (post && route == null && !path.startsWith(NON_APPLICATION)) {
             // no route, nothing to read the body for (Quarkus's own endpoints under /q/ keep theirs)
             refuse(http, null, GatewayEntry.unrouted(routes.modelsPath(), path));
@@ -171,7 +173,7 @@ public class RequestIntake {
             refuse(http, route, limit.exceeded(declared));
             return;
         }
-        if (!HttpMethod.POST.equals(request.method())) {
+        if (!post && route == null) {
             // no other method's body is read: JAX-RS answers them without one
             http.next();
             return;

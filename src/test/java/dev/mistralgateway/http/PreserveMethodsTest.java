@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -73,6 +74,9 @@ class PreserveMethodsTest {
                     .route(3, "~/jobs/(?<job>[A-Za-z0-9-]+)$", "preserve", "openai", upstream.url(""))
                     .target(3, "model.options.upstream-path", "/v1/batch/jobs/$(uri_captures.job)")
                     .route(4, "/mistral-chat", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
+                    .route(5, "/v1/agents", "preserve", "openai", upstream.url(""))
+                    .target(5, "auth.header-name", "Authorization")
+                    .target(5, "auth.header-value", "Bearer agents-key")
                     .build();
         }
     }
@@ -236,15 +240,46 @@ class PreserveMethodsTest {
     }
 
     @Test
+    void anAgentIsUpdatedWithPatchAndItsAliasesWithPutBodiesAsTheyCame() {
+        String update = "{\"instructions\": \"Answer in French.\",\"completion_args\":{\"temperature\":0.2}}";
+        String agent = "{\"id\":\"ag-1\",\"object\":\"agent\",\"version\":2}";
+        upstream.reply("/v1/agents/ag-1", Reply.json(200, agent));
+        upstream.reply("/v1/agents/ag-1/aliases", Reply.json(200, "{\"alias\":\"prod\",\"version\":2}"));
+
+        given().contentType("application/json").body(update).when().patch("/v1/agents/ag-1")
+                .then().statusCode(200).body("version", equalTo(2));
+        given().contentType("application/json").body("{}").queryParam("alias", "prod").queryParam("version", "2")
+                .when().put("/v1/agents/ag-1/aliases").then().statusCode(200).body("alias", equalTo("prod"));
+
+        assertEquals(2, upstream.received().size());
+        FakeUpstream.Received patched = upstream.received().get(0);
+        assertEquals("PATCH /v1/agents/ag-1 null", line(patched));
+        assertEquals(update, new String(patched.body(), StandardCharsets.UTF_8), "byte for byte");
+        assertEquals("Bearer agents-key", patched.header("Authorization"));
+        assertEquals("PUT /v1/agents/ag-1/aliases alias=prod&version=2", line(upstream.received().get(1)));
+        assertEquals("{}", new String(upstream.received().get(1).body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPatchWithoutTheClientKeyIsRefusedAndCallsNoOne() {
+        given().contentType("application/json").body("{\"purpose\":\"batch\"}").when().patch("/v1/files/file-1")
+                .then().statusCode(401).body("error.message", containsString("X-Api-Key"));
+        assertEquals(0, upstream.received().size());
+    }
+
+    @Test
     void otherMethodsGet405SayingWhatTheRouteTakes() {
         given().when().get("/mistral-chat").then().statusCode(405)
                 .header("Allow", "POST")
                 .body("error.message", startsWith("this route only takes POST"));
         given().when().delete("/mistral-chat").then().statusCode(405).header("Allow", "POST");
-        Response put = given().header("X-Api-Key", CLIENT_KEY).when().put("/v1/files/file-1");
-        put.then().statusCode(405).body("error.message", containsString("takes GET, POST and DELETE"));
+        given().contentType("application/json").body("{}").when().put("/mistral-chat").then().statusCode(405)
+                .header("Allow", "POST");
+        given().contentType("application/json").body("{}").when().patch("/mistral-chat").then().statusCode(405);
+        Response options = given().header("X-Api-Key", CLIENT_KEY).when().options("/v1/files/file-1");
+        options.then().statusCode(405).body("error.message", containsString("takes GET, POST, PUT, PATCH and DELETE"));
         // one Allow header or one per method (the Lambda event carries a list as separate values): the same to HTTP
-        assertEquals("GET, POST, DELETE", String.join(", ", put.headers().getValues("Allow")));
+        assertEquals("GET, POST, PUT, PATCH, DELETE", String.join(", ", options.headers().getValues("Allow")));
         assertEquals(0, upstream.received().size());
     }
 

@@ -67,11 +67,13 @@ final class FrontDoors {
         for (String path : env.paths()) {
             route(api, HttpMethod.POST, path, integration, authorizer);
         }
-        // a preserve route passes Mistral's GETs and DELETEs on, and what is below its path (ids, cancel)
+        // a preserve route passes Mistral's other methods on, and what is below its path (ids, cancel)
         for (String path : env.preservedPaths()) {
-            route(api, HttpMethod.GET, path, integration, authorizer);
-            route(api, HttpMethod.DELETE, path, integration, authorizer);
-            for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE)) {
+            for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
+                route(api, method, path, integration, authorizer);
+            }
+            for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+                    HttpMethod.DELETE)) {
                 route(api, method, path + "/{proxy+}", integration, authorizer);
             }
         }
@@ -142,9 +144,10 @@ final class FrontDoors {
             api.getRoot().resourceForPath(path).addMethod("POST", integration, access);
         }
         for (String path : env.preservedPaths()) {
-            api.getRoot().resourceForPath(path).addMethod("GET", integration, access);
-            api.getRoot().resourceForPath(path).addMethod("DELETE", integration, access);
-            for (String method : List.of("GET", "POST", "DELETE")) {
+            for (String method : List.of("GET", "PUT", "PATCH", "DELETE")) {
+                api.getRoot().resourceForPath(path).addMethod(method, integration, access);
+            }
+            for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
                 api.getRoot().resourceForPath(path + "/{proxy+}").addMethod(method, integration, access);
             }
         }

@@ -36,7 +36,7 @@ class ApiTest {
     }
 
     @Test
-    void aPreserveRouteAlsoTakesGetAndDeleteOnItsPathAndBelowIt() {
+    void aPreserveRouteAlsoTakesGetPutPatchAndDeleteOnItsPathAndBelowIt() {
         Template t = new Synth(dir).env("""
                 AI_PROXY_ROUTES_0__PATHS=/mistral-chat
                 AI_PROXY_ROUTES_1__PATHS=/v1/files
@@ -45,13 +45,13 @@ class ApiTest {
                 AI_PROXY_ROUTES_2__CONFIG={"targets":[{"route_type":"preserve","model":{"provider":"mistral"}}]}
                 """).template();
         for (String path : List.of("/v1/files", "/v1/batch/jobs")) {
-            for (String key : List.of("POST " + path, "GET " + path, "DELETE " + path, "GET " + path + "/{proxy+}",
-                    "POST " + path + "/{proxy+}", "DELETE " + path + "/{proxy+}")) {
-                t.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", key));
+            for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+                t.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", method + " " + path));
+                t.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", method + " " + path + "/{proxy+}"));
             }
         }
         // the chat route stays POST only; and GET on the model list and one model of it
-        t.resourceCountIs("AWS::ApiGatewayV2::Route", 3 + 2 * 5 + 2);
+        t.resourceCountIs("AWS::ApiGatewayV2::Route", 3 + 2 * (4 + 5) + 2);
     }
 
     @Test

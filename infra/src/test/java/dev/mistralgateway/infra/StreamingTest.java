@@ -111,15 +111,15 @@ class StreamingTest {
     }
 
     @Test
-    void restStreamPassesAPreserveRoutesGetsAndDeletesOn() {
+    void restStreamPassesAPreserveRoutesOtherMethodsOn() {
         Template t = rest().env("""
                 AI_PROXY_ROUTES_0__PATHS=/v1/files
                 AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE=preserve
                 """).template();
         t.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "{proxy+}"));
-        // POST, GET, DELETE on /v1/files and below it; GET on the model list and one model of it
-        t.resourceCountIs("AWS::ApiGateway::Method", 3 + 3 + 2);
-        for (String method : List.of("GET", "POST", "DELETE")) {
+        // POST, GET, PUT, PATCH, DELETE on /v1/files and below it; GET on the model list and one model of it
+        t.resourceCountIs("AWS::ApiGateway::Method", 5 + 5 + 2);
+        for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
             t.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", method,
                     "Integration", Match.objectLike(Map.of("ResponseTransferMode", "STREAM"))));
         }
