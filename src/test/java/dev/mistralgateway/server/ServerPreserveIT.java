@@ -180,4 +180,21 @@ class ServerPreserveIT {
         assertEquals("DELETE", upstream.received().get(1).method());
         assertEquals("/v1/conversations/conv-1", upstream.received().get(1).path());
     }
+
+    /** A PATCH's body is read by the server's intake as a POST's is, and goes on as it came. */
+    @Test
+    void aPatchGoesOnWithItsBody() throws Exception {
+        String update = "{\"metadata\": {\"topic\": \"billing\"}}";
+        upstream.reply("/v1/conversations/conv-1", Reply.json(200, "{\"id\":\"conv-1\"}"));
+
+        HttpResponse<String> patched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(gateway.url("/v1/conversations/conv-1"))).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(update)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, patched.statusCode());
+        assertEquals("{\"id\":\"conv-1\"}", patched.body());
+        assertEquals("PATCH", upstream.only().method());
+        assertEquals(update, new String(upstream.only().body(), StandardCharsets.UTF_8));
+    }
 }
