@@ -37,7 +37,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 class NativeReadinessTest {
 
     /** Packages whose records are the JSON the gateway writes itself. */
-    private static final Set<String> JSON_SHAPES = Set.of("dev.mistralgateway.openai", "dev.mistralgateway.error");
+    private static final Set<String> JSON_SHAPES = Set.of("dev.mistralgateway.answers", "dev.mistralgateway.error");
 
     /** Types that hold sockets, threads or event loops: never in a static field. */
     private static final Set<String> CLIENT_TYPES = Set.of("jakarta.ws.rs.client.Client",
@@ -60,8 +60,8 @@ class NativeReadinessTest {
      * a start-up bean's constructor: the class, and the bean and method that draw it again.
      */
     private static final Map<String, Call> DRAWN_AGAIN_AT_START = Map.of(
-            "dev/mistralgateway/openai/Ids",
-            new Call("dev/mistralgateway/observe/IdsAfterRestore", "dev/mistralgateway/openai/Ids.reseed"));
+            "dev/mistralgateway/answers/Ids",
+            new Call("dev/mistralgateway/observe/IdsAfterRestore", "dev/mistralgateway/answers/Ids.reseed"));
 
     /**
      * Service interfaces whose files Quarkus reads at build time, registering what they name for the

@@ -2,9 +2,9 @@ package dev.mistralgateway.balance;
 
 import java.time.Duration;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Balancing;
 import dev.mistralgateway.config.Target;
-import dev.mistralgateway.openai.Usage;
 
 /** What an answer tells the balancer: the latency measure and the usage, as the route counts them. */
 final class AnswerMeasure {

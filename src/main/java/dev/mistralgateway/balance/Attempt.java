@@ -5,10 +5,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedMeasures.Lease;
-import dev.mistralgateway.openai.Usage;
 import io.smallrye.mutiny.Uni;
 
 /**

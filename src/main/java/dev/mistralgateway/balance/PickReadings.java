@@ -3,13 +3,13 @@ package dev.mistralgateway.balance;
 import java.time.Duration;
 import java.util.List;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Balancing;
 import dev.mistralgateway.config.Balancing.Algorithm;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedMeasures;
 import dev.mistralgateway.fleet.SharedMeasures.Lease;
 import dev.mistralgateway.fleet.TargetMeasures;
-import dev.mistralgateway.openai.Usage;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -9,13 +9,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Balancing;
 import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.fleet.TargetView;
-import dev.mistralgateway.openai.Usage;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -5,7 +5,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 
 /**
  * One API that clients speak to the gateway, as a pure translator to and from the chat-completions

@@ -4,9 +4,9 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Target;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 
 /**
  * One Mistral hosting's wire format, as a pure translator: no I/O, no state, so each format is

@@ -2,7 +2,7 @@ package dev.mistralgateway.format;
 
 import java.util.List;
 
-import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.answers.Usage;
 
 /**
  * Turns one upstream stream into the client's SSE events, piece by piece as the bytes arrive,

@@ -9,12 +9,12 @@ import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.mistralgateway.answers.ModelList;
 import dev.mistralgateway.config.MistralFormat;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
-import dev.mistralgateway.openai.ModelList;
 import dev.mistralgateway.security.ClientAuthenticator;
 
 /**

@@ -6,7 +6,7 @@ import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 
-import dev.mistralgateway.openai.Ids;
+import dev.mistralgateway.answers.Ids;
 import io.quarkus.runtime.Startup;
 
 /**

@@ -10,7 +10,7 @@ import org.jboss.logging.MDC;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
-import dev.mistralgateway.openai.Ids;
+import dev.mistralgateway.answers.Ids;
 import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,6 @@
 package dev.mistralgateway.observe;
 
-import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.answers.Usage;
 
 /**
  * One finished request, as its statistics line and metrics describe it.

@@ -3,7 +3,7 @@ package dev.mistralgateway.observe;
 import java.util.Map;
 
 import dev.mistralgateway.config.Target;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 
 /**
  * A request's trace as the journey sees it: each attempt on a target begins (and may fail) here,

@@ -1,6 +1,6 @@
 package dev.mistralgateway.observe;
 
-import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.answers.Usage;
 
 /**
  * How a {@code semantic} route chose the targets of a request, and what its embeddings call of the

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.format.Format;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.upstream.UpstreamResponse;
 
 /**

@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.responses.StoredResponses;
@@ -16,7 +17,6 @@ import dev.mistralgateway.config.Target;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.SemanticRouting;
-import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.ratelimit.Admission;
 import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.template.Template;

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.config.Auth;
@@ -28,9 +29,8 @@ import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.SentEvents;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.ratelimit.RateLimiter;
+import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.stream.SseWriter;

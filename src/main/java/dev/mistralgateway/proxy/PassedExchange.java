@@ -5,13 +5,13 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.observe.ReportedRequest;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.pipeline.ClientRequest;
 import dev.mistralgateway.ratelimit.Admission;
+import dev.mistralgateway.request.ClientRequest;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -7,8 +7,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.openai.CachedTokens;
-import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.answers.CachedTokens;
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.stream.SseEvents;
 
 /**

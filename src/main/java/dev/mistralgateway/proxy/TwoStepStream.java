@@ -5,10 +5,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.observe.StreamFacts;
-import dev.mistralgateway.openai.Usage;
 
 /**
  * A stream's two translators in a row: the target's format turns the upstream's bytes into chat

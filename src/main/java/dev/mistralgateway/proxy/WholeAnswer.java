@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.observe.RequestReporter;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Uni;
 

@@ -5,12 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.fleet.WindowCount;
-import dev.mistralgateway.openai.Usage;
 import io.smallrye.mutiny.Uni;
 
 /**

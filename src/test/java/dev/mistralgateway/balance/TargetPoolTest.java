@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.Auth;
 import dev.mistralgateway.config.Balancing;
 import dev.mistralgateway.config.Balancing.Algorithm;
@@ -33,7 +34,6 @@ import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.StreamingMode;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedState;
-import dev.mistralgateway.openai.Usage;
 
 /** Each algorithm, deterministically: the test owns the clock and plays the outcomes. */
 class TargetPoolTest {

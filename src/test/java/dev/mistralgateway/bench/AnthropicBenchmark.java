@@ -21,8 +21,8 @@ import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.clientapi.anthropic.AnthropicApi;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.pipeline.ClientRequest;
-import dev.mistralgateway.pipeline.KongRequestRules;
+import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.request.KongRequestRules;
 import dev.mistralgateway.testing.Fixtures;
 import dev.mistralgateway.testing.TestRoutes;
 

@@ -26,8 +26,8 @@ import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
-import dev.mistralgateway.pipeline.ClientRequest;
-import dev.mistralgateway.pipeline.KongRequestRules;
+import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.request.KongRequestRules;
 import dev.mistralgateway.testing.Fixtures;
 import dev.mistralgateway.testing.TestRoutes;
 

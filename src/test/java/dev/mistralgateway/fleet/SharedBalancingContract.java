@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.TargetPool;
 import dev.mistralgateway.config.Route;
-import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.testing.TestRoutes;
 import io.smallrye.mutiny.Uni;
 

@@ -18,8 +18,8 @@ import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
-import dev.mistralgateway.pipeline.ClientRequest;
-import dev.mistralgateway.pipeline.KongRequestRules;
+import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.request.KongRequestRules;
 import dev.mistralgateway.testing.TestRoutes;
 
 /**

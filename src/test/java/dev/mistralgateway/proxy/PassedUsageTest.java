@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
 
 /** The usage a preserve route reads from answers it passes through unread, without Quarkus. */

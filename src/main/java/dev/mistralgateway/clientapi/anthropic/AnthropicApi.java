@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.config.ClientApiKind;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.stream.SseWriter;
 
 /**

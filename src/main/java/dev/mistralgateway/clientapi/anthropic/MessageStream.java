@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.mistralgateway.answers.Ids;
 import dev.mistralgateway.clientapi.ClientStream;
-import dev.mistralgateway.openai.Ids;
 import dev.mistralgateway.stream.SseEvents;
 import dev.mistralgateway.stream.SseWriter;
 

@@ -2,7 +2,7 @@ package dev.mistralgateway.clientapi.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mistralgateway.openai.CachedTokens;
+import dev.mistralgateway.answers.CachedTokens;
 
 /** Chat's {@code finish_reason} and {@code usage} in Anthropic's words, for whole answers and streams alike. */
 final class StopAndUsage {

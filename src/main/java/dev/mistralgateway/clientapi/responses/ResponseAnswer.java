@@ -12,10 +12,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.mistralgateway.answers.CachedTokens;
 import dev.mistralgateway.clientapi.responses.ResponseObjects.Response;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.format.TransformationException;
-import dev.mistralgateway.openai.CachedTokens;
 
 /**
  * A {@code Response} from a {@link Turn}, with the request's settings echoed as OpenAI echoes them;

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.answers.Ids;
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.error.ErrorBody;
-import dev.mistralgateway.openai.Ids;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 
 /**
  * OpenAI's Responses API ({@code POST /v1/responses}, Kong's route type {@code llm/v1/responses})

@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.Ids;
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.clientapi.responses.ResponseObjects.OutputText;
 import dev.mistralgateway.clientapi.responses.ResponseObjects.ReasoningText;
-import dev.mistralgateway.openai.Ids;
 import dev.mistralgateway.stream.SseEvents;
 import dev.mistralgateway.stream.SseWriter;
 

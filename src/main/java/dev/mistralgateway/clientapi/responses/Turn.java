@@ -5,7 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mistralgateway.openai.Ids;
+import dev.mistralgateway.answers.Ids;
 
 /**
  * What the model said in one answer, gathered whole or event by event: its thinking, its text,

@@ -6,7 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
-import dev.mistralgateway.openai.ChatCompletionChunk;
+import dev.mistralgateway.answers.ChatCompletionChunk;
 import dev.mistralgateway.stream.SseWriter;
 
 /**

@@ -8,9 +8,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mistralgateway.openai.ChatCompletion;
-import dev.mistralgateway.openai.Ids;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.answers.ChatCompletion;
+import dev.mistralgateway.answers.Ids;
+import dev.mistralgateway.request.ClientRequest;
 
 /** The parts of an Ollama answer (whole or one line of a stream) that read the same either way. */
 final class OllamaAnswers {

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.EmbeddingList;
 import dev.mistralgateway.error.GatewayException;
-import dev.mistralgateway.openai.EmbeddingList;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 
 /**
  * OpenAI embeddings requests as Ollama's {@code /api/embed} ({@code model}, {@code input} a string

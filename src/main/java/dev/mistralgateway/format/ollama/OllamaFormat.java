@@ -11,17 +11,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.ChatCompletion;
+import dev.mistralgateway.answers.Ids;
+import dev.mistralgateway.answers.TextCompletion;
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
-import dev.mistralgateway.openai.ChatCompletion;
-import dev.mistralgateway.openai.Ids;
-import dev.mistralgateway.openai.TextCompletion;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 
 /**
  * The {@code ollama} format: Ollama's native {@code /api/chat}, {@code /api/generate} and

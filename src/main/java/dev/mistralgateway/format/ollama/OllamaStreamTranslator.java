@@ -9,15 +9,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.answers.ChatCompletion;
+import dev.mistralgateway.answers.ChatCompletionChunk;
+import dev.mistralgateway.answers.Ids;
+import dev.mistralgateway.answers.TextCompletion;
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.format.StreamTranslator;
-import dev.mistralgateway.openai.ChatCompletion;
-import dev.mistralgateway.openai.ChatCompletionChunk;
-import dev.mistralgateway.openai.Ids;
-import dev.mistralgateway.openai.TextCompletion;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.stream.JsonLines;
 import dev.mistralgateway.stream.SseWriter;
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.openai.Usage;
+import dev.mistralgateway.answers.Usage;
 
 /**
  * What {@link OpenAiFormat} reads of an answer it passes through byte for byte, read with a
@@ -123,7 +123,7 @@ final class AnswerScan {
      * number (no usage, as {@link OpenAiFormat#usageOf} says), or null for what only the tree reads
      * alike (a count given twice, or as anything but an integer; cached prompt tokens, in any of
      * their spellings, which the tree reads and may rewrite in OpenAI's words: {@link
-     * dev.mistralgateway.openai.CachedTokens}).
+     * dev.mistralgateway.answers.CachedTokens}).
      */
     private static long[] tokens(JsonParser parser) throws IOException {
         long prompt = -1;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.Ids;
 import dev.mistralgateway.error.GatewayException;
-import dev.mistralgateway.openai.Ids;
 
 /**
  * OpenAI's first function calling ({@code functions}, {@code function_call}, the {@code function}

@@ -6,9 +6,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import dev.mistralgateway.answers.TextCompletion;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
-import dev.mistralgateway.openai.TextCompletion;
 
 /**
  * Codestral's fill-in-the-middle endpoint ({@code /v1/fim/completions}) behind an OpenAI

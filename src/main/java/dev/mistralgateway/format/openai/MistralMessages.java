@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.openai.Ids;
+import dev.mistralgateway.answers.Ids;
 
 /**
  * The messages of a request to Mistral's cloud, in the shape of Mistral's four message schemas

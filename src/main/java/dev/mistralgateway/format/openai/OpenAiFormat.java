@@ -10,14 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.CachedTokens;
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
-import dev.mistralgateway.openai.CachedTokens;
-import dev.mistralgateway.openai.Usage;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 
 /**
  * The {@code openai} format: Mistral's cloud API and OpenAI-compatible servers (llama.cpp's

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mistralgateway.answers.CachedTokens;
+import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.format.StreamTranslator;
-import dev.mistralgateway.openai.CachedTokens;
-import dev.mistralgateway.openai.Usage;
 import dev.mistralgateway.stream.SseEvents;
 import dev.mistralgateway.stream.SseWriter;
 

@@ -14,7 +14,7 @@ import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReport;
 import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.StreamFacts;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.GatewayException;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.testing.Fixtures;
 import dev.mistralgateway.testing.Json;
 

@@ -22,7 +22,7 @@ import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
 import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.GatewayException;
-import dev.mistralgateway.pipeline.ClientRequest;
+import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.testing.openai.OpenAiSpec;
 
 /** The Responses translator alone, without Quarkus: golden files in, chat requests and Responses shapes out. */

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mistralgateway.answers.ChatCompletionChunk;
 import dev.mistralgateway.config.Route;
 import dev.mistralgateway.format.StreamTranslator;
-import dev.mistralgateway.openai.ChatCompletionChunk;
-import dev.mistralgateway.pipeline.KongRequestRules;
+import dev.mistralgateway.request.KongRequestRules;
 import dev.mistralgateway.testing.SseBody;
 import dev.mistralgateway.testing.TestRoutes;
 

@@ -1,4 +1,4 @@
-package dev.mistralgateway.openai;
+package dev.mistralgateway.answers;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.mistralgateway.openai;
+package dev.mistralgateway.answers;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,4 +1,4 @@
-package dev.mistralgateway.pipeline;
+package dev.mistralgateway.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.mistralgateway.pipeline;
+package dev.mistralgateway.request;
 
 import java.util.ArrayList;
 import java.util.List;

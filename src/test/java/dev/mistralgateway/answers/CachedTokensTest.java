@@ -1,4 +1,4 @@
-package dev.mistralgateway.openai;
+package dev.mistralgateway.answers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

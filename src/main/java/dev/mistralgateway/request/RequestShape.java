@@ -1,4 +1,4 @@
-package dev.mistralgateway.pipeline;
+package dev.mistralgateway.request;
 
 import java.util.Set;
 import java.util.function.Predicate;
