@@ -12,7 +12,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.route.RouteTable;
 import io.quarkus.amazon.lambda.runtime.AmazonLambdaMapperRecorder;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.LaunchMode;

@@ -3,8 +3,8 @@ package dev.mistralgateway.balance;
 import java.time.Duration;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Balancing;
-import dev.mistralgateway.config.Target;
+import dev.mistralgateway.route.Balancing;
+import dev.mistralgateway.route.Target;
 
 /** What an answer tells the balancer: the latency measure and the usage, as the route counts them. */
 final class AnswerMeasure {

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedMeasures.Lease;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Target;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -2,8 +2,8 @@ package dev.mistralgateway.balance;
 
 import java.util.Set;
 
-import dev.mistralgateway.config.Balancing;
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Balancing;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
 
 /**
  * Which failures count towards a circuit breaker, as Kong and nginx count them: what the route's

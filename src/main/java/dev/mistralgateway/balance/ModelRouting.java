@@ -7,9 +7,9 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.Target;
 
 /**
  * On a route whose targets serve several models (their {@code MODEL_NAME}s differ, or any has a

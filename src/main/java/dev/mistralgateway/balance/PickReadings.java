@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Balancing;
-import dev.mistralgateway.config.Balancing.Algorithm;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedMeasures;
 import dev.mistralgateway.fleet.SharedMeasures.Lease;
 import dev.mistralgateway.fleet.TargetMeasures;
+import dev.mistralgateway.route.Balancing;
+import dev.mistralgateway.route.Balancing.Algorithm;
+import dev.mistralgateway.route.Target;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -10,12 +10,12 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Balancing;
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.fleet.TargetView;
+import dev.mistralgateway.route.Balancing;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.Target;
 import io.smallrye.mutiny.Uni;
 
 /**

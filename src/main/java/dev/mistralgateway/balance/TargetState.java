@@ -1,6 +1,6 @@
 package dev.mistralgateway.balance;
 
-import dev.mistralgateway.config.Target;
+import dev.mistralgateway.route.Target;
 
 /**
  * What a pool's own instance measures of one target; read and written under the pool's lock only.

@@ -70,7 +70,7 @@ public interface ClientApi {
 
     /**
      * The answer to a request at one of the route's own sub-paths
-     * ({@link dev.mistralgateway.config.ClientApiKind#subPaths()}), which this API gives itself,
+     * ({@link dev.mistralgateway.route.ClientApiKind#subPaths()}), which this API gives itself,
      * without a target (Anthropic's {@code count_tokens}); empty for a sub-path it does not know.
      *
      * @param chat the request in the chat form, checked as every request is

@@ -12,9 +12,9 @@ import dev.mistralgateway.clientapi.anthropic.AnthropicApi;
 import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
 import dev.mistralgateway.clientapi.responses.ResponsesApi;
 import dev.mistralgateway.clientapi.responses.StoredResponses;
-import dev.mistralgateway.config.ClientApiKind;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.route.ClientApiKind;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
 
 /** The translator of each {@link ClientApiKind}, and the one that answers on a path. */
 // not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)

@@ -1,7 +1,6 @@
 package dev.mistralgateway.config;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -15,13 +14,16 @@ import io.smallrye.config.WithDefault;
  * {@code ai-proxy}, so SmallRye's standard environment-variable names are the public contract:
  * {@code ai-proxy.routes[0].targets[0].model.options.mistral-format} is
  * {@code AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT}. Values stay loosely typed
- * (strings, optionals) on purpose: {@link RouteTable} validates them once at start-up and turns
- * them into immutable {@link Route}s with messages that name the variable to fix.
+ * (strings, optionals) on purpose: {@link dev.mistralgateway.route.RouteTable} validates them once at start-up and turns
+ * them into immutable {@link dev.mistralgateway.route.Route}s with messages that name the variable to fix.
  */
 @ConfigMapping(prefix = GatewayConfig.PREFIX)
 public interface GatewayConfig {
 
     String PREFIX = "ai-proxy";
+
+    /** The value of {@code AI_PROXY_MODELS_PATH} that turns the model list off. */
+    String MODELS_PATH_OFF = "off";
 
     /** Every route the function serves; each one is a Kong route with its plugin configuration. */
     List<RouteConfig> routes();
@@ -259,108 +261,5 @@ public interface GatewayConfig {
          * Kong's hash ring size, which has no meaning here (the ring is sized by the targets): accepted, and logged as such.
          */
         Optional<String> slots();
-    }
-
-    interface TargetConfig {
-        Optional<String> routeType();
-
-        AuthConfig auth();
-
-        ModelConfig model();
-
-        LoggingConfig logging();
-
-        @WithDefault("100")
-        int weight();
-
-        Optional<String> description();
-    }
-
-    interface AuthConfig {
-        Optional<String> headerName();
-
-        Optional<String> headerValue();
-
-        Optional<String> paramName();
-
-        Optional<String> paramValue();
-
-        Optional<String> paramLocation();
-
-        @WithDefault("false")
-        boolean allowOverride();
-    }
-
-    interface ModelConfig {
-        Optional<String> provider();
-
-        Optional<String> name();
-
-        /**
-         * Another name a client may ask for this target's model by, e.g. {@code fast} for
-         * {@code mistral-small-latest}; on a route serving several models, the model the client names
-         * picks the targets.
-         */
-        Optional<String> alias();
-
-        /** Kong's name for {@link #alias()} since 3.14 ({@code model.model_alias}); either spelling may be used. */
-        Optional<String> modelAlias();
-
-        OptionsConfig options();
-    }
-
-    interface OptionsConfig {
-        Optional<String> mistralFormat();
-
-        Optional<String> upstreamUrl();
-
-        /** Kong's {@code upstream_path}: the path on the upstream host a {@code preserve} target calls. */
-        Optional<String> upstreamPath();
-
-        // the numeric options are read as text: a number, or a template resolved per request (OptionNumbers)
-
-        Optional<String> maxTokens();
-
-        Optional<String> temperature();
-
-        Optional<String> topP();
-
-        Optional<String> topK();
-
-        Optional<String> inputCost();
-
-        Optional<String> outputCost();
-
-        /** Kong 3.14's cost of a million prompt tokens read from the upstream's cache; unset, the input cost. */
-        Optional<String> cacheReadCost();
-
-        /**
-         * Whether an {@code openai}-format target talks to Mistral's cloud API and so gets its
-         * request hygiene; unset means: yes when there is no upstream URL or its host is
-         * {@code api.mistral.ai} or {@code codestral.mistral.ai}; read as text, as {@link #dropUnsupported},
-         * so that a typo (or a template) is a start-up error, not a silent {@code false}.
-         */
-        Optional<String> mistralCloud();
-
-        /**
-         * {@code true}: request fields the target cannot honour are dropped and named in the
-         * answer's {@code X-AI-Proxy-Dropped} header rather than refused; read as text so that a
-         * typo is a start-up error, not a silent {@code false}.
-         */
-        Optional<String> dropUnsupported();
-
-        /**
-         * Ollama-only settings for {@code ollama}-format targets, e.g. {@code num_ctx},
-         * {@code repeat_penalty} (into Ollama's {@code options}) or {@code keep_alive}.
-         */
-        Map<String, String> ollama();
-    }
-
-    interface LoggingConfig {
-        @WithDefault("false")
-        boolean logStatistics();
-
-        @WithDefault("false")
-        boolean logPayloads();
     }
 }

@@ -5,14 +5,14 @@ import java.util.Optional;
 /**
  * Kong's {@code embeddings} and {@code vectordb} blocks of a route, for the {@code semantic}
  * balancer, loosely typed as the environment gives them ({@code AI_PROXY_ROUTES_0__EMBEDDINGS_MODEL_NAME},
- * {@code AI_PROXY_ROUTES_0__VECTORDB_THRESHOLD}, ...); {@link SemanticSettings} validates them.
+ * {@code AI_PROXY_ROUTES_0__VECTORDB_THRESHOLD}, ...); {@link dev.mistralgateway.validation.SemanticSettings} validates them.
  */
 public interface SemanticConfig {
 
     /** The model that embeds the targets' descriptions and each request's prompt. */
     interface Embeddings {
         /** The same auth settings as a target's. */
-        GatewayConfig.AuthConfig auth();
+        AuthConfig auth();
 
         Model model();
     }

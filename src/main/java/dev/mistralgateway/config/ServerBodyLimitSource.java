@@ -33,7 +33,7 @@ import io.smallrye.config.PropertiesConfigSource;
  * The routes are read here from the raw sources, before the gateway's configuration is mapped
  * and validated: a pasted Kong block ({@code AI_PROXY_ROUTES_<r>__CONFIG}) is read for its
  * {@code max_request_body_size} too, since a factory does not see what another factory adds. A
- * value that is not a number derives nothing; {@link RouteTable} reports it at start-up.
+ * value that is not a number derives nothing; {@link dev.mistralgateway.route.RouteTable} reports it at start-up.
  *
  * <p>
  * Quarkus also runs this factory while it builds the application, and keeps what it gives then

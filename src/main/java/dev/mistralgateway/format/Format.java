@@ -5,8 +5,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.Target;
 
 /**
  * One Mistral hosting's wire format, as a pure translator: no I/O, no state, so each format is

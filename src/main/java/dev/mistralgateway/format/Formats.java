@@ -6,9 +6,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.config.MistralFormat;
 import dev.mistralgateway.format.ollama.OllamaFormat;
 import dev.mistralgateway.format.openai.OpenAiFormat;
+import dev.mistralgateway.route.MistralFormat;
 
 /** The translator for each {@link MistralFormat}. */
 public final class Formats {

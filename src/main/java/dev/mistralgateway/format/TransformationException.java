@@ -1,7 +1,7 @@
 package dev.mistralgateway.format;
 
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.RouteType;
 
 /** An upstream 200 answer that cannot become an OpenAI answer: Kong's 500 "transformation failed". */
 public class TransformationException extends GatewayException {

@@ -11,11 +11,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import dev.mistralgateway.clientapi.responses.StoredResponses;
-import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
+import dev.mistralgateway.route.RouteTable;
 import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;

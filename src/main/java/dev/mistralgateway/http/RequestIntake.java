@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.clientapi.ClientApis;
 import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.config.ServerBodyLimitSource;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.observe.ReportedRequest;
@@ -23,6 +21,8 @@ import dev.mistralgateway.observe.RequestIds;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.otel.GenAiTelemetry;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
 import dev.mistralgateway.security.ClientAuthenticator;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;

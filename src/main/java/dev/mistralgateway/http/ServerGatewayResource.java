@@ -13,10 +13,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.mistralgateway.clientapi.responses.StoredResponses;
-import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.Proxy;
+import dev.mistralgateway.route.RouteTable;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;

@@ -10,11 +10,11 @@ import java.util.function.UnaryOperator;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.mistralgateway.answers.ModelList;
-import dev.mistralgateway.config.MistralFormat;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteTable;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.MistralFormat;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.security.ClientAuthenticator;
 
 /**

@@ -2,7 +2,7 @@ package dev.mistralgateway.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.Route;
+import dev.mistralgateway.route.Route;
 
 /** What a report needs to know of a client's request, whatever became of it. */
 public interface ReportedRequest {

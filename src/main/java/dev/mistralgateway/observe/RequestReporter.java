@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 
 /**
  * Turns each finished request into its {@link RequestReport}: the figures of the statistics line

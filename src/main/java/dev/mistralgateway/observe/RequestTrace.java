@@ -2,8 +2,8 @@ package dev.mistralgateway.observe;
 
 import java.util.Map;
 
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.Target;
 
 /**
  * A request's trace as the journey sees it: each attempt on a target begins (and may fail) here,

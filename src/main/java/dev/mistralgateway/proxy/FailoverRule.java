@@ -1,7 +1,7 @@
 package dev.mistralgateway.proxy;
 
-import dev.mistralgateway.config.Balancing;
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Balancing;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
 
 /**
  * Whether a failed attempt may go on to another target: when the route's failover criteria name its

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
 import dev.mistralgateway.upstream.UpstreamFailure;
 import dev.mistralgateway.upstream.UpstreamResponse;
 

@@ -6,12 +6,12 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.ratelimit.Admission;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
-import dev.mistralgateway.config.PreserveTargets;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.validation.PreserveTargets;
 
 /**
  * Where a preserve target's request goes: the target's upstream with the client's sub-path below the

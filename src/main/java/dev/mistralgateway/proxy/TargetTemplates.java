@@ -8,11 +8,11 @@ import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
-import dev.mistralgateway.config.ModelOptions;
-import dev.mistralgateway.config.NumericOption;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.ModelOptions;
+import dev.mistralgateway.route.NumericOption;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.template.Template;
 
 /**

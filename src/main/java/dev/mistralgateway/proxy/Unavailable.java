@@ -3,8 +3,8 @@ package dev.mistralgateway.proxy;
 import java.util.Map;
 
 import dev.mistralgateway.balance.TargetPool;
-import dev.mistralgateway.config.Route;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.Route;
 
 /**
  * Every target of a route is out: paused at its upstream's request (429), or resting after failures,

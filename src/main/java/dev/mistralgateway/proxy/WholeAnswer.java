@@ -6,10 +6,10 @@ import java.util.Optional;
 
 import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.balance.Attempt;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.observe.RequestReporter;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Uni;
 

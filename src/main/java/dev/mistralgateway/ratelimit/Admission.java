@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.fleet.WindowCount;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.Target;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.GatewayConfig.RateLimitConfig;
-import dev.mistralgateway.config.Route;
+import dev.mistralgateway.route.Route;
 
 /** Reads one {@code RATE_LIMITS_<i>} block of a route; each problem names its variable. */
 final class RateLimitSettings {

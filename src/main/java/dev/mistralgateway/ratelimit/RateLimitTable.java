@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 
 import dev.mistralgateway.config.EnvNames;
 import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**

@@ -10,9 +10,9 @@ import java.util.function.UnaryOperator;
 
 import jakarta.inject.Singleton;
 
-import dev.mistralgateway.config.Route;
 import dev.mistralgateway.fleet.SharedState;
 import dev.mistralgateway.fleet.WindowCount;
+import dev.mistralgateway.route.Route;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.RouteType;
+import dev.mistralgateway.route.RouteType;
 
 /**
  * A client request that passed Kong's checks: the body (with the target's option overrides

@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.ModelOptions;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.StreamingMode;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.ModelOptions;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.StreamingMode;
+import dev.mistralgateway.route.Target;
 
 /**
  * Kong's request rules, in Kong's order and with Kong's messages, as pure functions: body checks,

@@ -6,10 +6,10 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.MistralFormat;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.MistralFormat;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 
 /**
  * What a client asks for that Mistral's cloud API cannot give: token log-probabilities, audio out,

@@ -19,12 +19,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.config.Auth;
 import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteTable;
-import dev.mistralgateway.config.SecretText;
-import dev.mistralgateway.config.Target;
+import dev.mistralgateway.route.Auth;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
+import dev.mistralgateway.route.SecretText;
+import dev.mistralgateway.route.Target;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 

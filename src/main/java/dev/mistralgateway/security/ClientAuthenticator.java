@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import dev.mistralgateway.config.Route;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.Route;
 
 /**
  * The gateway's own client keys, usable with or without an API Gateway authorizer: a route with

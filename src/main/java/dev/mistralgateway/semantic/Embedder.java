@@ -15,13 +15,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-import dev.mistralgateway.config.SemanticSettings.Metric;
+import dev.mistralgateway.validation.SemanticSettings.Metric;
 
 /**
  * The pure choice of the {@code semantic} algorithm: the description nearest to the prompt, when

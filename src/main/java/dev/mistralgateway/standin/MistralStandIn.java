@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
 import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;

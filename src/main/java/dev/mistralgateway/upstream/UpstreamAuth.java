@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.Auth;
+import dev.mistralgateway.route.Auth;
 
 /**
  * Puts a target's credentials on the upstream call, Kong's way: with {@code allow_override} off the

@@ -20,9 +20,9 @@ import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
 import org.jboss.resteasy.reactive.client.impl.ClientImpl;
 
 import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -1,7 +1,7 @@
 package dev.mistralgateway.upstream;
 
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
 
 /**
  * A failed upstream call as the client's 502 or 504, with what failover needs to know of it: which

@@ -12,10 +12,10 @@ import javax.net.ssl.SSLException;
 
 import org.jboss.logging.Logger;
 
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
 import dev.mistralgateway.config.EnvNames;
-import dev.mistralgateway.config.Route;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Route;
 import io.netty.channel.ConnectTimeoutException;
 
 /**

@@ -23,17 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.Auth;
-import dev.mistralgateway.config.Balancing;
-import dev.mistralgateway.config.Balancing.Algorithm;
-import dev.mistralgateway.config.ClientApiKind;
-import dev.mistralgateway.config.MistralFormat;
-import dev.mistralgateway.config.ModelOptions;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.StreamingMode;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.fleet.SharedState;
+import dev.mistralgateway.route.Auth;
+import dev.mistralgateway.route.Balancing;
+import dev.mistralgateway.route.Balancing.Algorithm;
+import dev.mistralgateway.route.ClientApiKind;
+import dev.mistralgateway.route.MistralFormat;
+import dev.mistralgateway.route.ModelOptions;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.StreamingMode;
+import dev.mistralgateway.route.Target;
 
 /** Each algorithm, deterministically: the test owns the clock and plays the outcomes. */
 class TargetPoolTest {

@@ -19,10 +19,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.clientapi.anthropic.AnthropicApi;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.request.KongRequestRules;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteType;
 import dev.mistralgateway.testing.Fixtures;
 import dev.mistralgateway.testing.TestRoutes;
 

@@ -21,13 +21,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.clientapi.responses.ResponsesApi;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.request.KongRequestRules;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.testing.Fixtures;
 import dev.mistralgateway.testing.TestRoutes;
 

@@ -13,7 +13,8 @@ import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
 
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.testing.LoggedRecords;
 import dev.mistralgateway.testing.kong.Kong315Examples;
 

@@ -13,6 +13,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mistralgateway.route.MistralFormat;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.StreamingMode;
+import dev.mistralgateway.route.Target;
+
 /** A Kong plugin {@code config:} block pasted into {@code AI_PROXY_ROUTES_<n>__CONFIG}. */
 class KongPluginConfigTest {
 

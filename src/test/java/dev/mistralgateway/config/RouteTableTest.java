@@ -15,6 +15,17 @@ import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mistralgateway.route.Auth;
+import dev.mistralgateway.route.Balancing;
+import dev.mistralgateway.route.ClientApiKind;
+import dev.mistralgateway.route.MistralFormat;
+import dev.mistralgateway.route.ModelOptions;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteTable;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.SecretText;
+import dev.mistralgateway.route.StreamingMode;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.testing.LoggedRecords;
 import dev.mistralgateway.testing.TestRoutes;
 import io.quarkus.runtime.configuration.ConfigurationException;

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.mistralgateway.config.Route;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.testing.EnvFiles;
 import dev.mistralgateway.testing.TestRoutes;
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.TargetPool;
-import dev.mistralgateway.config.Balancing.FailoverCriterion;
-import dev.mistralgateway.config.Route;
+import dev.mistralgateway.route.Balancing.FailoverCriterion;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.testing.RedisServer;
 import dev.mistralgateway.testing.TestRoutes;
 import io.vertx.mutiny.core.Vertx;

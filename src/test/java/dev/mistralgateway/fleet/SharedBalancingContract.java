@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.TargetPool;
-import dev.mistralgateway.config.Route;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.testing.TestRoutes;
 import io.smallrye.mutiny.Uni;
 

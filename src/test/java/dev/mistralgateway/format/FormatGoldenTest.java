@@ -23,11 +23,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.request.KongRequestRules;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.testing.EnvFiles;
 import dev.mistralgateway.testing.GoldenJson;
 import dev.mistralgateway.testing.TestRoutes;

@@ -10,16 +10,16 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.MistralFormat;
-import dev.mistralgateway.config.Route;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.Formats;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.request.KongRequestRules;
+import dev.mistralgateway.route.MistralFormat;
+import dev.mistralgateway.route.Route;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 import dev.mistralgateway.testing.TestRoutes;
 
 /**

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mistralgateway.config.RouteTable;
+import dev.mistralgateway.route.RouteTable;
 import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Received;

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import dev.mistralgateway.config.GatewayConfig;
 import dev.mistralgateway.config.KongConfigSource;
 import dev.mistralgateway.config.OllamaSettingsEnvSource;
-import dev.mistralgateway.config.RouteTable;
 import dev.mistralgateway.error.GatewayException;
+import dev.mistralgateway.route.RouteTable;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.mistralgateway.config.GatewayConfig;
-import dev.mistralgateway.config.Route;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.testing.TestRoutes;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.EnvConfigSource;

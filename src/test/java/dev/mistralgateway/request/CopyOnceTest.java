@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.ThreadMXBean;
 
-import dev.mistralgateway.config.Route;
 import dev.mistralgateway.format.openai.OpenAiFormat;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.testing.TestRoutes;
 
 /**

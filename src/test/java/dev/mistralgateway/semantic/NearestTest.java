@@ -10,7 +10,7 @@ import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 
-import dev.mistralgateway.config.SemanticSettings.Metric;
+import dev.mistralgateway.validation.SemanticSettings.Metric;
 
 /** The pure choice of the semantic algorithm: nearest description, within the threshold, by either metric. */
 class NearestTest {

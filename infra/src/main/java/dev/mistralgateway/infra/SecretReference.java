@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * </pre>
  * A value holds at most one run-time reference.
  *
- * <p>The run-time half is the gateway's own syntax, which {@code dev.mistralgateway.config.SecretText} (the main
+ * <p>The run-time half is the gateway's own syntax, which {@code dev.mistralgateway.route.SecretText} (the main
  * project, which infra cannot depend on) reads at start-up: {@link #secretsManager} splits SECRET and JSON_KEY
  * as it does, and SecretReferenceTest holds the two to the same results. Where the gateway would only fail at
  * start-up or when reading the secret, infra refuses at synth: an empty BODY or JSON_KEY, a '{' in BODY, a ':'

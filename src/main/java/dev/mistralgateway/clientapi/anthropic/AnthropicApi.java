@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientStream;
-import dev.mistralgateway.config.ClientApiKind;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.ClientApiKind;
 import dev.mistralgateway.stream.SseWriter;
 
 /**

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.mistralgateway.answers.Ids;
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.format.TransformationException;
+import dev.mistralgateway.route.RouteType;
 
 /**
  * A {@code chat.completion} as Anthropic's {@code Message}: the reasoning as a thinking block

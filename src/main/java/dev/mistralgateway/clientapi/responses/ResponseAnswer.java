@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.mistralgateway.answers.CachedTokens;
 import dev.mistralgateway.clientapi.responses.ResponseObjects.Response;
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.format.TransformationException;
+import dev.mistralgateway.route.RouteType;
 
 /**
  * A {@code Response} from a {@link Turn}, with the request's settings echoed as OpenAI echoes them;

@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.ClientApiKind;
-import dev.mistralgateway.config.Route;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.fleet.StoredValues;
+import dev.mistralgateway.route.ClientApiKind;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.security.ClientAuthenticator;
 import io.smallrye.mutiny.Uni;
 

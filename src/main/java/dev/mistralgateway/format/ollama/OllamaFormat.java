@@ -15,13 +15,13 @@ import dev.mistralgateway.answers.ChatCompletion;
 import dev.mistralgateway.answers.Ids;
 import dev.mistralgateway.answers.TextCompletion;
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 
 /**
  * The {@code ollama} format: Ollama's native {@code /api/chat}, {@code /api/generate} and

@@ -14,10 +14,10 @@ import dev.mistralgateway.answers.ChatCompletionChunk;
 import dev.mistralgateway.answers.Ids;
 import dev.mistralgateway.answers.TextCompletion;
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.RouteType;
 import dev.mistralgateway.stream.JsonLines;
 import dev.mistralgateway.stream.SseWriter;
 

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import dev.mistralgateway.answers.TextCompletion;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 
 /**
  * Codestral's fill-in-the-middle endpoint ({@code /v1/fim/completions}) behind an OpenAI

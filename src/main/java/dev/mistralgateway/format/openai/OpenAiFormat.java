@@ -12,12 +12,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.answers.CachedTokens;
 import dev.mistralgateway.answers.Usage;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.format.Format;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.format.TransformationException;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 
 /**
  * The {@code openai} format: Mistral's cloud API and OpenAI-compatible servers (llama.cpp's

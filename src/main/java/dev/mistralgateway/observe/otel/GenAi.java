@@ -7,9 +7,9 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 import java.util.List;
 
-import dev.mistralgateway.config.MistralFormat;
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
+import dev.mistralgateway.route.MistralFormat;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 import io.opentelemetry.api.common.AttributeKey;
 
 /**

@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mistralgateway.config.RouteType;
-import dev.mistralgateway.config.Target;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReport;
 import dev.mistralgateway.observe.RequestTrace;
 import dev.mistralgateway.observe.StreamFacts;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.RouteType;
+import dev.mistralgateway.route.Target;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;

@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.RouteType;
 import dev.mistralgateway.testing.Fixtures;
 import dev.mistralgateway.testing.Json;
 

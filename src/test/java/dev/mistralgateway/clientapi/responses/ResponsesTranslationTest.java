@@ -20,9 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientStream;
 import dev.mistralgateway.clientapi.chat.OpenAiChatApi;
-import dev.mistralgateway.config.RouteType;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.request.ClientRequest;
+import dev.mistralgateway.route.RouteType;
 import dev.mistralgateway.testing.openai.OpenAiSpec;
 
 /** The Responses translator alone, without Quarkus: golden files in, chat requests and Responses shapes out. */

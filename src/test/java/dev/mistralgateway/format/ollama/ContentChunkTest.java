@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mistralgateway.answers.ChatCompletionChunk;
-import dev.mistralgateway.config.Route;
 import dev.mistralgateway.format.StreamTranslator;
 import dev.mistralgateway.request.KongRequestRules;
+import dev.mistralgateway.route.Route;
 import dev.mistralgateway.testing.SseBody;
 import dev.mistralgateway.testing.TestRoutes;
 
