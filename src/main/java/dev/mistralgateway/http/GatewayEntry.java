@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -93,7 +94,7 @@ public abstract class GatewayEntry {
      * A preserve route's {@code GET}, {@code PUT}, {@code PATCH} or {@code DELETE} as this build writes a whole answer:
      * {@link #gathered} in the server, with the request's telemetry flushed first behind Lambda.
      */
-    protected abstract Uni<Response> passedOn(java.util.function.Supplier<Uni<Answer>> answer, RoutingContext http);
+    protected abstract Uni<Response> passedOn(Supplier<Uni<Answer>> answer, RoutingContext http);
 
     /** The answer as one response: status, headers and the whole body, whatever its type (bytes stay bytes). */
     protected static Uni<Response> gathered(Uni<Answer> answered) {

@@ -6,11 +6,13 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.clientapi.ClientApis;
 import dev.mistralgateway.config.GatewayConfig;
@@ -27,6 +29,7 @@ import dev.mistralgateway.security.ClientAuthenticator;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -96,7 +99,7 @@ public class RequestIntake {
         }
 
         @Override
-        public com.fasterxml.jackson.databind.node.ObjectNode checked() {
+        public ObjectNode checked() {
             return null;
         }
 
@@ -118,7 +121,7 @@ public class RequestIntake {
 
     public RequestIntake(RouteTable routes, ObjectMapper mapper, RequestReporter reporter, ClientApis apis,
             GatewayConfig config, @ConfigProperty(name = ServerBodyLimitSource.PROPERTY) Optional<MemorySize> serverLimit,
-            jakarta.enterprise.inject.Instance<ServerGatewayResource> serverBuild, GenAiTelemetry telemetry) {
+            Instance<ServerGatewayResource> serverBuild, GenAiTelemetry telemetry) {
         this.telemetry = telemetry;
         this.lambda = !serverBuild.isResolvable();
         this.routes = routes;
@@ -214,7 +217,7 @@ public class RequestIntake {
 
     /** A 413 of the body reader, or any other on this router: the OpenAI error shape. */
     private void failed(RoutingContext http) {
-        if (http.failure() instanceof io.vertx.core.http.HttpClosedException) {
+        if (http.failure() instanceof HttpClosedException) {
             // the client left: no one to answer, and nothing of ours failed (the request's report says 499)
             return;
         }

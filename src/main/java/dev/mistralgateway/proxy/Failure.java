@@ -13,10 +13,8 @@ import dev.mistralgateway.upstream.UpstreamResponse;
 /**
  * How an attempt failed: what it answers if it is the last, and whether it may move on (by the
  * failover criterion it meets, {@link FailoverRule}); a 429's Retry-After rests the target.
- *
- * @param sent whether the upstream may have received the request
  */
-record Failure(FailoverCriterion criterion, boolean sent, Optional<Duration> retryAfter,
+record Failure(FailoverCriterion criterion, Optional<Duration> retryAfter,
         UpstreamResponse response, Format format, GatewayException error) {
 
     /** A failure thrown: the upstream unreachable, timed out, broken off, or an answer not read. */
@@ -24,17 +22,17 @@ record Failure(FailoverCriterion criterion, boolean sent, Optional<Duration> ret
         GatewayException error = thrown instanceof GatewayException gateway ? gateway
                 : new GatewayException(502, "An invalid response was received from the upstream server", thrown);
         if (error instanceof UpstreamFailure upstream) {
-            return new Failure(upstream.criterion(), upstream.sent(), Optional.empty(), null, null, error);
+            return new Failure(upstream.criterion(), Optional.empty(), null, null, error);
         }
         // a stream that broke off or ended before its first event: the upstream had the request
         FailoverCriterion criterion = error.status() == 504 ? FailoverCriterion.TIMEOUT : FailoverCriterion.ERROR;
-        return new Failure(criterion, true, Optional.empty(), null, null, error);
+        return new Failure(criterion, Optional.empty(), null, null, error);
     }
 
     /** An upstream's error answer. */
     static Failure of(Format format, UpstreamResponse response) {
         int status = response.status();
-        return new Failure(FailoverCriterion.ofStatus(status), true, retryAfter(response), response, format, null);
+        return new Failure(FailoverCriterion.ofStatus(status), retryAfter(response), response, format, null);
     }
 
     /** A 429's Retry-After in seconds (the HTTP-date form is rare from LLM APIs and not read). */

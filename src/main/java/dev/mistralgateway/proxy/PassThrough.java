@@ -1,45 +1,32 @@
 package dev.mistralgateway.proxy;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.mistralgateway.answers.Usage;
 import dev.mistralgateway.balance.Attempt;
 import dev.mistralgateway.balance.TargetPool;
-import dev.mistralgateway.error.ErrorBody;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.observe.RequestReporter;
-import dev.mistralgateway.observe.SentEvents;
 import dev.mistralgateway.ratelimit.RateLimiter;
-import dev.mistralgateway.request.ClientRequest;
 import dev.mistralgateway.route.Auth;
-import dev.mistralgateway.route.Balancing.FailoverCriterion;
 import dev.mistralgateway.route.Route;
 import dev.mistralgateway.route.Target;
 import dev.mistralgateway.security.AwsSecrets;
 import dev.mistralgateway.security.ClientAuthenticator;
-import dev.mistralgateway.stream.SseWriter;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
 import dev.mistralgateway.upstream.UpstreamRequest;
 import dev.mistralgateway.upstream.UpstreamResponse;
-import dev.mistralgateway.upstream.UpstreamStream;
 import dev.mistralgateway.validation.PreserveTargets;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -59,7 +46,7 @@ final class PassThrough {
 
     private static final List<String> FORWARDED = List.of("Content-Type", "Content-Encoding", "Accept");
 
-    private final ObjectMapper mapper;
+    private final PassedAnswers answers;
     private final UpstreamClient upstream;
     private final RequestReporter reporter;
     private final AwsSecrets secrets;
@@ -68,7 +55,7 @@ final class PassThrough {
 
     PassThrough(ObjectMapper mapper, UpstreamClient upstream, RequestReporter reporter, AwsSecrets secrets,
             RateLimiter limiter, IntFunction<TargetPool> pools) {
-        this.mapper = mapper;
+        this.answers = new PassedAnswers(mapper, reporter);
         this.upstream = upstream;
         this.reporter = reporter;
         this.secrets = secrets;
@@ -82,7 +69,7 @@ final class PassThrough {
         UnaryOperator<String> clientHeader = arrival.header();
         byte[] body = arrival.body();
         PassedExchange unchecked = new PassedExchange(route, arrival, start,
-                jsonObject(clientHeader.apply("Content-Type"), body), clientHeader, new LinkedHashSet<>(), null, null);
+                answers.jsonObject(clientHeader.apply("Content-Type"), body), clientHeader, new LinkedHashSet<>(), null, null);
         try {
             ClientAuthenticator.check(route, clientHeader);
             // refused before any target is tried: the same for every target of the route
@@ -106,7 +93,7 @@ final class PassThrough {
             PassedExchange admitted = exchange.admitted(admission);
             if (admission.refused()) {
                 reporter.failed(admitted, null, 429);
-                return Uni.createFrom().item(RateLimitAnswers.refusal(admission, serialize(admission.refusal())));
+                return Uni.createFrom().item(RateLimitAnswers.refusal(admission, answers.serialize(admission.refusal())));
             }
             return RateLimitAnswers.withHeaders(next(admitted, null), admission);
         });
@@ -167,10 +154,10 @@ final class PassThrough {
                         return failed(exchange, attempt, Failure.of(null, answer.head()));
                     }
                     if (answer.body() == null) {
-                        return whole(exchange, attempt, answer.head());
+                        return answers.whole(exchange, attempt, answer.head());
                     }
                     streams.set(true);
-                    return streamed(exchange, attempt, answer);
+                    return answers.streamed(exchange, attempt, answer, (again, broken) -> failed(exchange, again, broken));
                 })
                 .onCancellation().call(() -> {
                     // the client left: reported once, by the attempt in flight (a stream reports its own 499)
@@ -196,138 +183,11 @@ final class PassThrough {
         Target last = exchange.route().targets().get(exchange.lastTried());
         if (failure.error() != null) {
             reporter.failed(exchange, last, failure.error().status());
-            return Uni.createFrom().failure(failure.error().withHeaders(attemptHeaders(exchange)));
+            return Uni.createFrom().failure(failure.error().withHeaders(PassedAnswers.attemptHeaders(exchange)));
         }
         UpstreamResponse response = failure.response();
         reporter.failed(exchange, last, response.status());
-        return Uni.createFrom().item(Answer.whole(response.status(), headersOf(exchange, response, null),
+        return Uni.createFrom().item(Answer.whole(response.status(), PassedAnswers.headersOf(exchange, response, null),
                 response.body()));
-    }
-
-    private Uni<Answer> whole(PassedExchange exchange, Attempt attempt, UpstreamResponse response) {
-        Target target = attempt.target();
-        Usage usage = PassedUsage.ofAnswer(mapper, response.contentType(), response.body());
-        ClientRequest reported = exchange.reported(target, false);
-        Uni<Void> settled = attempt.succeeded(usage, usage == null ? 0 : usage.completionTokens());
-        reporter.answered(exchange, target, reported, response.status(), attempt.elapsed().toNanos(), usage,
-                answeredModel(response), loggable(response.contentType(), response.body()));
-        Map<String, List<String>> headers = headersOf(exchange, response, reported);
-        return settled.call(() -> exchange.count(usage, target))
-                .replaceWith(Answer.whole(response.status(), headers, response.body()));
-    }
-
-    /**
-     * An event stream goes on as its bytes come; its usage is read on the way. Until its first
-     * bytes a failure may move on to another target; after them it ends the stream with an error event.
-     */
-    private Uni<Answer> streamed(PassedExchange exchange, Attempt attempt, UpstreamStream stream) {
-        Target target = attempt.target();
-        long headersNanos = attempt.elapsed().toNanos();
-        ClientRequest reported = exchange.reported(target, true);
-        PassedUsage usage = new PassedUsage(mapper);
-        SentEvents sent = reporter.sentEvents(target);
-        AtomicBoolean started = new AtomicBoolean();
-        Multi<byte[]> events = stream.body()
-                .filter(bytes -> bytes.length > 0)
-                .invoke(bytes -> {
-                    usage.feed(bytes);
-                    started.set(true);
-                    sent.add(bytes);
-                })
-                .onTermination().call((failure, cancelled) -> {
-                    if (cancelled) {
-                        reporter.streamed(exchange, target, reported, 499, headersNanos, usage.usage(), sent);
-                        return attempt.released().call(() -> exchange.count(usage.usage(), target));
-                    }
-                    if (failure != null) {
-                        if (started.get()) {
-                            int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
-                            reporter.streamed(exchange, target, reported, status, headersNanos, usage.usage(), sent);
-                        }
-                        return attempt.failed(FailoverCriterion.ERROR, Optional.empty())
-                                .call(() -> exchange.count(usage.usage(), target));
-                    }
-                    reporter.streamed(exchange, target, reported, stream.head().status(), headersNanos, usage.usage(),
-                            sent);
-                    return attempt.succeeded(usage.usage(), usage.usage() == null ? 0 : usage.usage().completionTokens())
-                            .call(() -> exchange.count(usage.usage(), target));
-                })
-                .onFailure(failure -> started.get())
-                .recoverWithMulti(failure -> Multi.createFrom().item(errorEvent(failure)));
-        return FirstEvent.of(events)
-                .map(body -> {
-                    Map<String, List<String>> headers = headersOf(exchange, stream.head(), reported);
-                    headers.put("Cache-Control", List.of("no-cache"));
-                    // tells proxies such as nginx not to hold events back
-                    headers.put("X-Accel-Buffering", List.of("no"));
-                    return new Answer(stream.head().status(), headers, body);
-                })
-                .onFailure().recoverWithUni(failure -> failed(exchange, attempt, Failure.of(
-                        failure instanceof FirstEvent.NoItem ? new GatewayException(502, failure.getMessage()) : failure)));
-    }
-
-    /** The upstream's headers as {@link Proxy} passes them on, its content type kept, and which target answered. */
-    private static Map<String, List<String>> headersOf(PassedExchange exchange, UpstreamResponse response,
-            ClientRequest reported) {
-        Map<String, List<String>> headers = AnswerHeaders.passedOn(response);
-        if (response.contentType() != null) {
-            headers.put("Content-Type", List.of(response.contentType()));
-        }
-        attemptHeaders(exchange).forEach((name, value) -> headers.put(name, List.of(value)));
-        if (reported != null && reported.model() != null && exchange.route().modelNameHeader()) {
-            headers.put(AnswerHeaders.MODEL_HEADER, List.of("mistral/" + reported.model()));
-        }
-        return headers;
-    }
-
-    private static Map<String, String> attemptHeaders(PassedExchange exchange) {
-        return Map.of(AnswerHeaders.TARGET_HEADER, String.valueOf(exchange.lastTried()),
-                AnswerHeaders.ATTEMPTS_HEADER, String.valueOf(exchange.tried().size()));
-    }
-
-    /** An error as the last event of a stream whose status has gone out, in the shape of every gateway error. */
-    private byte[] errorEvent(Throwable failure) {
-        int status = failure instanceof GatewayException gateway ? gateway.status() : 502;
-        String message = failure instanceof GatewayException ? failure.getMessage()
-                : "the upstream stream failed: " + failure.getClass().getSimpleName();
-        return new SseWriter().event(serialize(ErrorBody.of(status, message))).drain();
-    }
-
-    private String answeredModel(UpstreamResponse response) {
-        ObjectNode answer = jsonObject(response.contentType(), response.body());
-        return answer != null && answer.path("model").isTextual() ? answer.get("model").textValue() : null;
-    }
-
-    private ObjectNode jsonObject(String contentType, byte[] body) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json") || body.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode tree = mapper.readTree(body);
-            return tree instanceof ObjectNode object ? object : null;
-        } catch (java.io.IOException notJson) {
-            // the upstream judges the body: a preserve route does not
-            return null;
-        }
-    }
-
-    /** Text bodies (JSON, text, forms) as they are; any other as its size and type, never its bytes. */
-    static byte[] loggable(String contentType, byte[] body) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.isEmpty() || type.contains("json") || type.startsWith("text/")
-                || type.startsWith("application/x-www-form-urlencoded")) {
-            return body;
-        }
-        int parameters = type.indexOf(';');
-        return ("[" + body.length + " bytes of " + (parameters < 0 ? type : type.substring(0, parameters)).trim() + "]")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private byte[] serialize(Object body) {
-        try {
-            return mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an error record always serialises", e);
-        }
     }
 }

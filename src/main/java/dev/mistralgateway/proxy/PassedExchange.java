@@ -40,7 +40,7 @@ record PassedExchange(Route route, PreservedRequest arrival, long startNanos, Ob
     /** What payload logging shows: a text body as it came, a binary one (an upload) by its size and type. */
     @Override
     public byte[] body() {
-        return PassThrough.loggable(contentType(), arrival.body());
+        return PassedAnswers.loggable(contentType(), arrival.body());
     }
 
     @Override

@@ -5,12 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import jakarta.inject.Singleton;
@@ -18,14 +15,11 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.balance.Attempt;
-import dev.mistralgateway.balance.ModelRouting;
 import dev.mistralgateway.balance.TargetPool;
-import dev.mistralgateway.clientapi.ClientApi;
 import dev.mistralgateway.clientapi.ClientApis;
 import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.error.GatewayException;
@@ -41,7 +35,6 @@ import dev.mistralgateway.route.Route;
 import dev.mistralgateway.route.RouteTable;
 import dev.mistralgateway.route.Target;
 import dev.mistralgateway.security.AwsSecrets;
-import dev.mistralgateway.security.ClientAuthenticator;
 import dev.mistralgateway.semantic.SemanticRouter;
 import dev.mistralgateway.upstream.UpstreamAuth;
 import dev.mistralgateway.upstream.UpstreamClient;
@@ -59,8 +52,6 @@ import io.smallrye.mutiny.Uni;
 @Singleton
 public class Proxy {
 
-    private static final String JSON = AnswerHeaders.JSON;
-
     private static final Logger LOG = Logger.getLogger(Proxy.class);
 
     private final KongRequestRules rules;
@@ -74,9 +65,8 @@ public class Proxy {
     private final RequestReporter reporter;
     private final AwsSecrets secrets;
     private final ClientApis clientApis;
-    private final RateLimiter limiter;
-    private final StoredResponses stored;
     private final SemanticRouter semantic;
+    private final RequestAdmission admission;
     private final PassThrough passThrough;
     private final StreamedAnswer streamed;
     private final WholeAnswer whole;
@@ -85,10 +75,8 @@ public class Proxy {
             AwsSecrets secrets, ClientApis clientApis, SharedState shared, RateLimiter limiter,
             StoredResponses stored, SemanticRouter semantic) {
         this.mapper = mapper;
-        this.stored = stored;
         this.semantic = semantic;
         this.clientApis = clientApis;
-        this.limiter = limiter;
         this.secrets = secrets;
         this.reporter = reporter;
         this.rules = new KongRequestRules(mapper);
@@ -100,6 +88,7 @@ public class Proxy {
         this.streamed = new StreamedAnswer(mapper, reporter);
         this.whole = new WholeAnswer(reporter);
         this.passThrough = new PassThrough(mapper, upstream, reporter, secrets, limiter, pools::get);
+        this.admission = new RequestAdmission(rules, clientApis, stored, semantic, limiter, reporter, pools::get, mapper);
     }
 
     /** A request on a {@code preserve} route: its body goes to a target as it came ({@link PassThrough}). */
@@ -118,83 +107,21 @@ public class Proxy {
 
     /**
      * A request with its path's named groups ({@code uri_captures}, for the targets' templates; empty on
-     * an exact path) and its trace ({@link RequestTrace#NONE} while tracing is off).
+     * an exact path) and its trace ({@link RequestTrace#NONE} while tracing is off): admitted
+     * ({@link RequestAdmission}), then tried on the route's targets.
      */
     public Uni<Answer> handle(Route route, byte[] body, UnaryOperator<String> clientHeader,
             Map<String, String> clientQuery, String requestId, Map<String, String> captures, RequestTrace trace) {
-        Arrival arrival = new Arrival(route, body, clientHeader, clientQuery, requestId, System.nanoTime(),
-                clientApis.of(route), captures, trace);
-        JsonNode sent;
-        try {
-            ClientAuthenticator.check(route, clientHeader);
-            sent = rules.read(route, body);
-        } catch (GatewayException refused) {
-            throw refused(arrival, refused);
-        }
-        if (!stored.continues(route, sent)) {
-            return handle(arrival, sent);
-        }
-        // a follow-up of a stored response: its conversation is read first, then it goes on as any request
-        return stored.withHistory(route, sent, clientHeader)
-                .onFailure(GatewayException.class).transform(failure -> refused(arrival, (GatewayException) failure))
-                .onItem().transformToUni(withHistory -> handle(arrival, withHistory));
+        return admission.admit(new RequestAdmission.Arrival(route, body, clientHeader, clientQuery, requestId,
+                System.nanoTime(), clientApis.of(route), captures, trace), this::routed);
     }
 
-    /** A request as it came, before its body is read. */
-    private record Arrival(Route route, byte[] body, UnaryOperator<String> clientHeader,
-            Map<String, String> clientQuery, String requestId, long start, ClientApi api, Map<String, String> captures,
-            RequestTrace trace) {
-    }
-
-    /** Reports a request refused before any attempt; gives the refusal to throw. */
-    private GatewayException refused(Arrival arrival, GatewayException refused) {
-        reporter.failed(new Exchange(arrival.route(), arrival.requestId(), arrival.body(), arrival.start(), null,
-                arrival.clientHeader(), arrival.clientQuery(), pools.get(arrival.route().index()), new LinkedHashSet<>(),
-                Set.of(), arrival.api(), null, null, null, new TargetRefusals(), null, null, null, arrival.trace()), null,
-                refused.status());
-        return refused;
-    }
-
-    private Uni<Answer> handle(Arrival arrival, JsonNode sent) {
-        Route route = arrival.route();
-        UnaryOperator<String> clientHeader = arrival.clientHeader();
-        ObjectNode checked;
-        Set<Integer> notServing;
-        try {
-            checked = rules.checkPrompts(route, arrival.api().toChat(sent));
-            notServing = semantic.routes(route) ? semantic.notServing(route, checked)
-                    : ModelRouting.notServing(route, checked);
-        } catch (GatewayException refused) {
-            throw refused(arrival, refused);
-        }
-        // the client's own key authenticated it to the gateway: it never goes further
-        List<String> keyHeaders = ClientAuthenticator.keyHeaders(route);
-        UnaryOperator<String> forwardable = keyHeaders.isEmpty() ? clientHeader
-                : name -> keyHeaders.stream().anyMatch(name::equalsIgnoreCase) ? null : clientHeader.apply(name);
-        // which key, by its name, for the statistics and the rate limits
-        int key = route.clientAuth().isPresent() ? ClientAuthenticator.keyIndex(route, clientHeader) : -1;
-        Exchange exchange = new Exchange(route, arrival.requestId(), arrival.body(), arrival.start(), checked,
-                forwardable, arrival.clientQuery(), pools.get(route.index()), new LinkedHashSet<>(), notServing,
-                arrival.api(), sent, limiter.keyName(route, key), null, new TargetRefusals(),
-                stored.keep(route, sent, clientHeader), null,
-                TargetTemplates.values(forwardable, arrival.clientQuery(), arrival.captures()), arrival.trace());
-        if (!limiter.limits(route)) {
-            return routed(exchange);
-        }
-        return limiter.admit(route, key, clientHeader)
-                .onItem().transformToUni(admission -> limited(exchange.admitted(admission)));
-    }
-
-    /** A request its rate limits let through goes on with their headers; a refused one gets OpenAI's 429. */
-    private Uni<Answer> limited(Exchange exchange) {
-        if (exchange.admission().refused()) {
-            reporter.failed(exchange, null, 429);
-            // OpenAI's 429 body, in the shape of the client's API (Anthropic's rate_limit_error)
-            byte[] openAi = serialize(exchange.admission().refusal());
-            return Uni.createFrom().item(RateLimitAnswers.refusal(exchange.admission(),
-                    exchange.api().fromChatError(429, openAi).orElse(openAi)));
-        }
-        return RateLimitAnswers.withHeaders(routed(exchange), exchange.admission());
+    /**
+     * A request at a sub-path the route's client API answers itself ({@code count_tokens}): the
+     * client key and the body are checked as for every request, no target is called.
+     */
+    public Uni<Answer> answerHere(Route route, String subPath, byte[] body, UnaryOperator<String> clientHeader) {
+        return admission.answerHere(route, subPath, body, clientHeader);
     }
 
     /** On a semantic route, the prompt's meaning picks the targets the attempts go to ({@link SemanticRouter}). */
@@ -204,21 +131,6 @@ public class Proxy {
         }
         return semantic.choose(exchange.route(), exchange.checked(), exchange.notServing(), exchange.requestId())
                 .onItem().transformToUni(pick -> attempt(exchange.picked(pick), null));
-    }
-
-    /**
-     * A request at a sub-path the route's client API answers itself ({@code count_tokens}): the
-     * client key and the body are checked as for every request, no target is called.
-     */
-    public Uni<Answer> answerHere(Route route, String subPath, byte[] body, UnaryOperator<String> clientHeader) {
-        ClientAuthenticator.check(route, clientHeader);
-        ClientApi api = clientApis.of(route);
-        ObjectNode chat = rules.checkPrompts(route, api.toChat(rules.read(route, body)));
-        byte[] answer = api.answerHere(subPath, chat)
-                .orElseThrow(() -> new GatewayException(404, "this route does not answer " + subPath));
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.put("Content-Type", List.of(JSON));
-        return Uni.createFrom().item(Answer.whole(200, headers, answer));
     }
 
     private Uni<Answer> attempt(Exchange exchange, Failure previous) {

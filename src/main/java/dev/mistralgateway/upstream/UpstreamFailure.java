@@ -5,28 +5,20 @@ import dev.mistralgateway.route.Balancing.FailoverCriterion;
 
 /**
  * A failed upstream call as the client's 502 or 504, with what failover needs to know of it: which
- * of Kong's failover criteria it answers to ({@code error}, {@code timeout}, {@code invalid_header}),
- * and whether the request reached the upstream at all. nginx, whose rules Kong's criteria are, passes
- * a POST that was sent on to the next upstream only with {@code non_idempotent}; one that never got
- * there (no connection, no TLS, no such host) moves on whatever the criteria say of POSTs.
+ * of Kong's failover criteria it answers to ({@code error}, {@code timeout}, {@code invalid_header}).
+ * Whether the request reached the upstream is not kept: named failures always fail over here (Kong's
+ * {@code non_idempotent} implied, docs/kong-3.15.md), so nothing would read it.
  */
 public final class UpstreamFailure extends GatewayException {
 
     private final FailoverCriterion criterion;
-    private final boolean sent;
 
-    UpstreamFailure(int status, String message, Throwable cause, FailoverCriterion criterion, boolean sent) {
+    UpstreamFailure(int status, String message, Throwable cause, FailoverCriterion criterion) {
         super(status, message, cause);
         this.criterion = criterion;
-        this.sent = sent;
     }
 
     public FailoverCriterion criterion() {
         return criterion;
-    }
-
-    /** Whether the request may have reached the upstream (a connection was made). */
-    public boolean sent() {
-        return sent;
     }
 }

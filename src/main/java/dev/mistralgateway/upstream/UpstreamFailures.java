@@ -74,7 +74,6 @@ final class UpstreamFailures {
         String kind;
         String what;
         FailoverCriterion criterion = FailoverCriterion.ERROR;
-        boolean sent = true;
         if (cause instanceof TooLarge tooLarge) {
             status = 502;
             kind = tooLarge.what + " of the upstream is larger than " + tooLarge.limit + " bytes, the most the gateway reads";
@@ -88,26 +87,22 @@ final class UpstreamFailures {
             long millis = (connecting ? route.timeouts().connect() : route.timeouts().read()).toMillis();
             status = 504;
             criterion = FailoverCriterion.TIMEOUT;
-            sent = !connecting;
             kind = (connecting ? "no connection" : "no answer") + " within " + millis + " ms";
             what = (connecting ? "no connection to " : "no answer from ") + host + " within " + millis + " ms (" + setting
                     + ")";
         } else if (cause instanceof UnknownHostException || message.contains("failed to resolve")
                 || message.contains("unknownhost")) {
             status = 502;
-            sent = false;
             kind = "the upstream's host name could not be resolved";
             what = "the upstream's host name " + url.getHost() + " could not be resolved; check the upstream URL and "
                     + "that the function can reach a DNS server (and the internet, for api.mistral.ai)";
         } else if (cause instanceof ConnectException || message.contains("connection refused")) {
             status = 502;
-            sent = false;
             kind = "the connection was refused";
             what = "the connection to " + host + " was refused: nothing listens there; check the upstream URL and "
                     + "that the server runs";
         } else if (cause instanceof SSLException) {
             status = 502;
-            sent = false;
             kind = "the TLS handshake failed";
             what = "the TLS handshake with " + host + " failed; check that the upstream URL's scheme and port "
                     + "speak TLS and that its certificate is valid";
@@ -125,7 +120,7 @@ final class UpstreamFailures {
         LOG.warnf("upstream %s failed for request %s: %s (%s)", upstreamOf(url), request.requestId(), what, causeText);
         String words = status == 504 ? TIMED_OUT : BAD_GATEWAY;
         String told = detail ? what : kind + " (request " + request.requestId() + "; the gateway's log has the details)";
-        return new UpstreamFailure(status, words + ": " + told, cleaned(cause, causeText), criterion, sent);
+        return new UpstreamFailure(status, words + ": " + told, cleaned(cause, causeText), criterion);
     }
 
     /** The upstream as configured: scheme, host, the port only when one was written, the path; never the query. */

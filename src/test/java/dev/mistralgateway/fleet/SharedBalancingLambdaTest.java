@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +22,6 @@ import dev.mistralgateway.testing.InjectUpstream;
 import dev.mistralgateway.testing.RedisServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 
 /**
@@ -73,19 +71,16 @@ class SharedBalancingLambdaTest {
     @InjectUpstream
     FakeUpstream upstream;
 
-    private static Vertx vertx;
-    private static Redis client;
+    private static AnotherInstance another;
 
     @BeforeAll
     static void connect() {
-        vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, redis.url());
+        another = new AnotherInstance(redis.url());
     }
 
     @AfterAll
     static void disconnect() {
-        client.close();
-        vertx.closeAndAwait();
+        another.close();
     }
 
     @BeforeEach
@@ -97,9 +92,7 @@ class SharedBalancingLambdaTest {
     }
 
     private static SharedMeasures otherInstance() {
-        return new SharedState(new LocalStore(), Optional.of(new RedisStore(client, "ai-proxy")),
-                Duration.ofSeconds(2), Duration.ZERO, System::currentTimeMillis,
-                new StoreTrouble(System::currentTimeMillis)).measures();
+        return another.state().measures();
     }
 
     /** Which of the route's upstreams each request reached, in order. */

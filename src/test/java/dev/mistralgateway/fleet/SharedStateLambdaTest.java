@@ -12,11 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +31,6 @@ import dev.mistralgateway.testing.UpstreamResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 
 /**
@@ -96,19 +93,16 @@ class SharedStateLambdaTest {
     @InjectUpstream
     FakeUpstream upstream;
 
-    private static Vertx vertx;
-    private static Redis client;
+    private static AnotherInstance another;
 
     @BeforeAll
     static void connect() {
-        vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, redis.url());
+        another = new AnotherInstance(redis.url());
     }
 
     @AfterAll
     static void disconnect() {
-        client.close();
-        vertx.closeAndAwait();
+        another.close();
     }
 
     @BeforeEach
@@ -248,9 +242,7 @@ class SharedStateLambdaTest {
     }
 
     private static SharedState otherInstance() {
-        return new SharedState(new LocalStore(), Optional.of(new RedisStore(client, "ai-proxy")),
-                Duration.ofSeconds(2), Duration.ZERO, System::currentTimeMillis,
-                new StoreTrouble(System::currentTimeMillis));
+        return another.state();
     }
 
     /** The rate-limit id of the route's key at this index, as the gateway derives it from the digest. */

@@ -10,16 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mistralgateway.answers.Ids;
 import dev.mistralgateway.testing.FakeUpstream;
@@ -112,7 +115,7 @@ class AnthropicRouteTest {
         response.then().statusCode(200).contentType("application/json");
         JsonNode message = tree(response.asString());
         assertTrue(message.path("id").asText().startsWith("msg_"), response.asString());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) message).put("id", "msg_ID");
+        ((ObjectNode) message).put("id", "msg_ID");
         assertSameJson("{\"id\":\"msg_ID\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"mistral-small-latest\","
                 + "\"content\":[{\"type\":\"text\",\"text\":\"Bonjour.\",\"citations\":null}],\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":8,\"output_tokens\":3,"
@@ -307,8 +310,8 @@ class AnthropicRouteTest {
         assertTrue(counted.path("input_tokens").asInt() > 50, counted.toString());
         assertTrue(upstream.received().isEmpty(), "counting calls no upstream");
         given().contentType("application/json").body(request).post("/v1/messages/count_tokens")
-                .then().statusCode(401).body("type", org.hamcrest.Matchers.equalTo("error"))
-                .body("error.type", org.hamcrest.Matchers.equalTo("authentication_error"));
+                .then().statusCode(401).body("type", Matchers.equalTo("error"))
+                .body("error.type", Matchers.equalTo("authentication_error"));
     }
 
     @Test
@@ -317,7 +320,7 @@ class AnthropicRouteTest {
         // no key, or one in the header Anthropic's clients use besides Bearer
         assertError(given().contentType("application/json").body(hello).post("/v1/messages"), 401, "authentication_error");
         given().contentType("application/json").header("Authorization", "Bearer " + CLIENT_KEY).body("{}")
-                .post("/v1/messages").then().statusCode(400).body("error.type", org.hamcrest.Matchers.equalTo(
+                .post("/v1/messages").then().statusCode(400).body("error.type", Matchers.equalTo(
                         "invalid_request_error"));
         // the gateway's own refusals
         assertError(messages("/v1/messages", hello.replace("}]}", "}],\"tools\":[{\"type\":\"bash_20250124\","
@@ -374,7 +377,7 @@ class AnthropicRouteTest {
     static String sha256Hex(String key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

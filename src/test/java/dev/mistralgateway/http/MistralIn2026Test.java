@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
@@ -98,7 +99,7 @@ class MistralIn2026Test {
     }
 
     private static String quoted(String text) {
-        return com.fasterxml.jackson.databind.node.TextNode.valueOf(text).toString();
+        return TextNode.valueOf(text).toString();
     }
 
     private static String streamed(String body) {

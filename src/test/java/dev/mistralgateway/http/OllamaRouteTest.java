@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +84,7 @@ class OllamaRouteTest {
         assertSameJson(kong("unit/expected-requests/mistral/ollama/llm-v1-chat.json"), upstream.only().bodyText());
         ObjectNode answer = (ObjectNode) tree(response.asString());
         assertEquals(Instant.parse("2024-01-15T08:13:38Z").getEpochSecond(), answer.get("created").asLong());
-        answer.remove(java.util.List.of("id", "created"));
+        answer.remove(List.of("id", "created"));
         // Kong's expected answer, with the usage Ollama really reported (26 + 100), not Kong's stale 130/139
         ObjectNode expected = (ObjectNode) tree(kong("unit/expected-responses/mistral/ollama/llm-v1-chat.json"));
         expected.set("usage", tree("{\"prompt_tokens\":26,\"completion_tokens\":100,\"total_tokens\":126}"));

@@ -14,8 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import org.hamcrest.Matcher;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -155,7 +160,7 @@ class OpenAiRouteTest {
 
     @Test
     void badRequestsNeverReachTheUpstream() {
-        org.hamcrest.Matcher<String> invalid = startsWith("request body doesn't contain valid prompts");
+        Matcher<String> invalid = startsWith("request body doesn't contain valid prompts");
         post("/mistral-chat", kong("openai/llm-v1-chat/requests/bad_request.json"))
                 .then().statusCode(400).body("error.message", invalid);
         post("/mistral-completions", kong("openai/llm-v1-completions/requests/bad_request.json"))
@@ -199,8 +204,8 @@ class OpenAiRouteTest {
     @Test
     void upstreamHtmlErrorPassesThroughWithItsStatus() {
         String html = kong("openai/llm-v1-chat/responses/internal_server_error.html");
-        upstream.reply(CHAT, new Reply(500, java.util.Map.of("Content-Type", "text/html"),
-                html.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.time.Duration.ZERO));
+        upstream.reply(CHAT, new Reply(500, Map.of("Content-Type", "text/html"),
+                html.getBytes(StandardCharsets.UTF_8), Duration.ZERO));
 
         post("/mistral-chat", kong("openai/llm-v1-chat/requests/good.json"))
                 .then().statusCode(500).contentType(startsWith("text/html")).body(equalTo(html));
@@ -229,8 +234,8 @@ class OpenAiRouteTest {
 
     @Test
     void upstreamAnswerThatIsNotJsonIsATransformationFailure() {
-        upstream.reply(CHAT, new Reply(200, java.util.Map.of("Content-Type", "text/plain"),
-                "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.time.Duration.ZERO));
+        upstream.reply(CHAT, new Reply(200, Map.of("Content-Type", "text/plain"),
+                "ok".getBytes(StandardCharsets.UTF_8), Duration.ZERO));
 
         post("/mistral-chat", kong("openai/llm-v1-chat/requests/good.json"))
                 .then().statusCode(500)
@@ -357,7 +362,7 @@ class OpenAiRouteTest {
     @Test
     void slowUpstreamIs504() {
         upstream.reply("/slow" + CHAT, Reply.json(200, kong("mistral/llm-v1-chat/responses/good.json"))
-                .delayedBy(java.time.Duration.ofSeconds(3)));
+                .delayedBy(Duration.ofSeconds(3)));
 
         post("/slow", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .then().statusCode(504)
@@ -389,6 +394,6 @@ class OpenAiRouteTest {
         for (String body : bodies) {
             assertFalse(body.contains("sk-configured"), body);
         }
-        given().get("/mistral-chat").then().body(not(org.hamcrest.Matchers.containsString("sk-configured")));
+        given().get("/mistral-chat").then().body(not(Matchers.containsString("sk-configured")));
     }
 }

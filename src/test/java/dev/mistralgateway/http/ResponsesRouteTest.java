@@ -28,6 +28,7 @@ import dev.mistralgateway.testing.mistral.MistralCloud;
 import dev.mistralgateway.testing.openai.OpenAiSpec;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /**
@@ -316,8 +317,8 @@ class ResponsesRouteTest {
                 .body("error.message", containsString("stores none (responses are stored only in the fleet's Redis: "
                         + "set QUARKUS_REDIS_HOSTS)"));
         // without Redis no response is stored: GET and DELETE say why, in OpenAI's error shape
-        for (Response none : List.of(io.restassured.RestAssured.get("/v1/responses/resp_1"),
-                io.restassured.RestAssured.delete("/v1/responses/resp_1"))) {
+        for (Response none : List.of(RestAssured.get("/v1/responses/resp_1"),
+                RestAssured.delete("/v1/responses/resp_1"))) {
             none.then().statusCode(404).body("error.message", containsString("this gateway stores no responses "
                     + "(responses are stored only in the fleet's Redis: set QUARKUS_REDIS_HOSTS)"));
             OpenAiSpec.assertFits("ErrorResponse", tree(none.asString()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import dev.mistralgateway.testing.UpstreamResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /**
@@ -76,7 +78,7 @@ class SemanticRoutingTest {
                 return Reply.json(422, "{\"message\":\"stand-in: unknown text " + input.get(i) + "\"}");
             }
             data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
-                    .append(",\"embedding\":").append(java.util.Arrays.toString(vector)).append('}');
+                    .append(",\"embedding\":").append(Arrays.toString(vector)).append('}');
         }
         return Reply.json(200, "{\"id\":\"e\",\"object\":\"list\",\"model\":\"mistral-embed\",\"data\":[" + data
                 + "],\"usage\":{\"prompt_tokens\":" + 1000 * input.size() + ",\"total_tokens\":" + 1000 * input.size()
@@ -88,7 +90,7 @@ class SemanticRoutingTest {
         StringBuilder vectors = new StringBuilder();
         JsonNode input = tree(request.bodyText()).path("input");
         for (int i = 0; i < input.size(); i++) {
-            vectors.append(i == 0 ? "" : ",").append(java.util.Arrays.toString(VECTORS.get(input.get(i).asText())));
+            vectors.append(i == 0 ? "" : ",").append(Arrays.toString(VECTORS.get(input.get(i).asText())));
         }
         return Reply.json(200, "{\"model\":\"nomic-embed-text\",\"embeddings\":[" + vectors
                 + "],\"prompt_eval_count\":" + 7 * input.size() + "}");
@@ -436,7 +438,7 @@ class SemanticRoutingTest {
         awaitReady(6);
         resetEmbeddings();
 
-        Response rice = io.restassured.RestAssured.given().contentType("application/json")
+        Response rice = RestAssured.given().contentType("application/json")
                 .header("anthropic-version", "2023-06-01")
                 .body("{\"model\":\"claude-x\",\"max_tokens\":64,\"system\":\"be brief\","
                         + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","

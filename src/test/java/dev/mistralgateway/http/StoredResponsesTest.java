@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +106,7 @@ class StoredResponsesTest {
     static String sha256(String key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes()));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -279,7 +281,7 @@ class StoredResponsesTest {
         String message = "{\"model\":\"m\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         given().contentType("application/json").body(message).post("/limited/v1/messages").then().statusCode(200);
         Response anthropic = given().contentType("application/json").body(message).post("/limited/v1/messages");
-        anthropic.then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue())
+        anthropic.then().statusCode(429).header("Retry-After", Matchers.notNullValue())
                 .body("type", equalTo("error")).body("error.type", equalTo("rate_limit_error"))
                 .body("error.message", containsString("Rate limit reached on route 'limited/v1/messages'"));
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,7 @@ class StreamLimitsTest {
     /** Exactly as many events as the cap allows: the answer is complete, and ends as the upstream ended it. */
     @Test
     void anAnswerOfExactlyTheCapIsNotCut() throws Exception {
-        List<byte[]> answer = new java.util.ArrayList<>(Collections.nCopies(5, SSE_TOKEN));
+        List<byte[]> answer = new ArrayList<>(Collections.nCopies(5, SSE_TOKEN));
         answer.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, answer));
 
@@ -200,7 +201,7 @@ class StreamLimitsTest {
 
     @Test
     void withoutLimitsAStreamRunsToItsEnd() throws InterruptedException {
-        List<byte[]> answer = new java.util.ArrayList<>(Collections.nCopies(50, SSE_TOKEN));
+        List<byte[]> answer = new ArrayList<>(Collections.nCopies(50, SSE_TOKEN));
         answer.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         upstream.reply("/v1/chat/completions", Reply.stream("text/event-stream", Duration.ZERO, answer));
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -248,7 +249,7 @@ class StreamingRouteTest {
                 .body("error.message", equalTo("slow down"));
         // the only target asked for a pause: the gateway keeps it and answers 429 itself meanwhile
         post("/openai-limited", CHAT).then().statusCode(429)
-                .header("Retry-After", org.hamcrest.Matchers.oneOf("1", "2", "3"))
+                .header("Retry-After", Matchers.oneOf("1", "2", "3"))
                 .body("error.message", startsWith("the upstream of route 'openai-limited' asked for a pause"));
         assertEquals(1, upstream.received().size());
 

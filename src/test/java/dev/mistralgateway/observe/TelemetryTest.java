@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +40,7 @@ class TelemetryTest {
     public static class Routes extends FakeUpstreamResource {
         @Override
         protected Map<String, String> routes(FakeUpstream upstream) {
-            Map<String, String> settings = new java.util.HashMap<>(new GatewaySettings()
+            Map<String, String> settings = new HashMap<>(new GatewaySettings()
                     .route(0, "/stats-openai", "llm/v1/chat", "openai", upstream.url("/v1/chat/completions"))
                     .target(0, "model.name", "mistral-tiny")
                     .target(0, "model.options.input-cost", "1.0")

@@ -3,6 +3,7 @@ package dev.mistralgateway.infra;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -48,7 +49,8 @@ final class Alarms {
                 .label("5xx answers (%)")
                 .build();
         Alarm alarm = Alarm.Builder.create(stack, "Api5xxAlarm")
-                .alarmDescription("More than " + BigDecimal.valueOf(s.alarm5xxPercent()).stripTrailingZeros().toPlainString() + "% of the gateway's answers were 5xx in 5 minutes")
+                .alarmDescription("More than " + BigDecimal.valueOf(s.alarm5xxPercent()).stripTrailingZeros().toPlainString()
+                        + "% of the gateway's answers were 5xx in 5 minutes")
                 .metric(rate)
                 .threshold(s.alarm5xxPercent())
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)

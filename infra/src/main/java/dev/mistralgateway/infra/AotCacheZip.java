@@ -28,7 +28,7 @@ record AotCacheZip(String jdk, String arch) {
     static AotCacheZip read(Path zip, String name) {
         String build = "./mvnw package -Pjvm25 at the project root, with a JDK 25 (see docs/cold-start-and-native.md)";
         try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (String entry : new String[] {WRAPPER, CACHE, RELEASE}) {
+            for (String entry : new String[] { WRAPPER, CACHE, RELEASE }) {
                 if (file.getEntry(entry) == null) {
                     throw new ConfigurationError(name + " holds no " + entry + ": it is not the java25 function "
                             + "with its AOT cache. Build it with " + build + ", or set -c artifact=...");

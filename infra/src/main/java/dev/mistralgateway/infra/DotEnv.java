@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * A value may be wrapped in one pair of quotes (the project README writes {@code "Bearer <key>"});
  * a {@code #} inside a value is kept, since URLs and keys may contain one.
  *
- * <p>A quoted value may span lines, as the README's pasted Kong {@code config:} block does: it ends at
+ * <p>
+ * A quoted value may span lines, as the README's pasted Kong {@code config:} block does: it ends at
  * the first line that ends with its opening quote, and its lines are kept as written (YAML needs their
  * indentation). As in a shell, single quotes keep everything; inside double quotes {@code \"},
  * {@code \\}, {@code \$} and {@code \`} stand for the character after the backslash, so a line may end
@@ -71,9 +72,11 @@ final class DotEnv {
                 value.append('\n').append(text.get(i).stripTrailing());
             }
             // A line that is no assignment right after a value of several lines most likely belongs to it.
-            hint = i + 1 == line.number() ? "" : " (the quoted value of " + line.name() + " (line " + line.number()
-                    + ") ended on line " + (i + 1) + ", the first line that ends with its quote: no line inside may end with "
-                    + "it; use the other quotes there, or, inside double quotes, write \\\" for one)";
+            hint = i + 1 == line.number() ? ""
+                    : " (the quoted value of " + line.name() + " (line " + line.number()
+                            + ") ended on line " + (i + 1)
+                            + ", the first line that ends with its quote: no line inside may end with "
+                            + "it; use the other quotes there, or, inside double quotes, write \\\" for one)";
             line = new Line(fileName, line.number(), line.name(), unquote(value.toString()));
             if (!seen.add(line.name())) {
                 throw new ConfigurationError(line.where() + ": set twice");

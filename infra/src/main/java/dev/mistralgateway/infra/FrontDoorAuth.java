@@ -31,7 +31,8 @@ final class FrontDoorAuth {
         String claimed = env.variables().get(VARIABLE);
         if (claimed != null && !claimed.strip().equalsIgnoreCase(auth)) {
             throw new ConfigurationError(VARIABLE + "=" + claimed.strip() + " in gateway.env, but the front door "
-                    + "authorizes with " + auth + " (-c auth): the stack sets this variable from -c auth; remove it from gateway.env");
+                    + "authorizes with " + auth
+                    + " (-c auth): the stack sets this variable from -c auth; remove it from gateway.env");
         }
         if (s.auth() != GatewaySettings.Auth.NONE) {
             env.routes().forEach(route -> requireKeysOutsideAuthorization(env, s, route));
@@ -53,7 +54,8 @@ final class FrontDoorAuth {
         String suggested = s.frontDoor() == GatewaySettings.FrontDoor.REST_STREAM ? "X-Gateway-Key" : "X-Api-Key";
         throw new ConfigurationError(prefix + "KEY_SHA256 is set, so the gateway wants a client key in the "
                 + "Authorization header (" + prefix + "HEADER, default Authorization); with auth=" + (iam ? "iam" : "jwt")
-                + " that header carries the caller's " + (iam ? "SigV4 signature" : "JWT") + ", so every request would get 401. "
+                + " that header carries the caller's " + (iam ? "SigV4 signature" : "JWT")
+                + ", so every request would get 401. "
                 + "To keep both, add " + prefix + "HEADER=" + suggested + " to gateway.env (clients send " + suggested
                 + ": <key> beside their " + (iam ? "signature" : "token") + "); or drop the client keys, since "
                 + (iam ? "IAM" : "the JWT authorizer") + " already decides who may call; or rely on the keys alone with "

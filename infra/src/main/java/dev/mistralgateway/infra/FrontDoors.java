@@ -2,6 +2,7 @@ package dev.mistralgateway.infra;
 
 import java.util.List;
 import java.util.Map;
+
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;

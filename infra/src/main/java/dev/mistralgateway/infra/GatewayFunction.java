@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
@@ -121,7 +122,8 @@ final class GatewayFunction {
 
     private static void warnings(Function fn, GatewaySettings s, AotCacheZip cache, UpstreamTimeouts.Fitted timeouts,
             boolean jvm, boolean snapStart, Map<String, String> variables) {
-        timeouts.warnings().forEach(warning -> Annotations.of(fn).addWarningV2("mistral-gateway:upstreamTimeoutTooLong", warning));
+        timeouts.warnings()
+                .forEach(warning -> Annotations.of(fn).addWarningV2("mistral-gateway:upstreamTimeoutTooLong", warning));
         if (cache != null) {
             Annotations.of(fn).addWarningV2("mistral-gateway:aotCacheJvmBuild", "The AOT cache in " + s.artifact()
                     + " was made by " + cache.jdk() + " on " + cache.arch() + ". The java25 runtime uses it only if it runs "
@@ -131,9 +133,9 @@ final class GatewayFunction {
         if (jvm && !snapStart) {
             Annotations.of(fn).addWarningV2("mistral-gateway:noSnapStartWithRuntimeSecrets",
                     "SnapStart is off: gateway.env has {{aws-secret:...}} or {{aws-ssm:...}} references, read through the "
-                    + "AWS Parameters and Secrets Lambda Extension, which does not work with SnapStart. Cold starts take "
-                    + "seconds; use the native build, or {{secretsmanager:...}} references read at deploy time, to keep "
-                    + "them short.");
+                            + "AWS Parameters and Secrets Lambda Extension, which does not work with SnapStart. Cold starts take "
+                            + "seconds; use the native build, or {{secretsmanager:...}} references read at deploy time, to keep "
+                            + "them short.");
         }
         if (snapStart) {
             // CDK warns in case no version gets published; the alias below publishes fn.getCurrentVersion().

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+
 import software.constructs.Node;
 
 /**
@@ -37,7 +38,9 @@ record GatewaySettings(
      * Web Adapter, so the answer reaches the client token by token.
      */
     enum FrontDoor {
-        HTTP_API("http-api"), REST_STREAM("rest-stream"), URL_STREAM("url-stream");
+        HTTP_API("http-api"),
+        REST_STREAM("rest-stream"),
+        URL_STREAM("url-stream");
 
         final String value;
 
@@ -60,9 +63,17 @@ record GatewaySettings(
      * {@code jvm}: java21 with SnapStart; {@code jvm25}: java25 with the JDK AOT cache that ./mvnw package -Pjvm25
      * trains and ships in the zip; {@code native}: the native executable on provided.al2023.
      */
-    enum FunctionRuntime { JVM, JVM25, NATIVE }
+    enum FunctionRuntime {
+        JVM,
+        JVM25,
+        NATIVE
+    }
 
-    enum Auth { IAM, JWT, NONE }
+    enum Auth {
+        IAM,
+        JWT,
+        NONE
+    }
 
     /** Far above any account's concurrency limit: the deploy, not the synth, tells the account's own. */
     private static final int MAX_CONCURRENCY = 100_000;
@@ -82,7 +93,8 @@ record GatewaySettings(
         Auth auth = c.choice("auth", Auth.IAM, Auth.class);
         if (auth == Auth.JWT && door.streams()) {
             throw new ConfigurationError("auth=jwt is not available with frontDoor=" + door.value + ": "
-                    + (door == FrontDoor.REST_STREAM ? "API Gateway REST APIs have no JWT authorizer" : "Function URLs accept IAM or no auth only")
+                    + (door == FrontDoor.REST_STREAM ? "API Gateway REST APIs have no JWT authorizer"
+                            : "Function URLs accept IAM or no auth only")
                     + ". Use -c auth=iam (callers sign with SigV4), or -c frontDoor=http-api for JWT (answers are then buffered, not streamed)");
         }
         if (door == FrontDoor.URL_STREAM && (c.isSet("throttleRate") || c.isSet("throttleBurst"))) {
@@ -156,7 +168,8 @@ record GatewaySettings(
             return null;
         }
         if (!TOPIC_ARN.matcher(text).matches()) {
-            throw new ConfigurationError("alarmTopicArn must be an SNS topic's ARN, arn:aws:sns:REGION:ACCOUNT:NAME, not " + text);
+            throw new ConfigurationError(
+                    "alarmTopicArn must be an SNS topic's ARN, arn:aws:sns:REGION:ACCOUNT:NAME, not " + text);
         }
         return text;
     }

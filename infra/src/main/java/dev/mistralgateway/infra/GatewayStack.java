@@ -1,6 +1,7 @@
 package dev.mistralgateway.infra;
 
 import java.nio.file.Path;
+
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
@@ -11,7 +12,8 @@ import software.constructs.Construct;
 /**
  * The gateway: one Lambda function and the front door that calls it, chosen by {@code frontDoor}:
  * <ul>
- * <li>{@code http-api} (default): the Lambda build (JVM with SnapStart, java25 with an AOT cache, or native) behind an API Gateway HTTP
+ * <li>{@code http-api} (default): the Lambda build (JVM with SnapStart, java25 with an AOT cache, or native) behind an API
+ * Gateway HTTP
  * API with one POST route per configured path, and GET on the model list; answers are buffered;</li>
  * <li>{@code rest-stream}: the plain-HTTP server build behind the AWS Lambda Web Adapter, called by an API
  * Gateway REST API whose Lambda proxy integrations stream;</li>

@@ -1,10 +1,11 @@
 package dev.mistralgateway.infra;
 
+import java.util.List;
+import java.util.regex.Pattern;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A Kong plugin {@code config:} block pasted into {@code AI_PROXY_ROUTES_<n>__CONFIG}, read at synth as the
@@ -13,12 +14,14 @@ import java.util.regex.Pattern;
  * must know the balancer timeouts a block sets, so as not to override them (a variable of the route wins
  * over its block).
  *
- * <p>Only the shape is checked here; the fields themselves are the gateway's to validate.
+ * <p>
+ * Only the shape is checked here; the fields themselves are the gateway's to validate.
  */
 final class KongConfigBlock {
 
     /** Fields of one target in ai-proxy-advanced, which Kong's ai-proxy plugin has at the top of its config. */
-    private static final List<String> TARGET_FIELDS = List.of("route_type", "auth", "model", "logging", "weight", "description");
+    private static final List<String> TARGET_FIELDS = List.of("route_type", "auth", "model", "logging", "weight",
+            "description");
     /**
      * A reference CloudFormation resolves at deploy time: the gateway sees the secret there, so it is read as
      * a plain word. Run-time references stay as written, as the gateway sees them.
@@ -74,12 +77,15 @@ final class KongConfigBlock {
                 .map(field -> (field.equals(found.get(0)) ? "- " : "  ") + field + ": ...").toList());
         if (root.has("targets")) {
             throw new ConfigurationError(line.where() + ": " + fields + stand + " at the top of the block, beside "
-                    + "'targets:'; " + (one ? "it is a field" : "they are fields") + " of a target: move " + (one ? "it" : "them")
+                    + "'targets:'; " + (one ? "it is a field" : "they are fields") + " of a target: move "
+                    + (one ? "it" : "them")
                     + " into each target of the list, e.g.\n" + example);
         }
         throw new ConfigurationError(line.where() + ": " + fields + stand + " at the top of the block, as in "
-                + "Kong's ai-proxy plugin" + (plugin == null ? "" : " (the block names the plugin " + plugin
-                        + "; this gateway takes ai-proxy-advanced's config)") + "; this gateway reads ai-proxy-advanced's "
+                + "Kong's ai-proxy plugin" + (plugin == null ? ""
+                        : " (the block names the plugin " + plugin
+                                + "; this gateway takes ai-proxy-advanced's config)")
+                + "; this gateway reads ai-proxy-advanced's "
                 + "shape, where they are fields of a target in the list 'targets:'. Indent them under 'targets:' as "
                 + "one target, e.g.\n" + example);
     }

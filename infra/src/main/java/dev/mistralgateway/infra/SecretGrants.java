@@ -3,6 +3,7 @@ package dev.mistralgateway.infra;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
 import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;

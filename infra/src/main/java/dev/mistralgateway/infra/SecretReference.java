@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * reads the value through the AWS Parameters and Secrets Lambda Extension, which the stack then adds.</li>
  * </ul>
  *
- * <p>The grammar, for both, in one place:
+ * <p>
+ * The grammar, for both, in one place:
+ *
  * <pre>
  * reference  = "{{" TYPE ":" BODY "}}"         text may stand around it; BODY has no '{' or '}' and is trimmed
  * TYPE       = secretsmanager | ssm            read at deploy time
@@ -25,9 +27,11 @@ import java.util.regex.Pattern;
  * SECRET     = a name, which has no ':', or a complete ARN arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX
  * JSON_KEY   = all after the ':' that ends SECRET (the first ':' of BODY, or the 7th of an ARN); not empty, may hold ':'
  * </pre>
+ *
  * A value holds at most one run-time reference.
  *
- * <p>The run-time half is the gateway's own syntax, which {@code dev.mistralgateway.route.SecretText} (the main
+ * <p>
+ * The run-time half is the gateway's own syntax, which {@code dev.mistralgateway.route.SecretText} (the main
  * project, which infra cannot depend on) reads at start-up: {@link #secretsManager} splits SECRET and JSON_KEY
  * as it does, and SecretReferenceTest holds the two to the same results. Where the gateway would only fail at
  * start-up or when reading the secret, infra refuses at synth: an empty BODY or JSON_KEY, a '{' in BODY, a ':'
@@ -35,7 +39,10 @@ import java.util.regex.Pattern;
  */
 record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) {
 
-    enum Kind { SECRETS_MANAGER, SSM_PARAMETER }
+    enum Kind {
+        SECRETS_MANAGER,
+        SSM_PARAMETER
+    }
 
     private static final Pattern REFERENCE = Pattern.compile("\\{\\{([A-Za-z-]+):([^{}]*)}}");
     /** A complete secret ARN has 7 ':'-separated parts; what follows its 7th ':' is the JSON key. */
@@ -50,7 +57,8 @@ record SecretReference(Kind kind, String id, String jsonKey, boolean atRuntime) 
             };
         }
         return switch (kind) {
-            case SECRETS_MANAGER -> "{{resolve:secretsmanager:" + id + ":SecretString" + (jsonKey == null ? "" : ":" + jsonKey) + "}}";
+            case SECRETS_MANAGER ->
+                "{{resolve:secretsmanager:" + id + ":SecretString" + (jsonKey == null ? "" : ":" + jsonKey) + "}}";
             case SSM_PARAMETER -> "{{resolve:ssm:" + id + "}}";
         };
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipFile;
+
 import software.amazon.awscdk.Fn;
 
 /**
@@ -80,7 +81,8 @@ final class ServerBuild {
                             + "it is not the server build. Build it with " + build + ", or set -c artifact=...");
                 }
             } catch (IOException e) {
-                throw new ConfigurationError("Server build " + name + " is neither a folder nor a readable zip: " + e.getMessage());
+                throw new ConfigurationError(
+                        "Server build " + name + " is neither a folder nor a readable zip: " + e.getMessage());
             }
         } else {
             throw new ConfigurationError("Server build " + name + " not found: build it first (" + build

@@ -68,7 +68,8 @@ final class SharedStateInfra {
     private void existing(String url, String password) {
         if (!url.matches("rediss?://[^\\s/@]+(:\\d+)?/?")) {
             throw new ConfigurationError("redisUrl must be redis://host:port or rediss://host:port (TLS), without a "
-                    + "password in it (give that as -c redisPassword={{secretsmanager:NAME[:KEY]}}), not " + url.replaceAll("//[^@]*@", "//...@"));
+                    + "password in it (give that as -c redisPassword={{secretsmanager:NAME[:KEY]}}), not "
+                    + url.replaceAll("//[^@]*@", "//...@"));
         }
         variables.put("QUARKUS_REDIS_HOSTS", url);
         if (!password.isEmpty()) {

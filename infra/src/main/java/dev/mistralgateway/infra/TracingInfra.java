@@ -70,7 +70,8 @@ final class TracingInfra {
     private void otlp(String endpoint, String headers) {
         if (!endpoint.matches("https?://[^\\s/@]+(:\\d+)?(/\\S*)?")) {
             throw new ConfigurationError("otlpEndpoint must be an http:// or https:// URL without credentials in it "
-                    + "(give them as -c otlpHeaders={{secretsmanager:NAME[:KEY]}}), not " + endpoint.replaceAll("//[^@/]*@", "//...@"));
+                    + "(give them as -c otlpHeaders={{secretsmanager:NAME[:KEY]}}), not "
+                    + endpoint.replaceAll("//[^@/]*@", "//...@"));
         }
         variables.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
         variables.put("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");

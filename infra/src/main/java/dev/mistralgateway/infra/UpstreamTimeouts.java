@@ -11,7 +11,8 @@ import java.util.Map;
  * gateway gives up first, a slow upstream ends in API Gateway's own 503 {@code {"message":"Service Unavailable"}},
  * never in the gateway's 504 nor in a failover to another target.
  *
- * <p>So where the defaults outlast that time, every route that leaves {@code BALANCER_CONNECT_TIMEOUT} or
+ * <p>
+ * So where the defaults outlast that time, every route that leaves {@code BALANCER_CONNECT_TIMEOUT} or
  * {@code BALANCER_READ_TIMEOUT} unset (neither its variable nor its config block sets it) gets one that
  * leaves the gateway time to answer. The budget is <b>per attempt</b>: a failover after a timed-out attempt
  * has little time left, but one after an unreachable target (3 s to connect) or an error answer has most of
@@ -49,15 +50,17 @@ final class UpstreamTimeouts {
         Map<String, String> variables = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         for (int route : env.routes()) {
-            for (String[] timeout : new String[][] {{"READ", "read_timeout"}, {"CONNECT", "connect_timeout"}}) {
+            for (String[] timeout : new String[][] { { "READ", "read_timeout" }, { "CONNECT", "connect_timeout" } }) {
                 String name = PREFIX + route + "__BALANCER_" + timeout[0] + "_TIMEOUT";
                 long fitted = timeout[0].equals("READ") ? read : connect;
                 String inBlock = env.configs().containsKey(route) ? env.configs().get(route).balancer(timeout[1]) : null;
-                String ifUnset = needed ? "the stack then sets " + fitted : "the gateway's default, " + GATEWAY_DEFAULT_MS + ", fits";
+                String ifUnset = needed ? "the stack then sets " + fitted
+                        : "the gateway's default, " + GATEWAY_DEFAULT_MS + ", fits";
                 if (env.variables().containsKey(name)) {
                     warnIfTooLong(name, env.variables().get(name), ifUnset, budget, s, warnings);
                 } else if (inBlock != null) {
-                    warnIfTooLong("balancer." + timeout[1] + " of " + PREFIX + route + "__CONFIG", inBlock, ifUnset, budget, s, warnings);
+                    warnIfTooLong("balancer." + timeout[1] + " of " + PREFIX + route + "__CONFIG", inBlock, ifUnset, budget, s,
+                            warnings);
                 } else if (needed) {
                     variables.put(name, String.valueOf(fitted));
                 }
@@ -72,7 +75,8 @@ final class UpstreamTimeouts {
         return seconds * 1000L;
     }
 
-    private static void warnIfTooLong(String what, String value, String ifUnset, long budget, GatewaySettings s, List<String> warnings) {
+    private static void warnIfTooLong(String what, String value, String ifUnset, long budget, GatewaySettings s,
+            List<String> warnings) {
         long ms;
         try {
             ms = Long.parseLong(value.strip());
@@ -88,7 +92,8 @@ final class UpstreamTimeouts {
                 : "the " + budget / 1000 + " s a request has behind the HTTP API (the function timeout, at most 30 s): "
                         + "a slow or unreachable upstream then ends in an error of API Gateway's own ("
                         + (s.timeoutSeconds() >= HTTP_API_SECONDS ? "503 {\"message\":\"Service Unavailable\"}"
-                                : "the function times out first") + "), not in the gateway's 504, and without failover";
+                                : "the function times out first")
+                        + "), not in the gateway's 504, and without failover";
         warnings.add(what + " is " + ms + " ms, not shorter than " + limit + ". Leave it unset (" + ifUnset
                 + ") or make it shorter.");
     }

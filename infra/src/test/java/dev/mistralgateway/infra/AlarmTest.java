@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -60,10 +62,14 @@ class AlarmTest {
 
     @Test
     void malformedValuesAreRefused() {
-        var mail = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("alarmEmail", "ops.example.com").stack());
+        var mail = assertThrows(IllegalArgumentException.class,
+                () -> new Synth(dir).context("alarmEmail", "ops.example.com").stack());
         assertEquals("alarmEmail must be e-mail addresses, comma-separated, not ops.example.com", mail.getMessage());
-        var arn = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("alarmTopicArn", "ops-alerts").stack());
-        assertTrue(arn.getMessage().startsWith("alarmTopicArn must be an SNS topic's ARN, arn:aws:sns:REGION:ACCOUNT:NAME, not ops-alerts"),
+        var arn = assertThrows(IllegalArgumentException.class,
+                () -> new Synth(dir).context("alarmTopicArn", "ops-alerts").stack());
+        assertTrue(
+                arn.getMessage().startsWith(
+                        "alarmTopicArn must be an SNS topic's ARN, arn:aws:sns:REGION:ACCOUNT:NAME, not ops-alerts"),
                 arn.getMessage());
     }
 }

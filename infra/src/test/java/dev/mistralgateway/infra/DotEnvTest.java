@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** The file format alone: no CDK, no jsii. */
@@ -53,7 +54,8 @@ class DotEnvTest {
                 lines.stream().map(DotEnv.Line::name).toList());
         String block = lines.get(1).value();
         // every line as written, indentation kept (YAML needs it), between the two quotes
-        assertTrue(block.startsWith("\ntargets:\n- route_type: \"llm/v1/chat\"\n  auth:\n    header_name: \"Authorization\"\n"), block);
+        assertTrue(block.startsWith("\ntargets:\n- route_type: \"llm/v1/chat\"\n  auth:\n    header_name: \"Authorization\"\n"),
+                block);
         assertTrue(block.endsWith("      upstream_url: \"https://api.mistral.ai/v1/chat/completions\"\n"), block);
         assertEquals(2, lines.get(1).number(), "errors point at the line the value starts on");
         assertEquals("after-the-block", lines.get(2).value());

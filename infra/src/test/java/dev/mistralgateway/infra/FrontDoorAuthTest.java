@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,10 +48,13 @@ class FrontDoorAuthTest {
     @Test
     void clientKeysInTheAuthorizationHeaderAreRefusedBehindIamOrJwt() {
         var iam = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).env(Synth.SEED_ENV + KEYS).stack());
-        assertTrue(iam.getMessage().startsWith("AI_PROXY_ROUTES_0__CLIENT_AUTH_KEY_SHA256 is set, so the gateway wants a client "
-                + "key in the Authorization header (AI_PROXY_ROUTES_0__CLIENT_AUTH_HEADER, default Authorization); with auth=iam "
-                + "that header carries the caller's SigV4 signature, so every request would get 401."), iam.getMessage());
-        assertTrue(iam.getMessage().contains("add AI_PROXY_ROUTES_0__CLIENT_AUTH_HEADER=X-Api-Key to gateway.env"), iam.getMessage());
+        assertTrue(
+                iam.getMessage().startsWith("AI_PROXY_ROUTES_0__CLIENT_AUTH_KEY_SHA256 is set, so the gateway wants a client "
+                        + "key in the Authorization header (AI_PROXY_ROUTES_0__CLIENT_AUTH_HEADER, default Authorization); with auth=iam "
+                        + "that header carries the caller's SigV4 signature, so every request would get 401."),
+                iam.getMessage());
+        assertTrue(iam.getMessage().contains("add AI_PROXY_ROUTES_0__CLIENT_AUTH_HEADER=X-Api-Key to gateway.env"),
+                iam.getMessage());
 
         var jwt = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("auth", "jwt")
                 .context("jwtIssuer", "https://example.eu.auth0.com/").context("jwtAudience", "gateway")

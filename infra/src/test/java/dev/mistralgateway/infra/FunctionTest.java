@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -56,8 +58,10 @@ class FunctionTest {
         assertEquals("/var/task/java25/launch", variables.get("AWS_LAMBDA_EXEC_WRAPPER"));
         assertEquals("-XX:AOTCache=/var/task/java25/app.aot", variables.get("JAVA_TOOL_OPTIONS"));
         assertEquals("/mistral-chat", variables.get("AI_PROXY_ROUTES_0__PATHS"));
-        assertTrue(Synth.warnings(synth.stack()).stream().anyMatch(w -> w.contains("was made by Amazon.com Inc. 25.0.4+7-LTS on "
-                + "x86_64") && w.contains("uses it only if it runs that very JVM build")), Synth.warnings(synth.stack()).toString());
+        assertTrue(
+                Synth.warnings(synth.stack()).stream().anyMatch(w -> w.contains("was made by Amazon.com Inc. 25.0.4+7-LTS on "
+                        + "x86_64") && w.contains("uses it only if it runs that very JVM build")),
+                Synth.warnings(synth.stack()).toString());
     }
 
     @Test
@@ -75,7 +79,8 @@ class FunctionTest {
     void jvm25KeepsGatewayEnvsOwnJavaToolOptionsAfterTheCache() {
         Template t = new Synth(dir).context("runtime", "jvm25")
                 .env(Synth.SEED_ENV + "JAVA_TOOL_OPTIONS=-XX:+PrintCommandLineFlags\n").template();
-        assertEquals("-XX:AOTCache=/var/task/java25/app.aot -XX:+PrintCommandLineFlags", Synth.variables(t).get("JAVA_TOOL_OPTIONS"));
+        assertEquals("-XX:AOTCache=/var/task/java25/app.aot -XX:+PrintCommandLineFlags",
+                Synth.variables(t).get("JAVA_TOOL_OPTIONS"));
     }
 
     @Test
@@ -111,7 +116,8 @@ class FunctionTest {
         new Synth(dir).context("frontDoor", "url-stream").context("reservedConcurrency", 25).template()
                 .hasResourceProperties("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", 25));
 
-        var zero = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("reservedConcurrency", "0").stack());
+        var zero = assertThrows(IllegalArgumentException.class,
+                () -> new Synth(dir).context("reservedConcurrency", "0").stack());
         assertTrue(zero.getMessage().startsWith("reservedConcurrency must be a whole number from 1 to"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("reservedConcurrency", "some").stack());
     }
@@ -123,7 +129,8 @@ class FunctionTest {
                 "AI_PROXY_ROUTES_0__PATHS", "/mistral-chat",
                 "AI_PROXY_ROUTES_0__TARGETS_0__ROUTE_TYPE", "llm/v1/chat",
                 "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_NAME", "Authorization",
-                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer {{resolve:secretsmanager:mistral/api-key:SecretString}}",
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE",
+                "Bearer {{resolve:secretsmanager:mistral/api-key:SecretString}}",
                 "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_PROVIDER", "mistral",
                 "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_NAME", "mistral-tiny",
                 "AI_PROXY_ROUTES_0__TARGETS_0__MODEL_OPTIONS_MISTRAL_FORMAT", "openai",

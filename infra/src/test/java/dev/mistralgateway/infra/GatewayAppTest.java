@@ -43,7 +43,8 @@ class GatewayAppTest {
     void noArtifactSaysHowToBuildIt() {
         List<String> lines = refused(new Synth(dir).context("artifact", dir.resolve("not-built/function.zip").toString()));
 
-        oneLine(lines, "Function artifact " + dir.resolve("not-built/function.zip") + " not found: build it first (./mvnw package");
+        oneLine(lines,
+                "Function artifact " + dir.resolve("not-built/function.zip") + " not found: build it first (./mvnw package");
         assertTrue(!Files.exists(dir.resolve("cdk.out/manifest.json")), "nothing is synthesized");
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,13 +83,17 @@ class KongConfigTest {
 
     @Test
     void aWholeAiProxyPluginEntryIsNamedToo() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).env("""
-                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
-                AI_PROXY_ROUTES_0__CONFIG='{"name": "ai-proxy", "config": {"route_type": "llm/v1/chat", "model": {"provider": "mistral"}}}'
-                """).stack());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Synth(dir)
+                        .env("""
+                                AI_PROXY_ROUTES_0__PATHS=/mistral-chat
+                                AI_PROXY_ROUTES_0__CONFIG='{"name": "ai-proxy", "config": {"route_type": "llm/v1/chat", "model": {"provider": "mistral"}}}'
+                                """)
+                        .stack());
         assertTrue(e.getMessage().contains("route_type, model stand at the top of the block, as in Kong's ai-proxy plugin"),
                 e.getMessage());
-        assertTrue(e.getMessage().contains("(the block names the plugin ai-proxy; this gateway takes ai-proxy-advanced's config)"),
+        assertTrue(
+                e.getMessage().contains("(the block names the plugin ai-proxy; this gateway takes ai-proxy-advanced's config)"),
                 e.getMessage());
     }
 
@@ -98,8 +103,10 @@ class KongConfigTest {
                 AI_PROXY_ROUTES_0__PATHS=/mistral-chat
                 AI_PROXY_ROUTES_0__CONFIG={"model": {"name": "mistral-tiny"}, "targets": [{"route_type": "llm/v1/chat"}]}
                 """).stack());
-        assertTrue(e.getMessage().contains("gateway.env line 2 (AI_PROXY_ROUTES_0__CONFIG): model stands at the top of the block, "
-                + "beside 'targets:'"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("gateway.env line 2 (AI_PROXY_ROUTES_0__CONFIG): model stands at the top of the block, "
+                        + "beside 'targets:'"),
+                e.getMessage());
     }
 
     @Test
@@ -108,7 +115,8 @@ class KongConfigTest {
                 AI_PROXY_ROUTES_0__PATHS=/mistral-chat
                 AI_PROXY_ROUTES_0__CONFIG={"targets": [
                 """).stack());
-        assertTrue(e.getMessage().contains("gateway.env line 2 (AI_PROXY_ROUTES_0__CONFIG): is neither YAML nor JSON"), e.getMessage());
+        assertTrue(e.getMessage().contains("gateway.env line 2 (AI_PROXY_ROUTES_0__CONFIG): is neither YAML nor JSON"),
+                e.getMessage());
         var list = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).env("""
                 AI_PROXY_ROUTES_0__PATHS=/mistral-chat
                 AI_PROXY_ROUTES_0__CONFIG=- route_type: llm/v1/chat

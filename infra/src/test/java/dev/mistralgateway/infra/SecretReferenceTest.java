@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +24,8 @@ class SecretReferenceTest {
 
     private static void reads(String text, SecretReference.Kind kind, String id, String jsonKey) {
         SecretReference ref = only(text);
-        assertEquals(List.of(kind, id, String.valueOf(jsonKey)), List.of(ref.kind(), ref.id(), String.valueOf(ref.jsonKey())), text);
+        assertEquals(List.of(kind, id, String.valueOf(jsonKey)), List.of(ref.kind(), ref.id(), String.valueOf(ref.jsonKey())),
+                text);
     }
 
     private static final String ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf";
@@ -56,7 +58,9 @@ class SecretReferenceTest {
         // The gateway would look for the key "" in the secret and fail to start; infra used to read the whole secret.
         for (String text : List.of("{{aws-secret:mistral/keys:}}", "{{secretsmanager:" + ARN + ":}}")) {
             var e = assertThrows(IllegalArgumentException.class, () -> SecretReference.resolve(text, "x", new ArrayList<>()));
-            assertTrue(e.getMessage().startsWith("x: " + text.substring(0, text.length() - 2) + "}} names no JSON key after its last ':'"),
+            assertTrue(
+                    e.getMessage().startsWith(
+                            "x: " + text.substring(0, text.length() - 2) + "}} names no JSON key after its last ':'"),
                     e.getMessage());
         }
     }

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -151,9 +153,11 @@ class SecretsTest {
 
     @Test
     void secretReferenceParsing() {
-        assertEquals("{{resolve:secretsmanager:a/b:SecretString}}", SecretReference.resolve("{{secretsmanager:a/b}}", "x", new java.util.ArrayList<>()));
+        assertEquals("{{resolve:secretsmanager:a/b:SecretString}}",
+                SecretReference.resolve("{{secretsmanager:a/b}}", "x", new java.util.ArrayList<>()));
         assertEquals("x {{resolve:ssm:p}} y", SecretReference.resolve("x {{ssm:p}} y", "x", new java.util.ArrayList<>()));
-        assertThrows(IllegalArgumentException.class, () -> SecretReference.resolve("Bearer {{secretsmanager:a", "x", new java.util.ArrayList<>()));
+        assertThrows(IllegalArgumentException.class,
+                () -> SecretReference.resolve("Bearer {{secretsmanager:a", "x", new java.util.ArrayList<>()));
     }
 
     private static final String READ_AT_RUNTIME = """

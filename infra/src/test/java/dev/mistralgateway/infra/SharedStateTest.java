@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -52,7 +54,8 @@ class SharedStateTest {
                                 List.of(Match.stringLikeRegexp("FunctionSecurityGroup.*"), "GroupId"))))));
         // the function runs in the private subnets, with its own group
         t.hasResourceProperties("AWS::Lambda::Function", Map.of("VpcConfig", Map.of(
-                "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FunctionSecurityGroup.*"), "GroupId"))),
+                "SecurityGroupIds",
+                List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FunctionSecurityGroup.*"), "GroupId"))),
                 "SubnetIds", Match.anyValue())));
         String json = Synth.json(t);
         assertTrue(json.contains("\"QUARKUS_REDIS_HOSTS\":{\"Fn::Join\":[\"\",[\"rediss://\""), "TLS, on the cache's endpoint");
@@ -64,7 +67,8 @@ class SharedStateTest {
     void mistakesAreRefusedWithWhatToSet() {
         var plain = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("redisUrl", "rediss://h:6379")
                 .context("redisPassword", "hunter2").stack());
-        assertTrue(plain.getMessage().startsWith("redisPassword must be a secret reference read at deploy time"), plain.getMessage());
+        assertTrue(plain.getMessage().startsWith("redisPassword must be a secret reference read at deploy time"),
+                plain.getMessage());
         assertFalse(plain.getMessage().contains("hunter2"));
         var inUrl = assertThrows(IllegalArgumentException.class, () -> new Synth(dir)
                 .context("redisUrl", "rediss://default:hunter2@h:6379").stack());
@@ -72,7 +76,8 @@ class SharedStateTest {
         var both = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("sharedState", "elasticache")
                 .context("redisUrl", "rediss://h:6379").stack());
         assertTrue(both.getMessage().startsWith("sharedState=elasticache creates its own cache"), both.getMessage());
-        var kind = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("sharedState", "memcached").stack());
+        var kind = assertThrows(IllegalArgumentException.class,
+                () -> new Synth(dir).context("sharedState", "memcached").stack());
         assertTrue(kind.getMessage().startsWith("sharedState must be none or elasticache"), kind.getMessage());
     }
 }

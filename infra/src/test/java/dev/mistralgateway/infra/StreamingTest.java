@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mistralgateway.infra.GatewaySettings.FrontDoor;
-import dev.mistralgateway.infra.GatewaySettings.FunctionRuntime;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -16,8 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.mistralgateway.infra.GatewaySettings.FrontDoor;
+import dev.mistralgateway.infra.GatewaySettings.FunctionRuntime;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -192,7 +194,8 @@ class StreamingTest {
                 "Environment", Map.of("Variables", Match.objectLike(variables))));
         // gateway.env still configures the gateway itself.
         t.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
-                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE", "Bearer {{resolve:secretsmanager:mistral/api-key:SecretString}}")))));
+                "AI_PROXY_ROUTES_0__TARGETS_0__AUTH_HEADER_VALUE",
+                "Bearer {{resolve:secretsmanager:mistral/api-key:SecretString}}")))));
         t.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
     }
 
@@ -231,8 +234,9 @@ class StreamingTest {
         for (Synth synth : List.of(rest().env(readAtRunTime), url().env(readAtRunTime))) {
             Template t = synth.template();
             t.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
-            t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
-                    "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")))))));
+            t.hasResourceProperties("AWS::IAM::Policy",
+                    Map.of("PolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
+                            "Action", List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")))))));
         }
     }
 
@@ -247,7 +251,8 @@ class StreamingTest {
         t.hasResourceProperties("AWS::Lambda::Url", Map.of(
                 "InvokeMode", "RESPONSE_STREAM", "AuthType", "AWS_IAM", "Qualifier", "live"));
         t.resourceCountIs("AWS::Lambda::Permission", 0);
-        t.hasOutput("ApiUrl", Map.of("Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("LiveFunctionUrl.*"), "FunctionUrl"))));
+        t.hasOutput("ApiUrl",
+                Map.of("Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("LiveFunctionUrl.*"), "FunctionUrl"))));
         t.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "run.sh", "Layers", List.of(layer("LambdaAdapterLayerArm64")), "Timeout", 300));
     }
@@ -278,9 +283,11 @@ class StreamingTest {
     void jwtIsRefusedByBothStreamingFrontDoorsSayingWhatToUse() {
         for (String door : List.of("rest-stream", "url-stream")) {
             var e = assertThrows(IllegalArgumentException.class, () -> new Synth(dir).context("frontDoor", door)
-                    .context("auth", "jwt").context("jwtIssuer", "https://example.eu.auth0.com/").context("jwtAudience", "x").stack());
+                    .context("auth", "jwt").context("jwtIssuer", "https://example.eu.auth0.com/").context("jwtAudience", "x")
+                    .stack());
             assertTrue(e.getMessage().startsWith("auth=jwt is not available with frontDoor=" + door), e.getMessage());
-            assertTrue(e.getMessage().contains("-c auth=iam") && e.getMessage().contains("-c frontDoor=http-api"), e.getMessage());
+            assertTrue(e.getMessage().contains("-c auth=iam") && e.getMessage().contains("-c frontDoor=http-api"),
+                    e.getMessage());
         }
     }
 
@@ -311,8 +318,10 @@ class StreamingTest {
         assertEquals("../target/function.zip", GatewaySettings.defaultArtifact(FrontDoor.HTTP_API, FunctionRuntime.NATIVE));
         assertEquals("../target/quarkus-app", GatewaySettings.defaultArtifact(FrontDoor.REST_STREAM, FunctionRuntime.JVM));
         assertEquals("../target/quarkus-app", GatewaySettings.defaultArtifact(FrontDoor.URL_STREAM, FunctionRuntime.JVM));
-        assertEquals("../target/function-server.zip", GatewaySettings.defaultArtifact(FrontDoor.REST_STREAM, FunctionRuntime.NATIVE));
-        assertEquals("../target/function-server.zip", GatewaySettings.defaultArtifact(FrontDoor.URL_STREAM, FunctionRuntime.NATIVE));
+        assertEquals("../target/function-server.zip",
+                GatewaySettings.defaultArtifact(FrontDoor.REST_STREAM, FunctionRuntime.NATIVE));
+        assertEquals("../target/function-server.zip",
+                GatewaySettings.defaultArtifact(FrontDoor.URL_STREAM, FunctionRuntime.NATIVE));
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.mistralgateway.infra;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.StackProps;
@@ -85,8 +87,8 @@ final class Synth {
     /** The environment variables of the stack's one function, as the template holds them. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> variables(Template template) {
-        Map<String, Map<String, Object>> functions = (Map<String, Map<String, Object>>) (Map<String, ?>)
-                template.findResources("AWS::Lambda::Function");
+        Map<String, Map<String, Object>> functions = (Map<String, Map<String, Object>>) (Map<String, ?>) template
+                .findResources("AWS::Lambda::Function");
         if (functions.size() != 1) {
             throw new IllegalStateException("expected one function, found " + functions.keySet());
         }
@@ -106,7 +108,8 @@ final class Synth {
         try {
             java.util.List<String> rules = new java.util.ArrayList<>();
             new ObjectMapper().readTree(report.toFile()).path("pluginReports").forEach(plugin -> plugin.path("violations")
-                    .forEach(violation -> rules.add(violation.path("ruleName").asText() + ": " + violation.path("description").asText())));
+                    .forEach(violation -> rules
+                            .add(violation.path("ruleName").asText() + ": " + violation.path("description").asText())));
             return rules;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -127,9 +130,11 @@ final class Synth {
         String door = String.valueOf(context.getOrDefault("frontDoor", "http-api")).toLowerCase(Locale.ROOT);
         if (!door.equals("rest-stream") && !door.equals("url-stream")) {
             return String.valueOf(context.getOrDefault("runtime", "jvm")).equalsIgnoreCase("jvm25")
-                    ? jvm25Zip("x86_64") : functionZip();
+                    ? jvm25Zip("x86_64")
+                    : functionZip();
         }
-        return String.valueOf(context.getOrDefault("runtime", "jvm")).equalsIgnoreCase("native") ? fakeServerZip() : fakeServerDir();
+        return String.valueOf(context.getOrDefault("runtime", "jvm")).equalsIgnoreCase("native") ? fakeServerZip()
+                : fakeServerDir();
     }
 
     /** Like target/quarkus-app of `./mvnw package -Pserver`: the jar and an executable run.sh. */
@@ -168,7 +173,7 @@ final class Synth {
                 out.putNextEntry(new ZipEntry("java25/launch"));
                 out.write("#!/bin/sh\nexec \"$@\"\n".getBytes());
                 out.putNextEntry(new ZipEntry("java25/app.aot"));
-                out.write(new byte[] {1, 2, 3});
+                out.write(new byte[] { 1, 2, 3 });
                 out.putNextEntry(new ZipEntry("java25/jdk.release"));
                 out.write(("IMPLEMENTOR=\"Amazon.com Inc.\"\nJAVA_RUNTIME_VERSION=\"25.0.4+7-LTS\"\nOS_ARCH=\"" + osArch
                         + "\"\n").getBytes());

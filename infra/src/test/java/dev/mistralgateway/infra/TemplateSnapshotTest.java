@@ -2,22 +2,25 @@ package dev.mistralgateway.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 /**
  * The whole template of each kind of deployment, against a snapshot in {@code src/test/resources/templates/}:
  * a change of the stack's code that changes a construct id (which would replace a deployed resource) or any
- * property shows here. The asset hashes of the fake artifacts (and the version ids made from them) and the test's folder are masked. After a change
+ * property shows here. The asset hashes of the fake artifacts (and the version ids made from them) and the test's folder are
+ * masked. After a change
  * meant to alter the template, {@code ../mvnw test -Dtest=TemplateSnapshotTest -Dtemplates.write=true} writes
  * the snapshots anew, to be read before they are committed.
  */

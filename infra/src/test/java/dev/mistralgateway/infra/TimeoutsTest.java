@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -37,7 +39,8 @@ class TimeoutsTest {
         // per attempt: 3 s to connect, then 25 s of silence at most; 2 s are left to answer within the 30 s
         for (int route : List.of(0, 1)) {
             assertEquals("25000", variables.get("AI_PROXY_ROUTES_" + route + "__BALANCER_READ_TIMEOUT"), variables.toString());
-            assertEquals("3000", variables.get("AI_PROXY_ROUTES_" + route + "__BALANCER_CONNECT_TIMEOUT"), variables.toString());
+            assertEquals("3000", variables.get("AI_PROXY_ROUTES_" + route + "__BALANCER_CONNECT_TIMEOUT"),
+                    variables.toString());
         }
         assertTrue(Synth.warnings(stack).isEmpty(), Synth.warnings(stack).toString());
     }
@@ -97,15 +100,19 @@ class TimeoutsTest {
         assertFalse(defaults.containsKey(CONNECT_0), defaults.toString());
 
         // a function timeout under the gateway's 60 s: fitted as behind the HTTP API, to the function's timeout
-        Map<String, Object> short40 = variables(new Synth(dir).context("frontDoor", "url-stream").context("timeout", "40").stack());
+        Map<String, Object> short40 = variables(
+                new Synth(dir).context("frontDoor", "url-stream").context("timeout", "40").stack());
         assertEquals("35000", short40.get(READ_0));
         assertEquals("3000", short40.get(CONNECT_0));
 
-        GatewayStack tooLong = new Synth(dir).context("frontDoor", "rest-stream").env(Synth.SEED_ENV + READ_0 + "=400000\n").stack();
+        GatewayStack tooLong = new Synth(dir).context("frontDoor", "rest-stream").env(Synth.SEED_ENV + READ_0 + "=400000\n")
+                .stack();
         assertEquals(1, Synth.warnings(tooLong).size(), Synth.warnings(tooLong).toString());
         assertTrue(Synth.warnings(tooLong).get(0).startsWith(READ_0 + " is 400000 ms, not shorter than the function timeout "
                 + "(300 s): Lambda ends the function first,"), Synth.warnings(tooLong).get(0));
-        assertTrue(Synth.warnings(tooLong).get(0).contains("Leave it unset (the gateway's default, 60000, fits) or make it shorter."),
+        assertTrue(
+                Synth.warnings(tooLong).get(0)
+                        .contains("Leave it unset (the gateway's default, 60000, fits) or make it shorter."),
                 Synth.warnings(tooLong).get(0));
     }
 }

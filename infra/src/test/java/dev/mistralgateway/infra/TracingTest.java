@@ -69,8 +69,10 @@ class TracingTest {
     @Test
     void mistakesAreRefusedWithWhatToSet() {
         var plain = assertThrows(IllegalArgumentException.class, () -> new Synth(dir)
-                .context("otlpEndpoint", "https://api.honeycomb.io").context("otlpHeaders", "x-honeycomb-team=hc-secret-1").stack());
-        assertTrue(plain.getMessage().startsWith("otlpHeaders must be a secret reference read at deploy time"), plain.getMessage());
+                .context("otlpEndpoint", "https://api.honeycomb.io").context("otlpHeaders", "x-honeycomb-team=hc-secret-1")
+                .stack());
+        assertTrue(plain.getMessage().startsWith("otlpHeaders must be a secret reference read at deploy time"),
+                plain.getMessage());
         assertFalse(plain.getMessage().contains("hc-secret-1"));
         var inUrl = assertThrows(IllegalArgumentException.class, () -> new Synth(dir)
                 .context("otlpEndpoint", "https://user:hc-secret-2@api.honeycomb.io").stack());
@@ -82,6 +84,7 @@ class TracingTest {
         assertTrue(kind.getMessage().startsWith("tracing must be none or xray"), kind.getMessage());
         var headersAlone = assertThrows(IllegalArgumentException.class, () -> new Synth(dir)
                 .context("otlpHeaders", "{{secretsmanager:gateway/otlp:headers}}").stack());
-        assertTrue(headersAlone.getMessage().startsWith("otlpHeaders are the headers of -c otlpEndpoint"), headersAlone.getMessage());
+        assertTrue(headersAlone.getMessage().startsWith("otlpHeaders are the headers of -c otlpEndpoint"),
+                headersAlone.getMessage());
     }
 }

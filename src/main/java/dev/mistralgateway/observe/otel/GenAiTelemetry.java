@@ -31,6 +31,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -141,7 +142,7 @@ public class GenAiTelemetry {
             answer.run();
             return;
         }
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        io.vertx.core.Context context = Vertx.currentContext();
         Runnable onContext = context == null ? answer : () -> context.runOnContext(ignored -> answer.run());
         endAndFlush(http, status).subscribe().with(done -> onContext.run(), failed -> onContext.run());
     }

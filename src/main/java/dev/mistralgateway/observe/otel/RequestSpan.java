@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.observe.ReportedRequest;
 import dev.mistralgateway.observe.RequestReport;
 import dev.mistralgateway.observe.RequestTrace;
@@ -156,7 +157,7 @@ final class RequestSpan implements RequestTrace {
 
     /** A timeout, what was thrown (its cause, when the gateway wrapped it), or the upstream's status. */
     private static String errorType(int status, Throwable thrown) {
-        if (thrown instanceof dev.mistralgateway.error.GatewayException gateway) {
+        if (thrown instanceof GatewayException gateway) {
             if (gateway.status() == 504) {
                 return "timeout";
             }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ import dev.mistralgateway.testing.OtlpSpans;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -147,7 +149,7 @@ class GenAiTracingTest {
         assertEquals(1, attribute(failed, "ai_proxy.attempt").getIntValue());
         assertEquals("500", text(failed, "error.type"));
         assertEquals(500, attribute(failed, "http.response.status_code").getIntValue());
-        assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR, failed.getStatus().getCode());
+        assertEquals(Status.StatusCode.STATUS_CODE_ERROR, failed.getStatus().getCode());
         assertEquals(1, attribute(answered, "ai_proxy.target").getIntValue());
         assertEquals(2, attribute(answered, "ai_proxy.attempt").getIntValue());
         assertFalse(has(answered, "error.type"));
@@ -250,7 +252,7 @@ class GenAiTracingTest {
     static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
