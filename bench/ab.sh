@@ -4,7 +4,8 @@
 # tables are one run of each. Prints each cell and each build's median p50. Not part of the test run.
 #   bench/ab.sh A/quarkus-run.jar B/quarkus-run.jar
 #   (PAIRS=5 pairs of DURATION=5s cells at CONCURRENCY=1 after WARMUP=10s; REDIS=1 rate-limits the
-#    route in a local redis-server started here, for the shared state's cost)
+#    route in a local redis-server started here, for the shared state's cost; A_ENV, B_ENV: more
+#    VAR=value settings for one side only, e.g. the same build twice with one setting changed)
 set -euo pipefail
 cd "$(dirname "$0")"
 app_a=$(realpath "$1") app_b=$(realpath "$2")
@@ -31,8 +32,9 @@ if [ "${REDIS:-0}" = 1 ]; then
 fi
 node stub.mjs "$stub_port" & pids+=($!)
 # shellcheck disable=SC2086
-for peer in "$a_port:$app_a" "$b_port:$app_b"; do
-  env $routes QUARKUS_HTTP_PORT="${peer%%:*}" java $jvm -jar "${peer#*:}" > "$work/gateway-${peer%%:*}.log" 2>&1 & pids+=($!)
+for peer in "$a_port:$app_a:${A_ENV:-}" "$b_port:$app_b:${B_ENV:-}"; do
+  IFS=: read -r port app extra <<< "$peer"
+  env $routes $extra QUARKUS_HTTP_PORT="$port" java $jvm -jar "$app" > "$work/gateway-$port.log" 2>&1 & pids+=($!)
 done
 for port in $stub_port $a_port $b_port; do
   for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
