@@ -1,6 +1,12 @@
 package dev.mistralgateway.fleet;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
@@ -23,6 +29,8 @@ public final class RedisStore implements FleetStore {
     /** The client for this call: the calling event loop's ({@link RedisPerEventLoop}), or one for all. */
     private final Supplier<Redis> client;
     private final String prefix;
+    /** Each script's SHA-1, as Redis names the scripts it keeps. */
+    private static final Map<String, String> SHA1 = new ConcurrentHashMap<>();
 
     public RedisStore(Supplier<Redis> client, String prefix) {
         this.client = client;
@@ -186,11 +194,30 @@ public final class RedisStore implements FleetStore {
         return "{" + (prefix + ":rl:" + key).replace('{', '_').replace('}', '_') + "}";
     }
 
+    /**
+     * Runs a script by its SHA-1 ({@code EVALSHA}), so a call sends its arguments and not the script's
+     * text; a Redis that does not hold it yet (new, restarted, flushed, another node of a cluster)
+     * answers {@code NOSCRIPT}, and the script then goes once as {@code EVAL}, which also keeps it.
+     */
     private Uni<Response> eval(String script, int keys, Object... arguments) {
-        Request request = Request.cmd(Command.EVAL).arg(script).arg(keys);
+        return client.get().send(call(Command.EVALSHA, SHA1.computeIfAbsent(script, RedisStore::sha1), keys, arguments))
+                .onFailure(failure -> String.valueOf(failure.getMessage()).startsWith("NOSCRIPT"))
+                .recoverWithUni(missing -> client.get().send(call(Command.EVAL, script, keys, arguments)));
+    }
+
+    private static Request call(Command command, String script, int keys, Object... arguments) {
+        Request request = Request.cmd(command).arg(script).arg(keys);
         for (Object argument : arguments) {
             request.arg(argument instanceof Double number ? RedisScripts.decimal(number) : String.valueOf(argument));
         }
-        return client.get().send(request);
+        return request;
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-1", e);
+        }
     }
 }

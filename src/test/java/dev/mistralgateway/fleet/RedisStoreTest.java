@@ -165,6 +165,23 @@ class RedisStoreTest {
         assertEquals(120, next.used(), 1e-9);
     }
 
+    /**
+     * Scripts go by their SHA-1; a Redis that no longer holds them (flushed, restarted, a failover to a
+     * replica) gets each once as text, and the call is still the fleet's, not a fallback.
+     */
+    @Test
+    void aRedisThatLostItsScriptsIsGivenThemAgain() {
+        StoreTrouble trouble = new StoreTrouble(now::get);
+        SharedState shared = new SharedState(new LocalStore(), Optional.of(new RedisStore(client, "test")),
+                Duration.ofSeconds(2), Duration.ZERO, now::get, trouble);
+        assertTrue(shared.take("r0:flushed", 60_000, 2, 1).await().atMost(Duration.ofSeconds(5)).allowed());
+        assertEquals("+OK\r\n", server.command("SCRIPT FLUSH"));
+        assertTrue(shared.take("r0:flushed", 60_000, 2, 1).await().atMost(Duration.ofSeconds(5)).allowed());
+        // a second instance sees both counts: they went to Redis, not to a fallback's local copy
+        assertFalse(instance().take("r0:flushed", 60_000, 2, 1).await().atMost(Duration.ofSeconds(5)).allowed());
+        assertEquals(0, trouble.drainFallbacks());
+    }
+
     /** Redis stops in the middle: each call waits no longer than the deadline and falls back; when it is back, shared again. */
     @Test
     void aRedisThatGoesAwayCostsNoRequestAndIsPickedUpAgain() {
