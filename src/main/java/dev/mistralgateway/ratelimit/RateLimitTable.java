@@ -7,8 +7,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -23,7 +23,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  * once at start-up; a mistake names the variable to fix. A key's name is what logs, statistics and
  * rate-limit keys show of it: the key itself is known only by its digest, and not even that is shown.
  */
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class RateLimitTable {
 
     private static final Logger LOG = Logger.getLogger(RateLimitTable.class);

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -36,7 +36,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  * requests go on with the one they have.
  */
 @Startup
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class AwsSecrets {
 
     private static final Logger LOG = Logger.getLogger(AwsSecrets.class);

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -48,7 +48,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * (or, on a route without any, to all its targets).
  */
 @Startup
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class SemanticRouter {
 
     private static final Logger LOG = Logger.getLogger(SemanticRouter.class);

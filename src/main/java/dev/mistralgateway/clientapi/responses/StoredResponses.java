@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +35,8 @@ import io.smallrye.mutiny.Uni;
  * A stored response is its owner's only: its key holds a digest of the client's credential
  * ({@link ClientAuthenticator#credential}), so another key finds nothing, as if there were nothing.
  */
-@ApplicationScoped
+// not @ApplicationScoped: its client proxy looks the bean up at every call on the request path (JFR at C1)
+@Singleton
 public class StoredResponses {
 
     private final StoredValues values;
