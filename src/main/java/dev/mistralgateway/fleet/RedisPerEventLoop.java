@@ -11,7 +11,9 @@ import io.quarkus.redis.client.RedisOptionsCustomizer;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.redis.client.RedisOptions;
 
 /**
@@ -56,8 +58,14 @@ public class RedisPerEventLoop implements RedisOptionsCustomizer {
             return mine;
         }
         Context root = VertxContext.getRootContext(context);
-        root.runOnContext(ignored -> clients.computeIfAbsent(loop,
-                thread -> Redis.createClient(Vertx.newInstance(root.owner()), new RedisOptions(options))));
+        root.runOnContext(ignored -> clients.computeIfAbsent(loop, thread -> {
+            Redis made = Redis.createClient(Vertx.newInstance(root.owner()), new RedisOptions(options));
+            // its connection opens now, as Quarkus's did at start-up, not within the next request's deadline
+            made.send(Request.cmd(Command.PING)).subscribe().with(pong -> {
+            }, failure -> {
+            });
+            return made;
+        }));
         return shared;
     }
 

@@ -43,7 +43,7 @@ public class SharedStateSetup {
         Optional<FleetStore> fleet = Optional.empty();
         if (configured) {
             Redis client = redis.get();
-            fleet = Optional.of(new RedisStore(() -> loops.on(client), settings.keyPrefix()));
+            fleet = Optional.of(store(client, loops, settings));
             // opens the connection now (during a Lambda's init, which is not billed by the request),
             // so that the first request's calls do not spend their deadline on it; a failure here is
             // only the first request's fallback
@@ -61,16 +61,18 @@ public class SharedStateSetup {
                 new StoreTrouble(System::currentTimeMillis));
     }
 
+    /** Quarkus's client, or the calling event loop's once it has one ({@link RedisPerEventLoop}). */
+    private static RedisStore store(Redis client, RedisPerEventLoop loops, GatewayConfig.SharedStateConfig settings) {
+        return new RedisStore(() -> loops.on(client), settings.keyPrefix());
+    }
+
     /** The values the fleet keeps (stored responses): in the same Redis, with the same deadline. */
     @Produces
     @Singleton
     StoredValues storedValues(GatewayConfig config, Instance<Redis> redis, RedisPerEventLoop loops, SharedState shared) {
         GatewayConfig.SharedStateConfig settings = config.sharedState();
-        Optional<RedisStore> store = Optional.empty();
-        if (shared.shared()) {
-            Redis client = redis.get();
-            store = Optional.of(new RedisStore(() -> loops.on(client), settings.keyPrefix()));
-        }
+        Optional<RedisStore> store = shared.shared() ? Optional.of(store(redis.get(), loops, settings))
+                : Optional.empty();
         StoredValues values = new StoredValues(store, Duration.ofMillis(settings.deadline()),
                 Duration.ofSeconds(settings.responsesTtl()), shared.trouble());
         if (values.kept()) {
