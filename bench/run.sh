@@ -16,7 +16,7 @@
 # request; round-robin over two targets (weights 3:1, a turn of the fleet's sequence at every pick);
 # least-connections over two targets (a lease taken and ended at every request, the measures read from
 # a copy at most AI_PROXY_SHARED_STATE_FRESHNESS old, 1 s by default).
-#   TABLES=shared bench/run.sh   runs the third table only
+#   TABLES=shared bench/run.sh   runs the third table only, TABLES=main the first two
 set -euo pipefail
 cd "$(dirname "$0")"
 # cells are timed, not counted: a slow peer cannot stretch the run, and every peer's JIT (the JVM's
@@ -187,4 +187,4 @@ for kind in chat sse; do
 done
 echo "(wrk, one thread; $duration per cell after $warmup of warm-up; $(nproc) cores; $(java -version 2>&1 | head -1);"
 echo " gateway JVM: $gateway_jvm; gateway-c1 JVM: $lambda_jvm, metrics lines on)"
-shared_table
+[ "$tables" = main ] || shared_table

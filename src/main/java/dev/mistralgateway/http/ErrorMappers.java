@@ -23,10 +23,11 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The only place that writes error answers: every failure leaves in the error shape of the API
- * the path's route speaks (the OpenAI error shape elsewhere), never as a stack trace or an HTML page. Most come through JAX-RS;
- * a request refused before its
- * body is read ({@link RequestIntake}) is answered on the Vert.x response by {@link #write}, and one
- * that reaches the Lambda handler before start-up is done by {@link StartingGate}, with {@link #json}.
+ * the path's route speaks (the OpenAI error shape elsewhere), never as a stack trace or an HTML page. Those of JAX-RS
+ * resources come through its exception mappers; a request refused before its body is read ({@link RequestIntake})
+ * and every answer of {@link PostEntry} are written on the Vert.x response by {@link #write} (with
+ * {@link #answerable} for a failure), and one that reaches the Lambda handler before start-up is done by
+ * {@link StartingGate}, with {@link #json}.
  */
 @Singleton
 public class ErrorMappers {
@@ -83,38 +84,37 @@ public class ErrorMappers {
     /** Errors raised by Quarkus REST itself (unsupported media type, unreadable body, ...). */
     @ServerExceptionMapper
     public Response framework(WebApplicationException e, UriInfo uri) {
-        return framework(e, apiOf(uri));
-    }
-
-    private static Response framework(WebApplicationException e, ClientApi api) {
-        int status = e.getResponse().getStatus();
-        String reason = e.getResponse().getStatusInfo().getReasonPhrase();
-        return answer(new GatewayException(status, status >= 500 ? "the gateway failed: " + reason
-                : "the request was refused: " + reason), api);
+        return answer(answerable(e), apiOf(uri));
     }
 
     /** An asynchronous step failed: answer for what actually went wrong. */
     @ServerExceptionMapper
     public Response async(CompletionException e, UriInfo uri) {
-        Throwable cause = e.getCause();
-        ClientApi api = apiOf(uri);
-        if (cause instanceof GatewayException gateway) {
-            return answer(gateway, api);
-        }
-        if (cause instanceof WebApplicationException web) {
-            return framework(web, api);
-        }
-        return unexpected(cause == null ? e : cause, api);
+        return answer(answerable(e), apiOf(uri));
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
-        return unexpected(e, apiOf(uri));
+        return answer(answerable(e), apiOf(uri));
     }
 
-    private static Response unexpected(Throwable e, ClientApi api) {
-        LOG.error("unexpected failure while handling a request", e);
-        return answer(new GatewayException(500, "the gateway failed to handle this request; "
-                + "the error is in the gateway's log"), api);
+    /**
+     * The error a failure is answered as: a {@link GatewayException} as it is (unwrapped from an asynchronous step's
+     * {@link CompletionException}), a framework's refusal with its status, anything else a 500 whose cause is logged.
+     */
+    static GatewayException answerable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof GatewayException gateway) {
+            return gateway;
+        }
+        if (cause instanceof WebApplicationException web) {
+            int status = web.getResponse().getStatus();
+            String reason = web.getResponse().getStatusInfo().getReasonPhrase();
+            return new GatewayException(status, status >= 500 ? "the gateway failed: " + reason
+                    : "the request was refused: " + reason);
+        }
+        LOG.error("unexpected failure while handling a request", cause);
+        return new GatewayException(500, "the gateway failed to handle this request; the error is in the gateway's log");
     }
 }

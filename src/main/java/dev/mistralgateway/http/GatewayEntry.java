@@ -1,6 +1,5 @@
 package dev.mistralgateway.http;
 
-import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import dev.mistralgateway.clientapi.responses.StoredResponses;
 import dev.mistralgateway.error.GatewayException;
 import dev.mistralgateway.models.ModelCatalog;
 import dev.mistralgateway.observe.RequestIds;
-import dev.mistralgateway.observe.otel.GenAiTelemetry;
 import dev.mistralgateway.proxy.Answer;
 import dev.mistralgateway.proxy.PreservedRequest;
 import dev.mistralgateway.proxy.Proxy;
@@ -31,14 +29,16 @@ import dev.mistralgateway.route.RouteTable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The HTTP entry for every configured path. It only adapts HTTP to {@link Proxy}; errors go out
- * through {@link ErrorMappers}. How a {@code POST}'s answer is written depends on what carries the
- * request, so each build has one subclass that adds it: {@link LambdaGatewayResource} behind the
- * Lambda HTTP handler, {@link ServerGatewayResource} in the plain HTTP server.
+ * The JAX-RS entry for every configured path but the {@code POST}s to a route that is not a preserve route, which
+ * {@link PostEntry} answers before JAX-RS (the request every client sends, at the least cost). It only adapts HTTP
+ * to {@link Proxy}; errors go out through {@link ErrorMappers}. How a preserve route's {@code POST} is answered
+ * depends on what carries the request, so each build has one subclass that adds it: {@link LambdaGatewayResource}
+ * behind the Lambda HTTP handler, {@link ServerGatewayResource} in the plain HTTP server.
  */
 public abstract class GatewayEntry {
 
@@ -58,27 +58,13 @@ public abstract class GatewayEntry {
     }
 
     /**
-     * The answer to a POST on a configured path; fails at once when the request is refused. The
-     * body is the one {@link RequestIntake} read, within the route's limit, into the routing context.
+     * The answer to a POST on a preserve route (every other POST is {@link PostEntry}'s); fails at once when the
+     * request is refused. The body is the one {@link RequestIntake} read, within the route's limit, into the
+     * routing context.
      */
     protected Uni<Answer> answer(HttpHeaders headers, UriInfo uri, RoutingContext http) {
-        Route route = route(uri);
-        if (route.preserves()) {
-            // any body, JSON or not, goes to the target as it came
-            return preserved(route, HttpMethod.POST, bodyOf(http), headers, uri, http);
-        }
-        GatewayException unsupported = unsupportedType(headers.getMediaType());
-        if (unsupported != null) {
-            throw unsupported;
-        }
-        String path = pathOf(uri);
-        if (!routes.serves(route, path)) {
-            // one of the sub-paths the route's client API answers itself (Anthropic's count_tokens)
-            return proxy.answerHere(route, path.substring(path.lastIndexOf('/') + 1), bodyOf(http),
-                    headers::getHeaderString);
-        }
-        return proxy.handle(route, bodyOf(http), headers::getHeaderString, query(uri, http), RequestIds.of(http),
-                routes.captures(route, path), GenAiTelemetry.of(http));
+        // any body, JSON or not, goes to the target as it came
+        return preserved(route(uri), HttpMethod.POST, bodyOf(http), headers, uri, http);
     }
 
     /** A request on a preserve route, to its target as it came: any method it takes, its sub-path, its query. */
@@ -86,7 +72,7 @@ public abstract class GatewayEntry {
             RoutingContext http) {
         String path = pathOf(uri);
         return proxy.passThrough(route, new PreservedRequest(method, path, routes.below(route, path), body,
-                headers::getHeaderString, query(uri, http), http.request().query(), routes.captures(route, path),
+                headers::getHeaderString, queryOf(http.request()), http.request().query(), routes.captures(route, path),
                 RequestIds.of(http)));
     }
 
@@ -98,10 +84,9 @@ public abstract class GatewayEntry {
 
     /** The answer as one response: status, headers and the whole body, whatever its type (bytes stay bytes). */
     protected static Uni<Response> gathered(Uni<Answer> answered) {
-        return answered.flatMap(answer -> answer.body()
-                .collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
+        return answered.flatMap(answer -> answer.gathered()
                 .map(whole -> {
-                    Response.ResponseBuilder response = Response.status(answer.status()).entity(whole.toByteArray());
+                    Response.ResponseBuilder response = Response.status(answer.status()).entity(whole);
                     // Quarkus REST sets the length of the gathered body itself
                     answer.headers().forEach((name, values) -> {
                         if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
@@ -112,9 +97,23 @@ public abstract class GatewayEntry {
                 }));
     }
 
-    /** The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON so). */
-    static GatewayException unsupportedType(MediaType type) {
-        if (type == null || type.getSubtype().equals("json") || type.getSubtype().endsWith("+json")
+    /**
+     * The refusal of a body of this type, or null for JSON, no type at all, and text (some clients label JSON
+     * so); a type that cannot be read is refused too.
+     */
+    static GatewayException unsupportedType(String header) {
+        if (header == null || header.equalsIgnoreCase(MediaType.APPLICATION_JSON)) {
+            // nearly every client's type: no media type parsed for it at each request
+            return null;
+        }
+        MediaType type;
+        try {
+            type = MediaType.valueOf(header);
+        } catch (IllegalArgumentException unreadable) {
+            return new GatewayException(415, "the Content-Type header cannot be read; send the request body as JSON, "
+                    + "with Content-Type: application/json");
+        }
+        if (type.getSubtype().equals("json") || type.getSubtype().endsWith("+json")
                 || type.isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
             return null;
         }
@@ -124,7 +123,8 @@ public abstract class GatewayEntry {
 
     private static final byte[] NO_BODY = new byte[0];
 
-    private static byte[] bodyOf(RoutingContext http) {
+    /** The body {@link RequestIntake} read into the routing context (none: empty). */
+    static byte[] bodyOf(RoutingContext http) {
         RequestBody body = http.body();
         Buffer read = body == null ? null : body.buffer();
         return read == null ? new byte[0] : read.getBytes();
@@ -268,13 +268,13 @@ public abstract class GatewayEntry {
         return start == 1 ? path : "/" + path.substring(start);
     }
 
-    private static Map<String, String> query(UriInfo uri, RoutingContext http) {
-        if (http.request().query() == null) {
-            // most requests have none: JAX-RS's parameter map is built and decoded at each call otherwise
+    /** The client's query parameters, the first value of each (most requests have none). */
+    static Map<String, String> queryOf(HttpServerRequest request) {
+        if (request.query() == null) {
             return Map.of();
         }
         Map<String, String> query = new HashMap<>();
-        uri.getQueryParameters().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
+        request.params().forEach(parameter -> query.putIfAbsent(parameter.getKey(), parameter.getValue()));
         return query;
     }
 }

@@ -21,8 +21,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The entry behind the Lambda HTTP handler (API Gateway events, and the mock event server of dev
- * and test mode). Lambda returns a whole response, so a stream's events are gathered into one
+ * The JAX-RS entry behind the Lambda HTTP handler (API Gateway events, and the mock event server of dev
+ * and test mode) for a preserve route's {@code POST} (every other {@code POST} is {@link PostEntry}'s, which writes
+ * its answers the same way). Lambda returns a whole response, so a stream's events are gathered into one
  * {@code text/event-stream} body and sent when the upstream is done. (The handler's virtual
  * connection also never completes a chunked write before the response ends, so chunk-by-chunk
  * writing would stall here.)

@@ -7,7 +7,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -201,18 +200,8 @@ public class RequestIntake {
         } catch (GatewayException unauthorized) {
             return unauthorized;
         }
-        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null || route.preserves() || type.equalsIgnoreCase(MediaType.APPLICATION_JSON)) {
-            // a preserve route's body is the upstream's to judge; plain JSON is nearly every client's type,
-            // so no JAX-RS media type is parsed for it at each request
-            return null;
-        }
-        try {
-            return GatewayEntry.unsupportedType(MediaType.valueOf(type));
-        } catch (IllegalArgumentException unreadable) {
-            // JAX-RS answers a type it cannot read as before, once the body is in
-            return null;
-        }
+        // a preserve route's body is the upstream's to judge
+        return route.preserves() ? null : GatewayEntry.unsupportedType(request.getHeader(HttpHeaders.CONTENT_TYPE));
     }
 
     /** A 413 of the body reader, or any other on this router: the OpenAI error shape. */
@@ -280,7 +269,7 @@ public class RequestIntake {
     }
 
     /** The path as {@link GatewayEntry} sees it: below the router's mount point, with one leading slash. */
-    private static String pathOf(RoutingContext http) {
+    static String pathOf(RoutingContext http) {
         String path = http.normalizedPath();
         String mount = http.mountPoint();
         if (mount != null && !mount.equals("/") && path.startsWith(mount)) {

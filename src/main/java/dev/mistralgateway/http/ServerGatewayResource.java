@@ -23,8 +23,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The entry of the plain HTTP server build ({@code -Pserver}): a stream's events are written to
- * the client as they arrive from the upstream, and the client going away cancels the upstream call.
+ * The JAX-RS entry of the plain HTTP server build ({@code -Pserver}) for a preserve route's {@code POST} (every other
+ * {@code POST} is {@link PostEntry}'s): a stream's events are written to the client as they arrive from the upstream,
+ * and the client going away cancels the upstream call.
  */
 @Path("/")
 @IfBuildProperty(name = GatewayEntry.ENTRY_PROPERTY, stringValue = "server")

@@ -1,9 +1,11 @@
 package dev.mistralgateway.proxy;
 
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 /**
  * What the gateway answers the client: status, headers (with the content type) and the body, which
@@ -18,5 +20,11 @@ public record Answer(int status, Map<String, List<String>> headers, Multi<byte[]
     public static Answer whole(int status, Map<String, List<String>> headers, byte[] body) {
         headers.put("Content-Length", List.of(String.valueOf(body.length)));
         return new Answer(status, headers, Multi.createFrom().item(body));
+    }
+
+    /** The whole body in one piece, a stream's events included, as Lambda's one response sends it. */
+    public Uni<byte[]> gathered() {
+        return body.collect().in(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
+                .map(ByteArrayOutputStream::toByteArray);
     }
 }

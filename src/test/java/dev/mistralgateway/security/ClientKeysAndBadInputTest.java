@@ -167,6 +167,10 @@ class ClientKeysAndBadInputTest {
                                 + "(not application/x-www-form-urlencoded)"));
         given().contentType("multipart/form-data; boundary=x").body("--x--".getBytes(StandardCharsets.UTF_8)).post("/open")
                 .then().statusCode(415);
+        // a type that is no type at all says so (it was JAX-RS's bare "Unsupported Media Type", after the body was read)
+        given().header("Content-Type", "garbage").body(CHAT.getBytes(StandardCharsets.UTF_8)).post("/open").then()
+                .statusCode(415).body("error.message", equalTo("the Content-Type header cannot be read; send the "
+                        + "request body as JSON, with Content-Type: application/json"));
         given().contentType("text/plain").body(CHAT).post("/open").then().statusCode(200);
         given().contentType("application/vnd.api+json").body(CHAT).post("/open").then().statusCode(200);
     }
