@@ -30,12 +30,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A {@code POST} of JSON to a route's own path, the request every client sends, answered on the
- * Vert.x route itself: no JAX-RS resource, request context or per-item writer lookup between the
- * body {@link RequestIntake} read and {@link Proxy}. At C1, as AWS runs a Java function, that chain
- * was most of the framework's share of a request (docs/benchmarks-c1.md). Everything else (a
- * preserve route, a query, a sub-path the client API answers itself, a body type other than plain
- * JSON) goes on to {@link GatewayEntry} as before.
+ * A {@code POST} to a route that is not a preserve route (chat, completions, embeddings, Responses, Messages and the
+ * sub-paths a client API answers itself), the request every client sends, answered on the Vert.x route itself: no
+ * JAX-RS resource, request context or per-item writer lookup between the body {@link RequestIntake} read and
+ * {@link Proxy}. At C1, as AWS runs a Java function, that chain was a large part of the framework's share of a
+ * request (docs/benchmarks-c1.md). The server build writes the answer as it comes ({@link Writer}); behind Lambda it
+ * is gathered and sent whole once the request's telemetry is out. A preserve route's {@code POST} goes on to
+ * {@link GatewayEntry}.
  */
 @Singleton
 public class PostEntry {
@@ -65,7 +66,6 @@ public class PostEntry {
     }
 
     private void handle(RoutingContext http) {
-        HttpServerRequest request = http.request();
         String path = RequestIntake.pathOf(http);
         Route route = routes.forPath(path).orElse(null);
         if (route == null || route.preserves()) {
