@@ -127,7 +127,7 @@ public abstract class GatewayEntry {
     static byte[] bodyOf(RoutingContext http) {
         RequestBody body = http.body();
         Buffer read = body == null ? null : body.buffer();
-        return read == null ? new byte[0] : read.getBytes();
+        return read == null ? NO_BODY : read.getBytes();
     }
 
     // JAX-RS takes one method designator per method: each other method answers 405 on a route, 404 elsewhere
