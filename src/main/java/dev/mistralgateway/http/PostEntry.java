@@ -168,6 +168,11 @@ public class PostEntry {
                 length |= header.getKey().equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH.toString());
             }
             response.setChunked(!length);
+            if (answer.whole() != null) {
+                // one piece, at hand: it goes with the end of the response, no subscription to wait on
+                response.end(Buffer.buffer(answer.whole()));
+                return;
+            }
             whole = length ? Buffer.buffer() : null;
             answer.body().subscribe().withSubscriber(this);
         }

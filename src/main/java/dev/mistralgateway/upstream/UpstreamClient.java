@@ -1,6 +1,5 @@
 package dev.mistralgateway.upstream;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -84,44 +84,68 @@ public class UpstreamClient {
 
     private static final String STREAMS = "text/event-stream, application/x-ndjson, application/json";
 
-    /** An answer whose head has arrived; its body comes as it arrives, paused until subscribed. */
-    private record Opened(int status, Map<String, List<String>> headers, Multi<byte[]> body) {
+    private static final Map<String, String> JSON = Map.of(HttpHeaders.CONTENT_TYPE.toString(), MediaType.APPLICATION_JSON,
+            HttpHeaders.ACCEPT.toString(), MediaType.APPLICATION_JSON);
+    private static final Map<String, String> STREAMED = Map.of(HttpHeaders.CONTENT_TYPE.toString(),
+            MediaType.APPLICATION_JSON, HttpHeaders.ACCEPT.toString(), STREAMS);
+
+    /** An answer whose head has arrived, its body paused until it is read, whole or as it comes. */
+    private record Opened(HttpClientResponse response, Map<String, List<String>> headers) {
     }
 
     /**
      * Sends the request and reads the whole answer; completes with whatever status the upstream
-     * answered, or fails with a {@link GatewayException} 502 (unreachable, broken off) or 504 (no
-     * data for the read timeout, also in the middle of a body).
+     * answered, or fails with a {@link GatewayException} 502 (unreachable, broken off, too large) or 504
+     * (no data for the read timeout, also in the middle of a body). The body is read as it comes, not
+     * with Vert.x's body(): its idle timeout stops at the head, and a body that stalls half-way must time
+     * out too. One emitter from the request to the body, the call every whole answer makes.
      */
     public Uni<UpstreamResponse> post(Route route, UpstreamRequest request) {
-        // through the body stream, not Vert.x's body(): its idle timeout stops at the head, and a
-        // body that stalls half-way must time out too
-        return open(route, request, MediaType.APPLICATION_JSON)
-                .flatMap(opened -> whole(route, request, opened.body())
-                        .map(body -> new UpstreamResponse(opened.status(), opened.headers(), body)));
+        return Uni.createFrom().emitter(emitter -> {
+            // the client may leave before the head has come: the answer is then reset as it arrives
+            AtomicReference<Runnable> cancel = new AtomicReference<>();
+            emitter.onTermination(() -> {
+                Runnable reading = cancel.getAndSet(NOTHING_LEFT);
+                if (reading != null) {
+                    reading.run();
+                }
+            });
+            send(route, HttpMethod.POST, request, JSON).onComplete(sent -> {
+                if (sent.failed()) {
+                    emitter.fail(failures.classify(route, request, sent.cause()));
+                    return;
+                }
+                HttpClientResponse response = sent.result().pause();
+                Runnable reading = WholeBody.read(response, maxAnswerBytes, route.timeouts().read().toMillis(),
+                        (body, failure) -> {
+                            if (failure != null) {
+                                emitter.fail(failures.classify(route, request, failure));
+                            } else {
+                                emitter.complete(new UpstreamResponse(response.statusCode(),
+                                        headersOf(response.headers()), body));
+                            }
+                        });
+                if (!cancel.compareAndSet(null, reading)) {
+                    reading.run();
+                }
+            });
+        });
     }
+
+    /** Put in place of a read's cancel once the answer is over: nothing is left to cancel. */
+    private static final Runnable NOTHING_LEFT = () -> {
+    };
 
     /**
      * Sends the request and hands over the answer's body as it arrives. A non-200 answer is read
      * whole first, so that it can be answered like any other error.
      */
     public Uni<UpstreamStream> stream(Route route, UpstreamRequest request) {
-        return open(route, request, STREAMS).flatMap(opened -> opened.status() == 200
+        return open(route, HttpMethod.POST, request, STREAMED).flatMap(opened -> opened.response().statusCode() == 200
                 ? Uni.createFrom().item(new UpstreamStream(
-                        new UpstreamResponse(200, opened.headers(), new byte[0]), bounded(route, request, opened)))
-                : whole(route, request, opened.body()).map(body -> new UpstreamStream(
-                        new UpstreamResponse(opened.status(), opened.headers(), body), Multi.createFrom().empty())));
-    }
-
-    /**
-     * Through the Vert.x client under the route's REST Client (its pool, connect and write
-     * timeouts). The read timeout covers the wait for the head (Vert.x's idle timeout) and every
-     * silence inside the body, whole or streamed: an upstream that stops sending half-way cannot
-     * hold a request forever.
-     */
-    private Uni<Opened> open(Route route, UpstreamRequest request, String accept) {
-        return open(route, HttpMethod.POST, request, Map.of(HttpHeaders.CONTENT_TYPE.toString(), MediaType.APPLICATION_JSON,
-                HttpHeaders.ACCEPT.toString(), accept));
+                        new UpstreamResponse(200, opened.headers(), new byte[0]), streamed(route, request, opened)))
+                : whole(route, request, opened).map(body -> new UpstreamStream(new UpstreamResponse(
+                        opened.response().statusCode(), opened.headers(), body), Multi.createFrom().empty())));
     }
 
     /**
@@ -132,39 +156,67 @@ public class UpstreamClient {
      */
     public Uni<UpstreamStream> passThrough(Route route, HttpMethod method, UpstreamRequest request) {
         return open(route, method, request, Map.of()).flatMap(opened -> {
+            int status = opened.response().statusCode();
             List<String> types = opened.headers().get("content-type");
             boolean events = types != null && !types.isEmpty()
                     && types.get(0).toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-            if (events && opened.status() / 100 == 2) {
+            if (events && status / 100 == 2) {
                 return Uni.createFrom().item(new UpstreamStream(
-                        new UpstreamResponse(opened.status(), opened.headers(), new byte[0]), bounded(route, request, opened)));
+                        new UpstreamResponse(status, opened.headers(), new byte[0]), streamed(route, request, opened)));
             }
-            return whole(route, request, opened.body()).map(body -> new UpstreamStream(
-                    new UpstreamResponse(opened.status(), opened.headers(), body), null));
+            return whole(route, request, opened).map(body -> new UpstreamStream(
+                    new UpstreamResponse(status, opened.headers(), body), null));
         });
     }
 
+    /**
+     * Through the Vert.x client under the route's REST Client (its pool, connect and write
+     * timeouts). The read timeout covers the wait for the head (Vert.x's idle timeout) and every
+     * silence inside the body, whole or streamed: an upstream that stops sending half-way cannot
+     * hold a request forever.
+     */
     private Uni<Opened> open(Route route, HttpMethod method, UpstreamRequest request, Map<String, String> defaults) {
+        // paused until its body is read, so that no byte is lost in between
+        return toUni(send(route, method, request, defaults)
+                .map(response -> new Opened(response.pause(), headersOf(response.headers()))), route, request);
+    }
+
+    /** The whole body, up to the most the gateway reads of one answer; past it the call is cancelled (502). */
+    private Uni<byte[]> whole(Route route, UpstreamRequest request, Opened opened) {
+        return Uni.createFrom().emitter(emitter -> emitter.onTermination(WholeBody.read(opened.response(),
+                maxAnswerBytes, route.timeouts().read().toMillis(), (body, failure) -> {
+                    if (failure != null) {
+                        emitter.fail(failures.classify(route, request, failure));
+                    } else {
+                        emitter.complete(body);
+                    }
+                })));
+    }
+
+    /**
+     * A 2xx stream's body as it arrives, each event of it up to the most the gateway holds of one (past it the
+     * call is cancelled); silence counts only while the gateway asks for data: a client that reads slowly
+     * pauses the upstream, which is not its failure.
+     */
+    private Multi<byte[]> streamed(Route route, UpstreamRequest request, Opened opened) {
+        HttpClientResponse response = opened.response();
         long readTimeout = route.timeouts().read().toMillis();
-        Future<Opened> answer = send(route, method, request, defaults).map(response -> {
-            // paused until someone subscribes to the body, so that no byte is lost in between
-            response.pause();
-            Multi<byte[]> bytes = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
-                    .map(io.vertx.mutiny.core.buffer.Buffer::getBytes);
-            // silence counts only while the gateway asks for data: a client that reads slowly pauses the upstream
-            Multi<byte[]> body = SilenceTimeout.of(bytes, Duration.ofMillis(readTimeout), () -> new TimeoutException(
-                    "no data from the upstream for " + readTimeout + " ms"))
-                    .onFailure().transform(failure -> failures.classify(route, request, failure))
-                    .onCancellation().invoke(() -> {
-                        // The reset we send fails the response too: that is no upstream failure, and no one
-                        // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
-                        response.exceptionHandler(ignored -> {
-                        });
-                        response.request().reset();
+        List<String> types = opened.headers().get("content-type");
+        EventSizeGuard guard = new EventSizeGuard(maxEventBytes, types == null || types.isEmpty() ? null : types.get(0));
+        Multi<byte[]> bytes = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
+                .map(io.vertx.mutiny.core.buffer.Buffer::getBytes);
+        return SilenceTimeout.of(bytes, Duration.ofMillis(readTimeout), () -> new TimeoutException(
+                "no data from the upstream for " + readTimeout + " ms"))
+                .onCancellation().invoke(() -> {
+                    // The reset we send fails the response too: that is no upstream failure, and no one
+                    // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
+                    response.exceptionHandler(ignored -> {
                     });
-            return new Opened(response.statusCode(), headersOf(response.headers()), body);
-        });
-        return toUni(answer, route, request);
+                    response.request().reset();
+                })
+                // (after the cancel's hook: an event too large cancels what is above it, and so resets the call)
+                .map(guard::check)
+                .onFailure().transform(failure -> failures.classify(route, request, failure));
     }
 
     /**
@@ -214,25 +266,6 @@ public class UpstreamClient {
                 emitter.fail(failures.classify(route, request, result.cause()));
             }
         }));
-    }
-
-    /** The whole body, up to the most the gateway reads of one answer; past it the call is cancelled (502). */
-    private Uni<byte[]> whole(Route route, UpstreamRequest request, Multi<byte[]> body) {
-        return body.collect().in(ByteArrayOutputStream::new, (read, piece) -> {
-            if (read.size() + (long) piece.length > maxAnswerBytes) {
-                throw new UpstreamFailures.TooLarge("the answer", "ai-proxy.upstream.max-answer-bytes", maxAnswerBytes);
-            }
-            read.writeBytes(piece);
-        }).map(ByteArrayOutputStream::toByteArray)
-                .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
-    }
-
-    /** A stream's body, each event of it up to the most the gateway holds of one; past it the call is cancelled. */
-    private Multi<byte[]> bounded(Route route, UpstreamRequest request, Opened opened) {
-        List<String> types = opened.headers().get("content-type");
-        EventSizeGuard guard = new EventSizeGuard(maxEventBytes, types == null || types.isEmpty() ? null : types.get(0));
-        return opened.body().map(guard::check)
-                .onFailure(UpstreamFailures.TooLarge.class).transform(tooLarge -> failures.classify(route, request, tooLarge));
     }
 
     /**

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mistralgateway.testing.FakeUpstream;
 import dev.mistralgateway.testing.FakeUpstream.Reply;
+import dev.mistralgateway.testing.FaultyUpstream;
 import dev.mistralgateway.testing.Fixtures;
 import dev.mistralgateway.testing.Json;
 
@@ -38,7 +39,7 @@ import dev.mistralgateway.testing.Json;
  * Clients that are slow or leave, against the packaged server: a client that stops reading a long stream for
  * longer than the read timeout is no failure of a healthy upstream (its breaker stays closed, the stream goes on
  * when the client reads again), and a client that leaves is reported as 499, whether it waited for a stream or a
- * whole answer.
+ * whole answer, and its upstream call is closed, also when the upstream's head comes after the client left.
  */
 @EnabledIfSystemProperty(named = "gateway.entry", matches = "server")
 class ServerSlowClientIT {
@@ -47,6 +48,7 @@ class ServerSlowClientIT {
     private static final int EVENTS = 20_000;
 
     private static FakeUpstream upstream;
+    private static FaultyUpstream faulty;
     private static RunningGateway gateway;
 
     @BeforeAll
@@ -61,12 +63,17 @@ class ServerSlowClientIT {
         // the same without a breaker, for clients that leave
         env.putAll(RunningGateway.chatRoute(1, "/plain", upstream.url("/v1/chat/completions")));
         env.put("AI_PROXY_ROUTES_1__TARGETS_0__LOGGING_LOG_STATISTICS", "true");
+        // an upstream whose head comes after the client has left, with a read timeout far longer than the test
+        faulty = new FaultyUpstream();
+        env.putAll(RunningGateway.chatRoute(2, "/late", faulty.url("/fault/late-head-stall")));
+        env.put("AI_PROXY_ROUTES_2__BALANCER_READ_TIMEOUT", "30000");
         gateway = RunningGateway.start(env);
     }
 
     @AfterAll
     static void stop() throws Exception {
         RunningGateway.stop(gateway, upstream);
+        faulty.close();
     }
 
     @BeforeEach
@@ -159,6 +166,19 @@ class ServerSlowClientIT {
             Thread.sleep(300);
         }
         assertEquals(499, statusReportedFor("req-left-whole"));
+    }
+
+    @Test
+    void anAnswerWhoseHeadComesAfterTheClientLeftIsClosedAtOnce() throws Exception {
+        try (Socket socket = post("/late", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "req-left-late", 0)) {
+            Thread.sleep(200);
+        }
+        // the head comes at 600 ms; the gateway, whose client is gone, closes the call then, not at the read timeout
+        long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (faulty.openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, faulty.openConnections(), "the upstream call is still open after the client left");
     }
 
     @Test

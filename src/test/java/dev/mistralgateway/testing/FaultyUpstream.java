@@ -95,6 +95,16 @@ public final class FaultyUpstream implements AutoCloseable {
                         Thread.sleep(5_000);
                         return;
                     }
+                    case "late-head-stall" -> {
+                        // the head comes late (after a client may have left), then half a body and no more:
+                        // the connection stays open until the gateway closes it
+                        Thread.sleep(600);
+                        write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"
+                                + GOOD.substring(0, 40));
+                        socket.setSoTimeout(30_000);
+                        in.read();
+                        return;
+                    }
                     case "stall" -> {
                         Thread.sleep(5_000);
                         return;
