@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -98,43 +98,12 @@ public class UpstreamClient {
      * answered, or fails with a {@link GatewayException} 502 (unreachable, broken off, too large) or 504
      * (no data for the read timeout, also in the middle of a body). The body is read as it comes, not
      * with Vert.x's body(): its idle timeout stops at the head, and a body that stalls half-way must time
-     * out too. One emitter from the request to the body, the call every whole answer makes.
+     * out too.
      */
     public Uni<UpstreamResponse> post(Route route, UpstreamRequest request) {
-        return Uni.createFrom().emitter(emitter -> {
-            // the client may leave before the head has come: the answer is then reset as it arrives
-            AtomicReference<Runnable> cancel = new AtomicReference<>();
-            emitter.onTermination(() -> {
-                Runnable reading = cancel.getAndSet(NOTHING_LEFT);
-                if (reading != null) {
-                    reading.run();
-                }
-            });
-            send(route, HttpMethod.POST, request, JSON).onComplete(sent -> {
-                if (sent.failed()) {
-                    emitter.fail(failures.classify(route, request, sent.cause()));
-                    return;
-                }
-                HttpClientResponse response = sent.result().pause();
-                Runnable reading = WholeBody.read(response, maxAnswerBytes, route.timeouts().read().toMillis(),
-                        (body, failure) -> {
-                            if (failure != null) {
-                                emitter.fail(failures.classify(route, request, failure));
-                            } else {
-                                emitter.complete(new UpstreamResponse(response.statusCode(),
-                                        headersOf(response.headers()), body));
-                            }
-                        });
-                if (!cancel.compareAndSet(null, reading)) {
-                    reading.run();
-                }
-            });
-        });
+        return open(route, HttpMethod.POST, request, JSON).flatMap(opened -> whole(route, request, opened)
+                .map(body -> new UpstreamResponse(opened.response().statusCode(), opened.headers(), body)));
     }
-
-    /** Put in place of a read's cancel once the answer is over: nothing is left to cancel. */
-    private static final Runnable NOTHING_LEFT = () -> {
-    };
 
     /**
      * Sends the request and hands over the answer's body as it arrives. A non-200 answer is read
@@ -176,9 +145,34 @@ public class UpstreamClient {
      * hold a request forever.
      */
     private Uni<Opened> open(Route route, HttpMethod method, UpstreamRequest request, Map<String, String> defaults) {
-        // paused until its body is read, so that no byte is lost in between
-        return toUni(send(route, method, request, defaults)
-                .map(response -> new Opened(response.pause(), headersOf(response.headers()))), route, request);
+        return Uni.createFrom().emitter(emitter -> {
+            // a client that left before the head came: the answer is reset as it arrives, not left open and paused
+            AtomicBoolean over = new AtomicBoolean();
+            emitter.onTermination(() -> over.set(true));
+            send(route, method, request, defaults).onComplete(sent -> {
+                if (sent.failed()) {
+                    emitter.fail(failures.classify(route, request, sent.cause()));
+                    return;
+                }
+                // paused until its body is read, so that no byte is lost in between
+                HttpClientResponse response = sent.result().pause();
+                if (over.get()) {
+                    abandon(response);
+                } else {
+                    emitter.complete(new Opened(response, headersOf(response.headers())));
+                }
+            });
+        });
+    }
+
+    /**
+     * Resets the call of an answer no one waits for any more. The reset fails the response too: that is no
+     * upstream failure, and no one is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
+     */
+    static void abandon(HttpClientResponse response) {
+        response.exceptionHandler(ignored -> {
+        });
+        response.request().reset();
     }
 
     /** The whole body, up to the most the gateway reads of one answer; past it the call is cancelled (502). */
@@ -207,13 +201,7 @@ public class UpstreamClient {
                 .map(io.vertx.mutiny.core.buffer.Buffer::getBytes);
         return SilenceTimeout.of(bytes, Duration.ofMillis(readTimeout), () -> new TimeoutException(
                 "no data from the upstream for " + readTimeout + " ms"))
-                .onCancellation().invoke(() -> {
-                    // The reset we send fails the response too: that is no upstream failure, and no one
-                    // is left to hear of it, so it is kept from Mutiny (which would log it as dropped).
-                    response.exceptionHandler(ignored -> {
-                    });
-                    response.request().reset();
-                })
+                .onCancellation().invoke(() -> abandon(response))
                 // (after the cancel's hook: an event too large cancels what is above it, and so resets the call)
                 .map(guard::check)
                 .onFailure().transform(failure -> failures.classify(route, request, failure));
@@ -255,17 +243,6 @@ public class UpstreamClient {
         String path = url.getRawPath() == null ? "" : url.getRawPath();
         String file = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
         return options.setHost(url.getHost()).setPort(port).setSsl(ssl).setURI(path.isEmpty() ? "/" + file : file);
-    }
-
-    /** Completes on the thread the future completes on, without a CompletionStage in between. */
-    private <T> Uni<T> toUni(Future<T> future, Route route, UpstreamRequest request) {
-        return Uni.createFrom().<T> emitter(emitter -> future.onComplete(result -> {
-            if (result.succeeded()) {
-                emitter.complete(result.result());
-            } else {
-                emitter.fail(failures.classify(route, request, result.cause()));
-            }
-        }));
     }
 
     /**

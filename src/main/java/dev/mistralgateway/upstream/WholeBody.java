@@ -147,8 +147,6 @@ final class WholeBody {
     }
 
     private void reset() {
-        response.exceptionHandler(ignored -> {
-        });
-        response.request().reset();
+        UpstreamClient.abandon(response);
     }
 }
