@@ -115,7 +115,7 @@ final class WholeBody {
     /** Ends the read with {@code failure} and resets the upstream request, whose own failure then is no news. */
     private void stop(Throwable failure) {
         if (finish()) {
-            reset();
+            UpstreamClient.abandon(response);
             done.accept(null, failure);
         }
     }
@@ -127,7 +127,7 @@ final class WholeBody {
         }
         if (context.isEventLoopContext() && Vertx.currentContext() == context) {
             if (finish()) {
-                reset();
+                UpstreamClient.abandon(response);
             }
         } else {
             context.runOnContext(now -> cancel());
@@ -144,9 +144,5 @@ final class WholeBody {
             timer = -1;
         }
         return true;
-    }
-
-    private void reset() {
-        UpstreamClient.abandon(response);
     }
 }
